@@ -1,0 +1,32 @@
+"""The benchmark's classifiers by name (paper Section 4.1, Implementation details)."""
+
+from __future__ import annotations
+
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.neural_network import MLPClassifier
+
+CLASSIFIER_NAMES = ("knn", "xgboost", "xgboost-linear", "mlp")
+
+
+def make_classifier(name, random_state=0, n_jobs=1):
+    """A fresh classifier: ``knn`` (k=10), ``xgboost`` (gbtree), ``xgboost-linear`` (gblinear,
+    the paper's "linear kernel") or ``mlp`` (128-64, ReLU, Adam).
+
+    Examples
+    --------
+    >>> from mixann.classifiers import make_classifier
+    >>> make_classifier("knn")
+    KNeighborsClassifier(n_neighbors=10)
+    """
+    if name == "knn":
+        return KNeighborsClassifier(n_neighbors=10)
+    if name in ("xgboost", "xgboost-linear"):
+        from xgboost import XGBClassifier
+
+        booster = "gbtree" if name == "xgboost" else "gblinear"
+        return XGBClassifier(booster=booster, n_estimators=100, random_state=random_state,
+                             n_jobs=n_jobs, verbosity=0)
+    if name == "mlp":
+        return MLPClassifier(hidden_layer_sizes=(128, 64), activation="relu", solver="adam",
+                             max_iter=300, random_state=random_state)
+    raise ValueError(f"unknown classifier {name!r}; choose one of {', '.join(CLASSIFIER_NAMES)}")

@@ -1,0 +1,151 @@
+"""The iterative mix-up MDP of Section 3.3.
+
+* State: ``s_t = (x0, x1)``, two training points of different labels, standardised and
+  concatenated. The first ``x0`` of an episode is a random training point; ``x1`` is always
+  the nearest training point whose label differs from ``x0``'s.
+* Step: decode the action (k, alpha, n, eps); mix (Eq. 1, Eq. 2); the classifier absorbs n
+  copies; reward from the validation metric (Eq. 5) and the uncertainty around ``x_syn``
+  (Eq. 6); next ``x0`` drawn uniformly among the k nearest training points of ``x_syn``.
+* Termination: ``eps >= 0.5`` or ``max_steps`` steps, so no policy can loop forever.
+
+Neighbour indexes over the training split are built once (Algorithm 1, line 4). Mixing
+happens in the caller's feature space, which is also where neighbours are measured (the
+space the classifier sees); only the networks see standardised inputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.neighbors import NearestNeighbors
+from sklearn.preprocessing import StandardScaler
+
+from .ddpg import scale_action
+from .metrics import score_proba
+from .mixup import hard_label, mix
+from .reward import MovingBaseline, step_reward, uncertainty
+
+
+def nearest_opposite(X, y):
+    """For each row of ``X``, the index of the nearest row with the other label.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mixann.env import nearest_opposite
+    >>> nearest_opposite(np.array([[0.0], [1.0], [5.0], [9.0]]), np.array([0, 0, 1, 1]))
+    array([2, 2, 1, 1])
+    """
+    X, y = np.asarray(X, dtype=float), np.asarray(y)
+    out = np.empty(len(X), dtype=np.intp)
+    for label in np.unique(y):
+        own, other = np.flatnonzero(y == label), np.flatnonzero(y != label)
+        _, pos = NearestNeighbors(n_neighbors=1).fit(X[other]).kneighbors(X[own])
+        out[own] = other[pos[:, 0]]
+    return out
+
+
+@dataclass
+class Episode:
+    """The synthetic samples of one episode, one row per distinct sample (with its copies)."""
+
+    X: list = field(default_factory=list)
+    y: list = field(default_factory=list)
+    copies: list = field(default_factory=list)
+    sources: list = field(default_factory=list)  # (i0, i1) training-split indices
+    alpha: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StepInfo:
+    k: int
+    alpha: float
+    n: int
+    eps: float
+    reward: float
+    delta_metric: float
+    confidence: float
+    metric: float
+
+
+class MixUpEnv:
+    """The MDP over a training split, scored on a validation split.
+
+    Parameters
+    ----------
+    X_train, y_train : ndarray
+        Training split; labels in {0, 1} (1 = minority).
+    X_val, y_val : ndarray
+        Validation split for the metric M.
+    updater : object
+        Owns the classifier phi_t (see :mod:`mixann.updaters`).
+    metric : str
+        scikit-learn scorer name for M.
+    baseline : MovingBaseline
+        The window of recent metric values behind Eq. 5 (shared across episodes).
+    rng : numpy.random.Generator
+        All randomness of the transitions.
+    max_neighbors, max_oversample, eta, reward_scale, reward_kind, max_steps
+        See :class:`mixann.MixAnN`.
+    """
+
+    def __init__(self, X_train, y_train, X_val, y_val, *, updater, metric, baseline, rng,
+                 max_neighbors, max_oversample, eta, reward_scale, reward_kind, max_steps):
+        self.X_train = np.asarray(X_train, dtype=float)
+        self.y_train = np.asarray(y_train)
+        self.X_val, self.y_val = np.asarray(X_val, dtype=float), np.asarray(y_val)
+        self.updater, self.metric, self.baseline, self.rng = updater, metric, baseline, rng
+        self.max_neighbors, self.max_oversample = max_neighbors, max_oversample
+        self.eta, self.reward_scale, self.reward_kind = eta, reward_scale, reward_kind
+        self.max_steps = max_steps
+        self._z = StandardScaler().fit_transform(self.X_train).astype(np.float32)
+        self._knn = NearestNeighbors(n_neighbors=max_neighbors).fit(self.X_train)
+        self._opposite = nearest_opposite(self.X_train, self.y_train)
+        self.state_dim = 2 * self.X_train.shape[1]
+
+    def state(self):
+        return np.concatenate([self._z[self.i0], self._z[self.i1]])
+
+    def reset(self):
+        """Start an episode from the original data and a random first pair."""
+        self.updater.reset()
+        self.episode = Episode()
+        self.t = 0
+        self.i0 = int(self.rng.integers(len(self.X_train)))
+        self.i1 = int(self._opposite[self.i0])
+        return self.state()
+
+    def step(self, unit_action):
+        """Apply one unit action in [0, 1]^4.
+
+        Returns ``(next_state, reward, done, terminated, info)``: ``done`` ends the episode,
+        ``terminated`` says the policy chose to end it (eps >= 0.5) rather than the step cap.
+        """
+        a = scale_action(unit_action, self.max_neighbors, self.max_oversample)
+        y0, y1 = self.y_train[self.i0], self.y_train[self.i1]
+        x_syn = mix(self.X_train[self.i0], self.X_train[self.i1], a.alpha)
+        y_syn = int(hard_label(y0, y1, a.alpha, self.eta))
+        self.updater.add(x_syn, y_syn, a.n)
+        ep = self.episode
+        ep.X.append(x_syn), ep.y.append(y_syn), ep.copies.append(a.n)
+        ep.sources.append((self.i0, self.i1)), ep.alpha.append(a.alpha)
+
+        neighbors = self._knn.kneighbors(x_syn[None], n_neighbors=a.k, return_distance=False)[0]
+        # One predict_proba call for the validation set and the neighbourhood of x_syn.
+        proba = self.updater.predict_proba(np.vstack([self.X_val, self.X_train[neighbors]]))
+        metric_value = score_proba(self.metric, proba[: len(self.X_val)], self.y_val)
+        delta = self.baseline.improvement(metric_value)
+        self.baseline.push(metric_value)
+        confidence = uncertainty(proba[len(self.X_val):])
+        reward = step_reward(self.reward_kind, metric_value=metric_value, delta_metric=delta,
+                             confidence=confidence, scale=self.reward_scale, rng=self.rng)
+
+        self.i0 = int(neighbors[self.rng.integers(len(neighbors))])
+        self.i1 = int(self._opposite[self.i0])
+        self.t += 1
+        terminated = a.eps >= 0.5
+        done = terminated or self.t >= self.max_steps
+        info = StepInfo(k=a.k, alpha=a.alpha, n=a.n, eps=a.eps, reward=reward,
+                        delta_metric=delta, confidence=confidence, metric=metric_value)
+        return self.state(), reward, done, terminated, info

@@ -1,0 +1,54 @@
+"""The validation metric M of Eq. 5, computed from class probabilities.
+
+Every MixAnN step scores the same validation set, so the probabilities are computed once
+per step and handed to a scikit-learn scorer through a frozen stand-in classifier: any
+scorer name (``"f1_macro"``, ``"average_precision"``, ``"neg_log_loss"`` ...) works.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.metrics import get_scorer, get_scorer_names
+
+
+class _FrozenProba(ClassifierMixin, BaseEstimator):
+    """A 'classifier' that returns precomputed probabilities for the set it was built for."""
+
+    def __init__(self, proba):
+        self.proba = proba
+        self.classes_ = np.array([0, 1])
+
+    def predict_proba(self, X):
+        return self.proba
+
+    def predict(self, X):
+        # argmax picks class 0 on an exact tie, as KNeighborsClassifier's vote does.
+        return self.proba.argmax(axis=1)
+
+    def decision_function(self, X):
+        return self.proba[:, 1]
+
+
+def check_metric(metric):
+    """Return ``metric`` if it is a scikit-learn scorer name, else raise a clear ``ValueError``."""
+    if not isinstance(metric, str) or metric not in get_scorer_names():
+        raise ValueError(
+            f"metric={metric!r} is not a scikit-learn scorer name; use e.g. 'f1_macro', "
+            "'average_precision' or 'roc_auc' (see sklearn.metrics.get_scorer_names())")
+    return metric
+
+
+def score_proba(metric, proba, y_true):
+    """Score class probabilities ``proba`` (n, 2) against labels ``y_true`` in {0, 1}.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mixann.metrics import score_proba
+    >>> proba = np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4]])
+    >>> round(score_proba("f1_macro", proba, np.array([0, 1, 1])), 4)
+    0.6667
+    """
+    scorer = get_scorer(check_metric(metric))
+    return float(scorer(_FrozenProba(np.asarray(proba, dtype=float)), proba, np.asarray(y_true)))
