@@ -90,5 +90,10 @@ def resample(
     console.print(f"wrote {len(out)} rows ({len(sampler.synthetic_X_)} synthetic) to {output_csv}")
 
 
+from .data_cli import data_app  # noqa: E402
+
+app.add_typer(data_app, name="data")
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -1,4 +1,9 @@
-"""Datasets: a synthetic "diverse minorities" generator (ADBench loaders come with the benchmark)."""
+"""Datasets: a synthetic "diverse minorities" generator, ADBench ``.npz`` files and the toy2 case study.
+
+ADBench files are read from a local folder (``data_dir`` argument, else ``$MIXANN_DATA``, else
+``~/.cache/mixann``); :func:`fetch_dataset` (or ``mixann data fetch NAME``) downloads missing ones
+from ADBench's public GitHub repository.
+"""
 
 from __future__ import annotations
 
@@ -76,9 +81,12 @@ def make_diverse_minorities(n_samples=2000, n_features=2, anomaly_ratio=0.05, n_
 
 # ---------------------------------------------------------------------- ADBench files
 import os  # noqa: E402
+import re  # noqa: E402
+import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-# The paper's datasets by short name -> ADBench file stem.
+#: Short names -> ADBench file stem: the paper's datasets (Table 1) and the two classes of
+#: CIFAR-10 / FashionMNIST it averages over (class 0 / class 1 normal, ResNet-18 features).
 ADBENCH_FILES = {
     "vowels": "40_vowels",
     "annthyroid": "2_annthyroid",
@@ -86,12 +94,42 @@ ADBENCH_FILES = {
     "satellite": "30_satellite",
     "smtp": "34_smtp",
     "cifar10": "CIFAR10_0",
+    "cifar10_automobile": "CIFAR10_1",
+    "fashionmnist": "FashionMNIST_0",
+    "fashionmnist_trouser": "FashionMNIST_1",
 }
+
+#: Raw-file URL of an ADBench dataset; ``{folder}`` is ``Classical``, ``CV_by_ResNet18`` or ``NLP_by_BERT``.
+ADBENCH_URL = "https://github.com/Minqi824/ADBench/raw/main/adbench/datasets/{folder}/{stem}.npz"
+
+_CV_PREFIXES = ("CIFAR10_", "FashionMNIST_", "MNIST-C_", "MVTec-AD_", "SVHN_")
+_NLP_PREFIXES = ("20news_", "agnews_", "amazon", "imdb", "yelp")
+_STEM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.+-]*$")
+
+
+class DatasetDownloadError(ConnectionError):
+    """A dataset could not be downloaded (no network, HTTP error, or a corrupt file)."""
 
 
 def data_dir(data_dir=None):
-    """Where ADBench ``.npz`` files are read from: ``data_dir``, else ``$MIXANN_DATA``, else
-    ``~/.cache/mixann``."""
+    """Where ADBench ``.npz`` files are read from.
+
+    Parameters
+    ----------
+    data_dir : path-like, default=None
+        Returned as a :class:`~pathlib.Path` when given.
+
+    Returns
+    -------
+    pathlib.Path
+        ``data_dir``, else ``$MIXANN_DATA``, else ``~/.cache/mixann``.
+
+    Examples
+    --------
+    >>> from mixann.datasets import data_dir
+    >>> data_dir("/tmp/adbench").name
+    'adbench'
+    """
     if data_dir is not None:
         return Path(data_dir)
     if os.environ.get("MIXANN_DATA"):
@@ -99,23 +137,219 @@ def data_dir(data_dir=None):
     return Path.home() / ".cache" / "mixann"
 
 
+def dataset_stem(name):
+    """The ADBench file stem of ``name`` (a short name or a stem itself).
+
+    Examples
+    --------
+    >>> from mixann.datasets import dataset_stem
+    >>> dataset_stem("vowels"), dataset_stem("cifar10_automobile"), dataset_stem("40_vowels")
+    ('40_vowels', 'CIFAR10_1', '40_vowels')
+    """
+    stem = ADBENCH_FILES.get(str(name).lower(), str(name))
+    if stem.endswith(".npz"):
+        stem = stem[:-4]
+    if not _STEM.match(stem):
+        raise ValueError(f"invalid dataset name {name!r}: use a short name "
+                         f"({', '.join(ADBENCH_FILES)}) or an ADBench file stem such as '40_vowels'")
+    return stem
+
+
+def dataset_url(name):
+    """The public URL :func:`fetch_dataset` downloads ``name`` from.
+
+    Examples
+    --------
+    >>> from mixann.datasets import dataset_url
+    >>> dataset_url("vowels")
+    'https://github.com/Minqi824/ADBench/raw/main/adbench/datasets/Classical/40_vowels.npz'
+    >>> dataset_url("fashionmnist").split("/datasets/")[1]
+    'CV_by_ResNet18/FashionMNIST_0.npz'
+    """
+    stem = dataset_stem(name)
+    if stem.startswith(_CV_PREFIXES):
+        folder = "CV_by_ResNet18"
+    elif stem.startswith(_NLP_PREFIXES):
+        folder = "NLP_by_BERT"
+    else:
+        folder = "Classical"
+    return ADBENCH_URL.format(folder=folder, stem=stem)
+
+
+def dataset_path(name, data_dir=None):
+    """Where the ``.npz`` file of ``name`` lives (or would live) locally.
+
+    Examples
+    --------
+    >>> from mixann.datasets import dataset_path
+    >>> dataset_path("smtp", "/data").as_posix()
+    '/data/34_smtp.npz'
+    """
+    return globals()["data_dir"](data_dir) / f"{dataset_stem(name)}.npz"
+
+
+def _read_npz(path):
+    with np.load(path, allow_pickle=False) as arrays:
+        missing = {"X", "y"} - set(arrays.files)
+        if missing:
+            raise ValueError(f"{path} lacks the array(s) {sorted(missing)}; an ADBench file holds X and y")
+        X, y = np.asarray(arrays["X"], dtype=float), np.asarray(arrays["y"]).astype(int)
+    if X.ndim != 2 or y.shape != (X.shape[0],):
+        raise ValueError(f"{path}: X must be 2-D and y 1-D of the same length, got {X.shape} and {y.shape}")
+    return X, y
+
+
 def load_dataset(name, data_dir=None):
-    """Load a dataset as ``(X, y)`` with ``y == 1`` the anomaly (minority).
+    """Load an ADBench dataset as ``(X, y)`` with ``y == 1`` the anomaly (minority).
 
     Parameters
     ----------
     name : str
         A short name (``vowels``, ``annthyroid``, ``mammography``, ``satellite``, ``smtp``,
-        ``cifar10``) or an ADBench file stem such as ``40_vowels``.
+        ``cifar10``, ``cifar10_automobile``, ``fashionmnist``, ``fashionmnist_trouser``) or an
+        ADBench file stem such as ``40_vowels``.
     data_dir : path-like, default=None
         Folder holding the ``.npz`` files (default: ``$MIXANN_DATA`` or ``~/.cache/mixann``).
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_features), float
+    y : ndarray of shape (n_samples,), int
+        1 = anomaly, 0 = normal.
+
+    Raises
+    ------
+    FileNotFoundError
+        When the file is not there; the message names the file, the folder and the download URL.
     """
-    stem = ADBENCH_FILES.get(name, name)
-    folder = globals()["data_dir"](data_dir)
-    path = folder / f"{stem}.npz"
+    path = dataset_path(name, data_dir)
     if not path.is_file():
-        raise FileNotFoundError(f"dataset {name!r} needs {path.name}, not found in {folder}; put the "
-                                "ADBench file there, pass data_dir=..., or set MIXANN_DATA")
-    with np.load(path, allow_pickle=False) as arrays:
-        X, y = np.asarray(arrays["X"], dtype=float), np.asarray(arrays["y"]).astype(int)
+        raise FileNotFoundError(
+            f"dataset {name!r} needs {path.name}, not found in {path.parent}; run "
+            f"`mixann data fetch {name}` (or fetch_dataset({name!r})), or download {dataset_url(name)} "
+            "by hand into that folder, pass data_dir=..., or set MIXANN_DATA")
+    return _read_npz(path)
+
+
+def fetch_dataset(name, data_dir=None, timeout=30, force=False):
+    """Download an ADBench dataset into the data folder (unless it is already there).
+
+    The file goes to a temporary file in the target folder, is checked to load (arrays ``X``
+    and ``y``), then renamed into place, so an interrupted or failed download never leaves a
+    partial ``.npz`` behind.
+
+    Parameters
+    ----------
+    name : str
+        Short name or ADBench file stem (see :func:`load_dataset`).
+    data_dir : path-like, default=None
+        Target folder (default: ``$MIXANN_DATA`` or ``~/.cache/mixann``); created if needed.
+    timeout : float, default=30
+        Seconds to wait for the server at each network operation.
+    force : bool, default=False
+        Download even when a valid file is present.
+
+    Returns
+    -------
+    pathlib.Path
+        The local file.
+
+    Raises
+    ------
+    DatasetDownloadError
+        (a :class:`ConnectionError`) when the download fails or the file does not load; the
+        message names the file, the URL and where to put a hand-downloaded copy.
+    """
+    import urllib.error
+    import urllib.request
+
+    from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn,
+                               TransferSpeedColumn)
+
+    path, url = dataset_path(name, data_dir), dataset_url(name)
+    if path.is_file() and not force:
+        try:
+            _read_npz(path)
+            return path
+        except Exception:  # noqa: BLE001 - a broken file is downloaded again
+            pass
+    hint = (f"could not download {path.name} from {url}. If this machine is offline, download "
+            f"that URL elsewhere and copy the file to {path} (or set MIXANN_DATA to its folder)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".part", dir=path.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            try:
+                response = urllib.request.urlopen(url, timeout=timeout)  # noqa: S310 - fixed https URL
+            except urllib.error.HTTPError as exc:
+                raise DatasetDownloadError(f"{hint}: HTTP {exc.code} {exc.reason}") from exc
+            except (urllib.error.URLError, OSError) as exc:
+                raise DatasetDownloadError(f"{hint}: {getattr(exc, 'reason', exc)}") from exc
+            with response, Progress(TextColumn(f"[bold]{path.name}"), BarColumn(), DownloadColumn(),
+                                    TransferSpeedColumn(), TimeRemainingColumn(), transient=True) as bar:
+                total = response.headers.get("Content-Length")
+                task = bar.add_task("download", total=int(total) if total and total.isdigit() else None)
+                try:
+                    while chunk := response.read(1 << 16):
+                        out.write(chunk)
+                        bar.advance(task, len(chunk))
+                except OSError as exc:
+                    raise DatasetDownloadError(f"{hint}: connection lost ({exc})") from exc
+        try:
+            _read_npz(tmp)
+        except Exception as exc:  # noqa: BLE001
+            raise DatasetDownloadError(f"{hint}: the downloaded file does not load ({exc})") from exc
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def toy2_path(path=None):
+    """Where :func:`load_toy2` reads from: ``path``, else ``$MIXANN_TOY2``, else
+    ``<data_dir()>/toy2_1.csv``."""
+    if path is not None:
+        return Path(path)
+    if os.environ.get("MIXANN_TOY2"):
+        return Path(os.environ["MIXANN_TOY2"])
+    return data_dir() / "toy2_1.csv"
+
+
+def load_toy2(path=None):
+    """Load the paper's 2-D case-study set (Section 4.5) as ``(X, y)``.
+
+    Parameters
+    ----------
+    path : path-like, default=None
+        The CSV (columns ``label,x,y``; label ``anomaly`` or ``nominal``). Default:
+        ``$MIXANN_TOY2``, else ``toy2_1.csv`` in :func:`data_dir`.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, 2), float
+    y : ndarray of shape (n_samples,), int
+        1 = ``anomaly``, 0 = ``nominal``.
+
+    Raises
+    ------
+    FileNotFoundError
+        When the file is missing (the message says where it was looked for).
+    """
+    import pandas as pd
+
+    csv = toy2_path(path)
+    if not csv.is_file():
+        raise FileNotFoundError(f"toy2 case-study file not found at {csv}; pass path=..., set MIXANN_TOY2 "
+                                f"to the CSV, or put toy2_1.csv in {data_dir()}")
+    frame = pd.read_csv(csv)
+    missing = {"label", "x", "y"} - set(frame.columns)
+    if missing:
+        raise ValueError(f"{csv} lacks column(s) {sorted(missing)}; expected label,x,y")
+    labels = frame["label"].astype(str).str.strip().str.lower()
+    unknown = sorted(set(labels) - {"anomaly", "nominal"})
+    if unknown:
+        raise ValueError(f"{csv}: unknown label(s) {unknown}; expected 'anomaly' or 'nominal'")
+    X = frame[["x", "y"]].to_numpy(dtype=float)
+    y = (labels == "anomaly").to_numpy().astype(int)
     return X, y

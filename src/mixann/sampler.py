@@ -14,6 +14,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clo
 from sklearn.model_selection import train_test_split
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.utils import check_random_state
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
@@ -214,6 +215,7 @@ class MixAnN(BaseOverSampler):
         _check_estimator_has_proba(self.estimator)
         check_metric(self.metric)
         _check_dense(X)
+        check_classification_targets(y)  # 'Unknown label type: continuous' for regression targets
         arrays_transformer = ArraysTransformer(X, y)
         X, y = validate_data(self, X=X, y=y, reset=True, dtype=float, ensure_all_finite=True)
         y01, self.classes_, self.minority_label_ = _encode_binary(y)
@@ -428,11 +430,13 @@ class MixAnNClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
 
     def predict(self, X):
         """Class labels from the classifier trained on the augmented data."""
-        return self.estimator_.predict(self._checked(X))
+        X = self._checked(X)
+        return self.estimator_.predict(X)
 
     def predict_proba(self, X):
         """Class probabilities (columns in the order of ``classes_``)."""
-        return self.estimator_.predict_proba(self._checked(X))
+        X = self._checked(X)
+        return self.estimator_.predict_proba(X)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -459,11 +463,12 @@ def _encode_binary(y):
     """Map binary labels to {0, 1} with 1 = the less frequent class."""
     classes, counts = np.unique(y, return_counts=True)
     if len(classes) < 2:
-        raise ValueError(f"y has a single class ({classes[0]!r}); MixAnN needs a majority and "
-                         "a minority class")
+        raise ValueError(f"y has 1 class ({classes[0]!r}); MixAnN needs a majority and a "
+                         "minority class")
     if len(classes) > 2:
-        raise ValueError(f"y has {len(classes)} classes; multiclass is not supported yet, MixAnN "
-                         "takes binary labels (e.g. y == minority_label)")
+        raise ValueError(f"y has {len(classes)} classes: multiclass is not supported yet. Only "
+                         "binary classification is supported; pass binary labels such as "
+                         "y == minority_label")
     minority = classes[0] if counts[0] < counts[1] else classes[1]  # a tie: the second label
     if counts.min() < 2:
         raise ValueError(f"the minority class {minority!r} has {counts.min()} sample; MixAnN needs at "

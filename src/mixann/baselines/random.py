@@ -1,0 +1,73 @@
+"""The paper's "Random" baseline: synthetic anomalies are averages of two random anomalies."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.utils import check_random_state, check_X_y
+
+
+def binary_labels(X, y):
+    """Validate ``(X, y)`` for a two-class problem and find the minority.
+
+    Returns ``X`` (float ndarray), ``y`` (ndarray, caller's labels), ``is_min`` (bool mask of
+    the minority = less frequent class; on a tie, the class sorted last), the minority label and
+    the majority label. Shared by the horizontal baselines.
+    """
+    X, y = check_X_y(X, y, dtype=float, y_numeric=False)
+    classes, counts = np.unique(y, return_counts=True)
+    if len(classes) != 2:
+        raise ValueError(f"expected two classes, got {len(classes)} ({classes.tolist()[:5]}); these "
+                         "samplers are for binary (normal vs. anomaly) data")
+    minority_idx = 1 if counts[1] <= counts[0] else 0
+    minority, majority = classes[minority_idx], classes[1 - minority_idx]
+    return X, y, y == minority, minority, majority
+
+
+class RandomMix(BaseEstimator):
+    """Oversample by averaging two random distinct minority samples until the classes are balanced.
+
+    This is the "Random" row of the paper's Table 2: each synthetic anomaly is
+    ``(x_i + x_j) / 2`` for two distinct minority samples ``i != j`` drawn uniformly
+    (with replacement across synthetic samples), labelled as the minority.
+
+    Parameters
+    ----------
+    random_state : int, RandomState instance or None, default=None
+        Seed of the pair draws.
+
+    Attributes
+    ----------
+    synthetic_X_ : ndarray of shape (n_synthetic, n_features)
+        The generated samples (appended after the original ones by :meth:`fit_resample`).
+    pairs_ : ndarray of shape (n_synthetic, 2)
+        Row indexes (into the ``X`` given) of the two samples averaged for each synthetic one.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mixann.baselines.random import RandomMix
+    >>> X = np.arange(20.0).reshape(10, 2); y = np.array([0] * 7 + [1] * 3)
+    >>> X_res, y_res = RandomMix(random_state=0).fit_resample(X, y)
+    >>> X_res.shape, int((y_res == 1).sum())
+    ((14, 2), 7)
+    """
+
+    def __init__(self, random_state=None):
+        self.random_state = random_state
+
+    def fit_resample(self, X, y):
+        """Return ``X, y`` followed by the synthetic minority samples."""
+        X, y, is_min, minority, _ = binary_labels(X, y)
+        rng = check_random_state(self.random_state)
+        minority_rows = np.flatnonzero(is_min)
+        n_new = len(y) - 2 * len(minority_rows)
+        if n_new > 0 and len(minority_rows) < 2:
+            raise ValueError("RandomMix needs at least 2 minority samples to average")
+        i = rng.randint(0, len(minority_rows), size=max(n_new, 0))
+        j = rng.randint(0, max(len(minority_rows) - 1, 1), size=max(n_new, 0))
+        j = j + (j >= i)  # a uniform draw among the other minority samples: j != i
+        self.pairs_ = np.column_stack([minority_rows[i], minority_rows[j]]).astype(int)
+        self.synthetic_X_ = (X[self.pairs_[:, 0]] + X[self.pairs_[:, 1]]) / 2.0
+        y_new = np.full(len(self.synthetic_X_), minority, dtype=y.dtype)
+        return np.vstack([X, self.synthetic_X_]), np.concatenate([y, y_new])

@@ -1,0 +1,265 @@
+"""Run a benchmark grid: cells of (dataset, classifier, method, seed, budget) into SQLite.
+
+:func:`run_cell` is a pure function of its cell and the data folder (it reads the dataset,
+splits, resamples, fits and scores, and returns a dict), so it can be shipped to any worker.
+:func:`run_grid` builds the cell list, skips the cells the store already holds as ``ok``, runs
+the rest serially or in a process pool, and writes each outcome in the parent process, one
+transaction per cell. A cell that raises is recorded as ``failed`` with its error and the grid
+goes on; an interrupted grid (Ctrl-C, kill) resumes where it stopped on the next call.
+"""
+
+from __future__ import annotations
+
+import inspect
+import time
+import traceback
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import asdict, dataclass
+from itertools import product
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.metrics import f1_score
+
+from . import protocol
+
+MIXANN = "mixann"
+# MixAnN's fixed hyperparameters (paper Section 4.1): eta, lambda, m, M.
+MIXANN_FIXED = dict(eta=0.3, reward_scale=10, baseline_window=25, metric="f1_macro")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One benchmark run."""
+
+    dataset: str
+    classifier: str
+    method: str
+    seed: int
+    budget: str
+
+    @property
+    def key(self):
+        return (self.dataset, self.classifier, self.method, int(self.seed), self.budget)
+
+    def __str__(self):
+        return f"{self.dataset}/{self.classifier}/{self.method}/seed={self.seed}"
+
+
+def all_methods():
+    """``["none", *other baselines, "mixann"]``, read from the baseline registry now."""
+    from ..baselines import BASELINE_NAMES
+
+    return ["none", *[m for m in BASELINE_NAMES if m not in ("none", MIXANN)], MIXANN]
+
+
+def _sampler_budget(budget):
+    # The baselines know "quick" and "paper"; the test tier uses their quick budget.
+    return "paper" if budget == "paper" else "quick"
+
+
+def _make_baseline(method, estimator, seed, y_train, budget, validation_data):
+    from ..baselines import make_sampler
+
+    kwargs = dict(estimator=estimator, random_state=seed, y=y_train,
+                  budget=_sampler_budget(budget))
+    # Baselines that tune on validation data receive it if the registry accepts it.
+    if "validation_data" in inspect.signature(make_sampler).parameters:
+        kwargs["validation_data"] = validation_data
+    return make_sampler(method, **kwargs)
+
+
+def _fit_mixann(cell, sp, make_estimator):
+    """MixAnN with K chosen on validation; returns (X_res, y_res, n_synthetic, config)."""
+    from ..sampler import MixAnN
+
+    params = {**MIXANN_FIXED, **protocol.budget_params(cell.budget)}
+    trials, best = [], None
+    for k in protocol.k_candidates(cell.budget):
+        sampler = MixAnN(estimator=make_estimator(), max_neighbors=k,
+                         validation_data=(sp.X_val, sp.y_val), random_state=cell.seed,
+                         verbose=False, **params)
+        X_res, y_res = sampler.fit_resample(sp.X_train, sp.y_train)
+        clf = make_estimator().fit(X_res, y_res)
+        val_f1 = float(f1_score(sp.y_val, clf.predict(sp.X_val), average="macro", zero_division=0))
+        n_syn = int(len(sampler.synthetic_X_))
+        h = sampler.history_
+        trials.append({"K": k, "val_f1": val_f1, "n_synthetic": n_syn,
+                       "guard_fired": bool(h["guard_fired"]),
+                       "baseline_score": float(h["baseline_score"]),
+                       "best_episode_score": float(max(e["score"] for e in h["episodes"]))})
+        if best is None or val_f1 > best[0]:  # ties keep the smaller K
+            best = (val_f1, k, X_res, y_res, n_syn)
+    config = {"mixann": {**params, "K_candidates": list(protocol.k_candidates(cell.budget)),
+                         "K": best[1], "trials": trials}}
+    return best[2], best[3], best[4], config
+
+
+def run_cell(cell, data_dir=None):
+    """Run one cell and return its result dict (raises on failure).
+
+    Loads the dataset, splits it with :func:`protocol.split` (seed = cell seed), resamples the
+    train part with the cell's method, fits a fresh classifier on the resampled train part
+    (never on validation) and scores it on test.
+
+    Returns
+    -------
+    dict
+        The key fields, ``status="ok"``, ``precision``, ``recall``, ``f1``,
+        ``resample_seconds``, ``fit_seconds`` (classifier fit on the resampled data),
+        ``n_synthetic`` and ``config`` (everything needed to reproduce the run).
+    """
+    from ..classifiers import make_classifier
+    from ..datasets import load_dataset
+
+    if isinstance(cell, dict):
+        cell = Cell(**cell)
+    X, y = load_dataset(cell.dataset, data_dir=data_dir)
+    sp = protocol.split(X, y, cell.seed)
+
+    def make_estimator():
+        return make_classifier(cell.classifier, random_state=cell.seed, n_jobs=1)
+
+    config = {**asdict(cell), "split": sp.sizes(), "n_features": int(X.shape[1]),
+              "scaling": "MinMax fit on the train part, applied to validation and test",
+              "classifier_params": {k: repr(v) for k, v in make_estimator().get_params().items()}}
+    t0 = time.perf_counter()
+    if cell.method == MIXANN:
+        X_res, y_res, n_syn, extra = _fit_mixann(cell, sp, make_estimator)
+        config.update(extra)
+    else:
+        sampler = _make_baseline(cell.method, make_estimator(), cell.seed, sp.y_train,
+                                 cell.budget, (sp.X_val, sp.y_val))
+        X_res, y_res = sampler.fit_resample(sp.X_train, sp.y_train)
+        X_res, y_res = np.asarray(X_res, dtype=float), np.asarray(y_res)
+        n_syn = int(len(y_res) - len(sp.y_train))
+        config["sampler"] = repr(sampler)
+    resample_seconds = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    clf = clone(make_estimator()).fit(X_res, y_res)
+    fit_seconds = time.perf_counter() - t0
+    scores = protocol.evaluate(sp.y_test, clf.predict(sp.X_test))
+    return {**asdict(cell), "status": "ok", "error": None, **scores,
+            "fit_seconds": fit_seconds, "resample_seconds": resample_seconds,
+            "n_synthetic": n_syn, "config": config}
+
+
+def _failed(cell, exc):
+    tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    return {**asdict(cell), "status": "failed", "error": f"{type(exc).__name__}: {exc}\n{tb}",
+            "config": asdict(cell)}
+
+
+def _safe_run(cell, data_dir):
+    """Run a cell in a worker: exceptions become a failed result (Ctrl-C still propagates)."""
+    try:
+        return run_cell(cell, data_dir)
+    except Exception as exc:
+        return _failed(cell, exc)
+
+
+def _init_worker():
+    try:
+        import torch
+
+        torch.set_num_threads(1)
+    except Exception:  # pragma: no cover - torch is a dependency, but be lenient in workers
+        pass
+
+
+def build_cells(datasets, classifiers, methods, seeds, budget):
+    """Cells in a stable order; ``seeds`` is an int n (seeds 0..n-1) or an iterable of seeds."""
+    seed_list = list(range(seeds)) if isinstance(seeds, int) else [int(s) for s in seeds]
+    return [Cell(d, c, m, s, budget)
+            for d, c, m, s in product(datasets, classifiers, methods, seed_list)]
+
+
+def run_grid(datasets, classifiers, methods, seeds, budget, db, data_dir=None, jobs=1,
+             progress=True, console=None):
+    """Run every cell of the grid not yet in ``db`` as ``ok``, recording each as it finishes.
+
+    Parameters
+    ----------
+    datasets, classifiers, methods : list of str
+    seeds : int or iterable of int
+        ``n`` means seeds ``0 .. n-1``.
+    budget : {"quick", "paper", "test"}
+    db : path-like or ResultStore
+    data_dir : path-like, default=None
+        Folder of the ADBench ``.npz`` files.
+    jobs : int, default=1
+        ``1`` runs serially in this process; more uses a ``ProcessPoolExecutor`` (spawned
+        workers, torch limited to one thread each). Only this process writes the database.
+    progress : bool, default=True
+        Show a rich progress bar (cells done/total, current cell, elapsed, ETA).
+
+    Returns
+    -------
+    dict
+        ``total``, ``skipped`` (already ok), ``ok``, ``failed`` counts of this call.
+    """
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                               TimeElapsedColumn, TimeRemainingColumn)
+
+    from .store import ResultStore
+
+    protocol.budget_params(budget)  # validate early
+    store = db if isinstance(db, ResultStore) else ResultStore(db)
+    owns_store = store is not db
+    cells = build_cells(datasets, classifiers, methods, seeds, budget)
+    done = store.done_cells()
+    todo = [c for c in cells if c.key not in done]
+    summary = {"total": len(cells), "skipped": len(cells) - len(todo), "ok": 0, "failed": 0}
+
+    bar = Progress(TextColumn("[bold]bench"), BarColumn(), MofNCompleteColumn(),
+                   TextColumn("{task.description}"), TimeElapsedColumn(), TextColumn("ETA"),
+                   TimeRemainingColumn(), console=console, disable=not progress, transient=False)
+
+    def record(result):
+        store.record(result)
+        summary[result["status"]] += 1
+        bar.advance(task)
+
+    try:
+        with bar:
+            task = bar.add_task("", total=len(todo))
+            if jobs <= 1:
+                for cell in todo:
+                    bar.update(task, description=str(cell))
+                    try:
+                        result = run_cell(cell, data_dir)
+                    except Exception as exc:
+                        result = _failed(cell, exc)
+                    record(result)
+            else:
+                _run_pool(todo, data_dir, jobs, bar, task, record)
+            bar.update(task, description="done")
+    finally:
+        if owns_store:
+            store.close()
+    return summary
+
+
+def _run_pool(todo, data_dir, jobs, bar, task, record):
+    import multiprocessing as mp
+
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("spawn"),
+                               initializer=_init_worker)
+    try:
+        pending = {pool.submit(_safe_run, cell, data_dir): cell for cell in todo}
+        while pending:
+            running = [str(c) for f, c in pending.items() if f.running()][:3]
+            bar.update(task, description=", ".join(running) or "starting workers")
+            finished, _ = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
+            for future in finished:
+                cell = pending.pop(future)
+                try:
+                    result = future.result()
+                except Exception as exc:  # a worker died (e.g. out of memory)
+                    result = _failed(cell, exc)
+                record(result)
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)

@@ -1,0 +1,145 @@
+"""Benchmark results in SQLite (stdlib :mod:`sqlite3`, WAL journal).
+
+One table, ``results``, one row per cell (dataset, classifier, method, seed, budget), which is
+UNIQUE. Each finished cell is written in its own transaction, so a killed run loses at most the
+cells that were still computing, and never leaves half a row.
+
+Resume rule: :meth:`ResultStore.done_cells` returns the cells whose status is ``"ok"``; the
+runner skips those. Cells recorded as ``"failed"`` are retried on the next run and their row is
+overwritten by the new outcome; an ``"ok"`` row is never overwritten.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import sqlite3
+import subprocess
+from datetime import datetime, timezone
+from pathlib import Path
+
+KEY = ("dataset", "classifier", "method", "seed", "budget")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS results (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    dataset TEXT NOT NULL,
+    classifier TEXT NOT NULL,
+    method TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    budget TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('ok', 'failed')),
+    error TEXT,
+    precision REAL,
+    recall REAL,
+    f1 REAL,
+    fit_seconds REAL,
+    resample_seconds REAL,
+    n_synthetic INTEGER,
+    config_json TEXT,
+    versions_json TEXT,
+    git_commit TEXT,
+    finished_at TEXT NOT NULL,
+    UNIQUE (dataset, classifier, method, seed, budget)
+)
+"""
+
+_COLUMNS = ("dataset", "classifier", "method", "seed", "budget", "status", "error", "precision",
+            "recall", "f1", "fit_seconds", "resample_seconds", "n_synthetic", "config_json",
+            "versions_json", "git_commit", "finished_at")
+
+# A failed row is replaced by the retry's outcome; an ok row stays as it is.
+_UPSERT = (f"INSERT INTO results ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))}) "
+           f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET "
+           + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS if c not in KEY)
+           + " WHERE results.status != 'ok'")
+
+
+def versions():
+    """Versions of Python and the libraries a result depends on."""
+    out = {"python": platform.python_version()}
+    for name, module in (("numpy", "numpy"), ("sklearn", "sklearn"), ("imblearn", "imblearn"),
+                         ("torch", "torch"), ("xgboost", "xgboost"), ("mixann", "mixann")):
+        try:
+            out[name] = __import__(module).__version__
+        except Exception:  # a missing optional library is recorded, not fatal
+            out[name] = None
+    return out
+
+
+def git_commit():
+    """``git rev-parse HEAD`` of the checkout holding this package, or None."""
+    try:
+        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).resolve().parent,
+                              capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    commit = done.stdout.strip()
+    return commit if done.returncode == 0 and commit else None
+
+
+def _jsonable(value):
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if isinstance(value, (set, tuple)):
+        return list(value)
+    return str(value)
+
+
+class ResultStore:
+    """The results database at ``path`` (created with its table if missing)."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+        if self.path.parent and not self.path.parent.exists():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(self.path, timeout=30)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        with self.conn:
+            self.conn.execute(_SCHEMA)
+        self._versions = None
+        self._git = None
+
+    def close(self):
+        self.conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def done_cells(self):
+        """Set of ``(dataset, classifier, method, seed, budget)`` tuples with status ``ok``."""
+        rows = self.conn.execute(f"SELECT {', '.join(KEY)} FROM results WHERE status = 'ok'")
+        return {tuple(row) for row in rows}
+
+    def record(self, result):
+        """Write one cell's outcome (a dict from the runner) in its own transaction.
+
+        ``result`` holds the key columns, ``status`` and, for ok cells, the metrics and
+        ``config``; for failed ones ``error``. Returns True if a row was written (False when an
+        ok row already held this cell).
+        """
+        if self._versions is None:
+            self._versions, self._git = versions(), git_commit()
+        row = {c: result.get(c) for c in _COLUMNS}
+        row["seed"] = int(row["seed"])
+        row["config_json"] = json.dumps(result.get("config", {}), sort_keys=True, default=_jsonable)
+        row["versions_json"] = json.dumps(self._versions, sort_keys=True)
+        row["git_commit"] = self._git
+        row["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self.conn:  # one transaction per cell
+            cur = self.conn.execute(_UPSERT, [row[c] for c in _COLUMNS])
+        return cur.rowcount > 0
+
+    def rows(self, status=None):
+        """All rows as dicts (optionally only those with ``status``)."""
+        sql = "SELECT * FROM results"
+        args = ()
+        if status is not None:
+            sql += " WHERE status = ?"
+            args = (status,)
+        return [dict(row) for row in self.conn.execute(sql + " ORDER BY id", args)]

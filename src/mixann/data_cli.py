@@ -1,0 +1,66 @@
+"""``mixann data``: list the known datasets and fetch ADBench files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+data_app = typer.Typer(help="List the datasets and download ADBench files.", no_args_is_help=True,
+                       add_completion=False)
+console = Console()
+
+_DATA_DIR = typer.Option(None, "--data-dir", help="Data folder (default: $MIXANN_DATA or ~/.cache/mixann).")
+
+
+@data_app.command("fetch")
+def fetch(
+    names: List[str] = typer.Argument(..., help="Short names (vowels, cifar10, ...) or ADBench file stems."),
+    data_dir: Optional[Path] = _DATA_DIR,
+    timeout: float = typer.Option(30.0, min=0.1, help="Network timeout in seconds."),
+    force: bool = typer.Option(False, help="Download again even when the file is present."),
+):
+    """Download ADBench datasets into the data folder (skips the ones already there)."""
+    from .datasets import DatasetDownloadError, fetch_dataset
+
+    failed = False
+    for name in names:
+        try:
+            path = fetch_dataset(name, data_dir=data_dir, timeout=timeout, force=force)
+        except (DatasetDownloadError, ValueError) as exc:
+            console.print(f"[red]error[/red] {name}: {exc}")
+            failed = True
+        else:
+            console.print(f"{name}: {path}")
+    if failed:
+        raise typer.Exit(code=1)
+
+
+@data_app.command("list")
+def list_datasets(data_dir: Optional[Path] = _DATA_DIR):
+    """Show the known datasets, their ADBench file, and shape / anomaly rate of those present."""
+    from .datasets import ADBENCH_FILES, _read_npz, data_dir as resolve_dir
+
+    folder = resolve_dir(data_dir)
+    rows = list(ADBENCH_FILES.items())
+    known = set(ADBENCH_FILES.values())
+    if folder.is_dir():  # other ADBench files the user put there
+        rows += [(p.stem, p.stem) for p in sorted(folder.glob("*.npz")) if p.stem not in known]
+    table = Table(title=f"datasets in {folder}")
+    for column in ("name", "file", "present", "shape", "anomaly rate"):
+        table.add_column(column, justify="right" if column in ("shape", "anomaly rate") else "left")
+    for name, stem in rows:
+        path = folder / f"{stem}.npz"
+        if not path.is_file():
+            table.add_row(name, f"{stem}.npz", "no", "", "")
+            continue
+        try:
+            X, y = _read_npz(path)
+        except Exception as exc:  # noqa: BLE001 - show the broken file, keep listing
+            table.add_row(name, f"{stem}.npz", "[red]broken[/red]", "", type(exc).__name__)
+            continue
+        table.add_row(name, f"{stem}.npz", "yes", f"{X.shape[0]}×{X.shape[1]}", f"{100 * y.mean():.2f}%")
+    console.print(table)

@@ -1,0 +1,50 @@
+"""Shared fixtures: where the shared datasets live, and small datasets for fast tests."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _shared_datasets():
+    """``$MIXANN_SHARED_DATASETS``, else ``../shared/datasets`` beside the checkout."""
+    env = os.environ.get("MIXANN_SHARED_DATASETS")
+    return Path(env) if env else REPO.parent / "shared" / "datasets"
+
+
+@pytest.fixture(scope="session")
+def shared_datasets():
+    path = _shared_datasets()
+    if not (path / "adbench").is_dir():
+        # A missing data folder is a broken checkout, not a reason to skip: fail loudly.
+        raise FileNotFoundError(f"shared datasets not found at {path}; set MIXANN_SHARED_DATASETS")
+    return path
+
+
+@pytest.fixture(scope="session")
+def vowels(shared_datasets):
+    from mixann.datasets import load_dataset
+
+    return load_dataset("vowels", data_dir=shared_datasets / "adbench")
+
+
+@pytest.fixture(scope="session")
+def diverse():
+    from mixann.datasets import make_diverse_minorities
+
+    return make_diverse_minorities(n_samples=400, random_state=0)
+
+
+# Budgets small enough for the whole suite to stay under a few minutes on 2 cores.
+TINY = dict(n_episodes=3, max_steps_per_episode=6, ddpg_updates=3, warmup_steps=5, batch_size=8,
+            hidden_sizes=(16, 16))
+
+
+@pytest.fixture
+def tiny():
+    return dict(TINY)

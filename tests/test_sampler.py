@@ -1,0 +1,140 @@
+"""MixAnN end to end: the synthetic-sample invariant, determinism, sklearn/imblearn use, models."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from imblearn.pipeline import Pipeline
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.neural_network import MLPClassifier
+from xgboost import XGBClassifier
+
+from mixann import MixAnN, MixAnNClassifier
+
+
+def _check_invariant(sampler, X, y):
+    """Every synthetic row is alpha*X[i0] + (1-alpha)*X[i1], y[i0] != y[i1], label by Eq. 2."""
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y)
+    i0, i1 = sampler.synthetic_sources_.T
+    alpha = sampler.synthetic_alpha_
+    expected = alpha[:, None] * X[i0] + (1 - alpha[:, None]) * X[i1]
+    np.testing.assert_allclose(sampler.synthetic_X_, expected, rtol=0, atol=1e-12)
+    assert np.all(y[i0] != y[i1])
+    np.testing.assert_array_equal(sampler.synthetic_y_, np.where(alpha >= sampler.eta, y[i0], y[i1]))
+
+
+def test_invariant_on_vowels(vowels, tiny):
+    X, y = vowels
+    sampler = MixAnN(random_state=0, guard=False, **tiny)
+    X_res, y_res = sampler.fit_resample(X, y)
+    n_syn = len(sampler.synthetic_X_)
+    assert n_syn > 0
+    assert X_res.shape == (len(X) + n_syn, X.shape[1])
+    np.testing.assert_array_equal(X_res[: len(X)], X)  # the caller's whole X comes first
+    np.testing.assert_array_equal(X_res[len(X):], sampler.synthetic_X_)
+    np.testing.assert_array_equal(y_res[len(y):], sampler.synthetic_y_)
+    _check_invariant(sampler, X, y)
+    h = sampler.history_
+    assert len(h["episodes"]) == tiny["n_episodes"]
+    assert sum(e["n_steps"] for e in h["episodes"]) == len(h["steps"])
+    assert {"episode", "k", "alpha", "n", "eps", "reward", "delta_metric", "confidence",
+            "metric"} <= set(h["steps"][0])
+    chosen = h["episodes"][h["returned_episode"]]
+    assert chosen["score"] == max(e["score"] for e in h["episodes"])
+    assert chosen["n_synthetic"] == n_syn
+
+
+def test_same_seed_same_bytes(diverse, tiny):
+    X, y = diverse
+    s1 = MixAnN(random_state=3, guard=False, **tiny)
+    s2 = MixAnN(random_state=3, guard=False, **tiny)
+    s1.fit_resample(X, y), s2.fit_resample(X, y)
+    assert s1.synthetic_X_.tobytes() == s2.synthetic_X_.tobytes()
+    assert s1.history_ == s2.history_
+    for p1, p2 in zip(s1.actor_.parameters(), s2.actor_.parameters()):
+        assert p1.detach().numpy().tobytes() == p2.detach().numpy().tobytes()
+
+
+def test_different_seed_differs(diverse, tiny):
+    X, y = diverse
+    s1 = MixAnN(random_state=0, guard=False, **tiny)
+    s2 = MixAnN(random_state=1, guard=False, **tiny)
+    s1.fit_resample(X, y), s2.fit_resample(X, y)
+    assert s1.history_["steps"] != s2.history_["steps"]
+
+
+def test_guard_returns_nothing_when_no_episode_wins(diverse, tiny):
+    X, y = diverse
+    sampler = MixAnN(random_state=0, guard=True, **tiny)
+    sampler.fit_resample(X, y)
+    h = sampler.history_
+    best = max(e["score"] for e in h["episodes"])
+    assert h["guard_fired"] == (best <= h["baseline_score"])
+    if h["guard_fired"]:
+        assert len(sampler.synthetic_X_) == 0 and h["returned_episode"] is None
+    else:
+        assert len(sampler.synthetic_X_) > 0
+
+
+def test_guard_fires_when_baseline_is_perfect(tiny):
+    # Two well-separated blobs: the un-augmented KNN is already perfect on validation,
+    # so no episode can beat it and the guard must return the data unchanged.
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(0, 0.1, (200, 2)), rng.normal(10, 0.1, (20, 2))])
+    y = np.array([0] * 200 + [1] * 20)
+    sampler = MixAnN(random_state=0, **tiny)
+    X_res, y_res = sampler.fit_resample(X, y)
+    assert sampler.history_["baseline_score"] == 1.0
+    assert sampler.history_["guard_fired"] is True
+    assert X_res.shape == X.shape and sampler.synthetic_X_.shape == (0, 2)
+
+
+def test_pipeline_and_dataframe(diverse, tiny):
+    X, y = diverse
+    frame = pd.DataFrame(X, columns=["f0", "f1"])
+    labels = pd.Series(np.where(y == 1, "fraud", "ok"), name="label")
+    sampler = MixAnN(random_state=0, guard=False, **tiny)
+    X_res, y_res = sampler.fit_resample(frame, labels)
+    assert isinstance(X_res, pd.DataFrame) and list(X_res.columns) == ["f0", "f1"]
+    assert isinstance(y_res, pd.Series) and set(y_res) == {"fraud", "ok"}
+    assert sampler.minority_label_ == "fraud"
+    _check_invariant(sampler, frame.to_numpy(), labels.to_numpy())
+
+    pipe = Pipeline([("mixann", MixAnN(random_state=0, **tiny)),
+                     ("knn", KNeighborsClassifier(n_neighbors=10))])
+    pipe.fit(frame, labels)
+    assert set(pipe.predict(frame)) <= {"fraud", "ok"}
+    assert pipe.get_params()["mixann__eta"] == 0.3
+    pipe.set_params(mixann__eta=0.4)
+    assert pipe.named_steps["mixann"].eta == 0.4
+
+
+@pytest.mark.parametrize("estimator", [
+    KNeighborsClassifier(n_neighbors=10),
+    XGBClassifier(n_estimators=20, max_depth=3, n_jobs=1, verbosity=0),
+    MLPClassifier(hidden_layer_sizes=(16,), max_iter=50, random_state=0),
+], ids=["knn", "xgboost", "mlp"])
+def test_each_classifier(vowels, tiny, estimator):
+    X, y = vowels
+    clf = MixAnNClassifier(estimator=estimator, random_state=0, guard=False,
+                           **{**tiny, "n_episodes": 2, "max_steps_per_episode": 3})
+    clf.fit(X, y)
+    assert clf.predict(X).shape == (len(X),)
+    proba = clf.predict_proba(X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-5)
+    _check_invariant(clf.sampler_, X, y)
+
+
+def test_validation_data_uses_all_of_x(diverse, tiny):
+    X, y = diverse
+    X_val, y_val = X[:80], y[:80]
+    sampler = MixAnN(random_state=0, guard=False, validation_data=(X_val, y_val), **tiny)
+    sampler.fit_resample(X[80:], y[80:])
+    _check_invariant(sampler, X[80:], y[80:])
+    assert sampler.synthetic_sources_.max() < len(X) - 80
+
+
+def test_verbose_progress_runs(diverse, tiny, capsys):
+    X, y = diverse
+    MixAnN(random_state=0, verbose=True, **tiny).fit_resample(X, y)
+    assert "MixAnN val f1_macro" in capsys.readouterr().out
