@@ -95,5 +95,15 @@ from .data_cli import data_app  # noqa: E402
 app.add_typer(data_app, name="data")
 
 
+from .bench.commands import bench, report  # noqa: E402
+
+app.command()(bench)
+app.command()(report)
+
+from .plot_cli import plot_app  # noqa: E402
+
+app.add_typer(plot_app, name="plot")
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn.neighbors import NearestNeighbors
+from sklearn.neighbors import KDTree, NearestNeighbors
 from sklearn.preprocessing import StandardScaler
 
 from .ddpg import scale_action
@@ -79,7 +79,9 @@ class MixUpEnv:
     X_val, y_val : ndarray
         Validation split for the metric M.
     updater : object
-        Owns the classifier phi_t (see :mod:`mixann.updaters`).
+        Owns the classifier phi_t (see :mod:`mixann.updaters`); built on this training split
+        and these validation rows, it answers ``proba_validation()`` and
+        ``proba_training(indices)`` (row indices into ``X_train``).
     metric : str
         scikit-learn scorer name for M.
     baseline : MovingBaseline
@@ -96,13 +98,31 @@ class MixUpEnv:
         self.y_train = np.asarray(y_train)
         self.X_val, self.y_val = np.asarray(X_val, dtype=float), np.asarray(y_val)
         self.updater, self.metric, self.baseline, self.rng = updater, metric, baseline, rng
+        if not np.array_equal(getattr(updater, "X_val", None), self.X_val):
+            updater.set_validation(self.X_val)  # an updater built without these rows
         self.max_neighbors, self.max_oversample = max_neighbors, max_oversample
         self.eta, self.reward_scale, self.reward_kind = eta, reward_scale, reward_kind
         self.max_steps = max_steps
         self._z = StandardScaler().fit_transform(self.X_train).astype(np.float32)
         self._knn = NearestNeighbors(n_neighbors=max_neighbors).fit(self.X_train)
+        # Where NearestNeighbors picks a KD-tree anyway (its "auto" rule), query the same tree
+        # directly: identical neighbours without the per-call input validation.
+        self._tree = None
+        if self.X_train.shape[1] <= 15 and max_neighbors < len(self.X_train) // 2:
+            self._tree = KDTree(self.X_train, leaf_size=self._knn.leaf_size, metric="euclidean")
         self._opposite = nearest_opposite(self.X_train, self.y_train)
         self.state_dim = 2 * self.X_train.shape[1]
+        self._last_score = None  # (validation probabilities, metric) of the last scored step
+
+    def _score(self, proba_val):
+        """The metric M of phi_t on validation; reused when the probabilities did not change
+        (an added sample often moves no validation row of a KNN), which saves the scorer."""
+        last = self._last_score
+        if last is not None and np.array_equal(last[0], proba_val):
+            return last[1]
+        value = score_proba(self.metric, proba_val, self.y_val)
+        self._last_score = (np.array(proba_val, copy=True), value)
+        return value
 
     def state(self):
         return np.concatenate([self._z[self.i0], self._z[self.i1]])
@@ -131,13 +151,16 @@ class MixUpEnv:
         ep.X.append(x_syn), ep.y.append(y_syn), ep.copies.append(a.n)
         ep.sources.append((self.i0, self.i1)), ep.alpha.append(a.alpha)
 
-        neighbors = self._knn.kneighbors(x_syn[None], n_neighbors=a.k, return_distance=False)[0]
-        # One predict_proba call for the validation set and the neighbourhood of x_syn.
-        proba = self.updater.predict_proba(np.vstack([self.X_val, self.X_train[neighbors]]))
-        metric_value = score_proba(self.metric, proba[: len(self.X_val)], self.y_val)
+        if self._tree is not None:
+            neighbors = self._tree.query(x_syn[None], k=a.k, return_distance=False)[0]
+        else:
+            neighbors = self._knn.kneighbors(x_syn[None], n_neighbors=a.k, return_distance=False)[0]
+        # The updater answers by row: the validation rows (the same every step) and the
+        # training rows around x_syn, so an incremental updater needs no full query.
+        metric_value = self._score(self.updater.proba_validation())
         delta = self.baseline.improvement(metric_value)
         self.baseline.push(metric_value)
-        confidence = uncertainty(proba[len(self.X_val):])
+        confidence = uncertainty(self.updater.proba_training(neighbors))
         reward = step_reward(self.reward_kind, metric_value=metric_value, delta_metric=delta,
                              confidence=confidence, scale=self.reward_scale, rng=self.rng)
 

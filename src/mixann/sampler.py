@@ -88,8 +88,10 @@ class MixAnN(BaseOverSampler):
     guard : bool, default=True
         Return no synthetic samples when no episode beat the un-augmented classifier on
         validation.
-    update : {"auto", "refit"}, default="auto"
-        How the classifier absorbs new samples (see :mod:`mixann.updaters`).
+    update : {"auto", "refit", "exact-knn", "warm-start"}, default="auto"
+        How the classifier absorbs new samples (see :mod:`mixann.updaters`): ``"auto"`` is
+        ``"exact-knn"`` (same result as ``"refit"``, far faster) for a KNN with uniform
+        weights and the euclidean metric, else ``"refit"``.
     device : str, default="cpu"
         Torch device of the networks (``"cuda"`` where present).
     random_state : int, RandomState instance or None, default=None
@@ -292,8 +294,8 @@ class MixAnN(BaseOverSampler):
                              f"split ({len(X_train)} samples); lower max_neighbors")
         estimator = clone(self.estimator) if self.estimator is not None else default_estimator()
 
-        updater = make_updater(self.update, estimator, X_train, y_train)
-        baseline_score = score_proba(self.metric, updater.predict_proba(X_val), y_val)
+        updater = make_updater(self.update, estimator, X_train, y_train, X_val)
+        baseline_score = score_proba(self.metric, updater.proba_validation(), y_val)
         baseline = MovingBaseline(self.baseline_window)
         baseline.push(baseline_score)  # phi_0 (Algorithm 1, line 3) seeds Eq. 5's window
         env = MixUpEnv(X_train, y_train, X_val, y_val, updater=updater, metric=self.metric,

@@ -7,9 +7,17 @@ from __future__ import annotations
 
 from imblearn.over_sampling import ADASYN, SMOTE, SVMSMOTE, BorderlineSMOTE
 
+from .autosmote import AutoSMOTE
+from .mixboost import MixBoost
 from .none import NoAugmentation
+from .random import RandomMix
 
-BASELINE_NAMES = ("none", "smote", "borderline-smote", "svm-smote", "adasyn")
+BASELINE_NAMES = ("none", "random", "smote", "borderline-smote", "svm-smote", "adasyn", "mixboost",
+                  "autosmote")
+
+#: Compute budgets of the learned baselines: MixBoost rounds, AutoSMOTE policy draws.
+BUDGETS = {"quick": {"mixboost": 5, "autosmote": 10}, "paper": {"mixboost": 20, "autosmote": 60},
+           "test": {"mixboost": 2, "autosmote": 3}}
 
 
 def _k_neighbors(y, wanted=5):
@@ -28,17 +36,22 @@ def make_sampler(method, *, estimator=None, random_state=0, y=None, budget="quic
     method : str
         One of :data:`BASELINE_NAMES`.
     estimator : classifier, default=None
-        The classifier the augmentation is for (used by the learned baselines).
+        The classifier the augmentation is for (cloned by the learned baselines, MixBoost and
+        AutoSMOTE; ``None`` = ``KNeighborsClassifier(10)``).
     random_state : int
         Seed.
     y : array-like, default=None
         Training labels, to cap neighbourhood sizes by the minority size.
-    budget : {"quick", "paper"}
-        Compute budget for the learned baselines.
+    budget : {"quick", "paper", "test"}
+        Compute budget for the learned baselines (see :data:`BUDGETS`).
     """
+    if budget not in BUDGETS:
+        raise ValueError(f"unknown budget {budget!r}; choose one of {', '.join(BUDGETS)}")
     k = _k_neighbors(y) if y is not None else 5
     if method == "none":
         return NoAugmentation()
+    if method == "random":
+        return RandomMix(random_state=random_state)
     if method == "smote":
         return SMOTE(k_neighbors=k, random_state=random_state)
     if method == "borderline-smote":
@@ -47,4 +60,10 @@ def make_sampler(method, *, estimator=None, random_state=0, y=None, budget="quic
         return SVMSMOTE(k_neighbors=k, m_neighbors=max(k, 10), random_state=random_state)
     if method == "adasyn":
         return ADASYN(n_neighbors=k, random_state=random_state)
+    if method == "mixboost":
+        return MixBoost(estimator=estimator, n_rounds=BUDGETS[budget]["mixboost"],
+                        random_state=random_state)
+    if method == "autosmote":
+        return AutoSMOTE(estimator=estimator, n_iterations=BUDGETS[budget]["autosmote"], k_neighbors=k,
+                         random_state=random_state)
     raise ValueError(f"unknown method {method!r}; choose one of {', '.join(BASELINE_NAMES)}")

@@ -84,7 +84,7 @@ class MixBoost(BaseEstimator):
     >>> X, y = make_diverse_minorities(n_samples=400, random_state=0)
     >>> X_res, y_res = MixBoost(n_rounds=3, random_state=0).fit_resample(X, y)
     >>> len(X_res) - len(X)
-    380
+    360
     """
 
     def __init__(self, estimator=None, n_rounds=5, samples_per_round=None, alpha=5.0, beta=2.0,
@@ -128,7 +128,7 @@ class MixBoost(BaseEstimator):
             X_cur = np.vstack([X, *new_X]) if new_X else X
             y_cur = np.concatenate([y, *new_y]) if new_y else y
             clf = clone(estimator)
-            if hasattr(clf, "random_state"):
+            if "random_state" in clf.get_params():
                 clf.set_params(random_state=rng.randint(2**31 - 1))
             clf.fit(X_cur, y_cur)
             candidates = maj_rows

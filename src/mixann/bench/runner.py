@@ -54,8 +54,11 @@ def all_methods():
 
 
 def _sampler_budget(budget):
-    # The baselines know "quick" and "paper"; the test tier uses their quick budget.
-    return "paper" if budget == "paper" else "quick"
+    """The baselines' budget tier: the same name if the registry knows it, else "quick"."""
+    from .. import baselines
+
+    known = getattr(baselines, "BUDGETS", ("quick", "paper"))
+    return budget if budget in known else "quick"
 
 
 def _make_baseline(method, estimator, seed, y_train, budget, validation_data):
@@ -224,7 +227,7 @@ def run_grid(datasets, classifiers, methods, seeds, budget, db, data_dir=None, j
     try:
         with bar:
             task = bar.add_task("", total=len(todo))
-            if jobs <= 1:
+            if jobs <= 1 or len(todo) <= 1:
                 for cell in todo:
                     bar.update(task, description=str(cell))
                     try:
@@ -244,8 +247,8 @@ def run_grid(datasets, classifiers, methods, seeds, budget, db, data_dir=None, j
 def _run_pool(todo, data_dir, jobs, bar, task, record):
     import multiprocessing as mp
 
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("spawn"),
-                               initializer=_init_worker)
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(todo)),
+                               mp_context=mp.get_context("spawn"), initializer=_init_worker)
     try:
         pending = {pool.submit(_safe_run, cell, data_dir): cell for cell in todo}
         while pending:
@@ -260,6 +263,12 @@ def _run_pool(todo, data_dir, jobs, bar, task, record):
                     result = _failed(cell, exc)
                 record(result)
     except BaseException:
+        # Interrupted: drop queued cells and stop the workers' current ones (their results
+        # would not be recorded anyway; the next run redoes them).
+        workers = list((getattr(pool, "_processes", None) or {}).values())
         pool.shutdown(wait=False, cancel_futures=True)
+        for proc in workers:
+            if proc.is_alive():
+                proc.terminate()
         raise
     pool.shutdown(wait=True)

@@ -1,0 +1,108 @@
+"""``mixann bench`` and ``mixann report`` (registered on the typer app in :mod:`mixann.cli`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+console = Console()
+
+
+def _split_names(text):
+    return [t.strip() for t in text.split(",") if t.strip()]
+
+
+def _valid_datasets():
+    from .. import datasets
+
+    names = list(getattr(datasets, "DATASET_NAMES", ()))
+    names += [n for n in getattr(datasets, "ADBENCH_FILES", {}) if n not in names]
+    return names
+
+
+def _check(kind, given, valid, option):
+    unknown = [g for g in given if g not in valid]
+    if unknown:
+        raise typer.BadParameter(f"unknown {kind} {', '.join(map(repr, unknown))}; valid: "
+                                 f"{', '.join(valid)}", param_hint=option)
+    if not given:
+        raise typer.BadParameter(f"give at least one {kind}; valid: {', '.join(valid)}",
+                                 param_hint=option)
+
+
+def bench(
+    datasets: str = typer.Option("vowels", help="Comma-separated dataset names."),
+    classifiers: str = typer.Option("knn,xgboost,mlp", help="Comma-separated: knn, xgboost, "
+                                    "xgboost-linear, mlp."),
+    methods: str = typer.Option("all", help="Comma-separated methods, or 'all' (none, every "
+                                "registered baseline, mixann)."),
+    seeds: int = typer.Option(5, min=1, help="Number of seeds: n runs seeds 0..n-1."),
+    budget: str = typer.Option("quick", help="quick or paper (test: tiny, for the test-suite)."),
+    db: Path = typer.Option(Path("results.sqlite"), dir_okay=False, help="SQLite results file."),
+    data_dir: Optional[Path] = typer.Option(None, file_okay=False, help="Folder of the ADBench "
+                                            ".npz files (default $MIXANN_DATA or ~/.cache/mixann)."),
+    jobs: int = typer.Option(1, min=1, help="Parallel worker processes (1 = serial)."),
+):
+    """Run the benchmark grid (dataset x classifier x method x seed) into a SQLite file.
+
+    Cells already in the database with status ok are skipped, so an interrupted run resumes
+    where it stopped; failed cells are retried.
+    """
+    from ..classifiers import CLASSIFIER_NAMES
+    from . import protocol
+    from .runner import all_methods, run_grid
+
+    ds = _split_names(datasets)
+    # Known names pass; so does an ADBench file stem present in the data folder.
+    _check("dataset", ds, _valid_datasets() + [d for d in ds if _dataset_file_exists(d, data_dir)],
+           "--datasets")
+    clfs = _split_names(classifiers)
+    _check("classifier", clfs, list(CLASSIFIER_NAMES), "--classifiers")
+    valid_methods = all_methods()
+    ms = valid_methods if methods.strip() == "all" else _split_names(methods)
+    _check("method", ms, valid_methods + ["all"], "--methods")
+    if "all" in ms:
+        raise typer.BadParameter("'all' cannot be combined with other methods", param_hint="--methods")
+    _check("budget", [budget], list(protocol.BUDGETS), "--budget")
+
+    n_cells = len(ds) * len(clfs) * len(ms) * seeds
+    console.print(f"bench: {len(ds)} dataset(s) x {len(clfs)} classifier(s) x {len(ms)} method(s) "
+                  f"x {seeds} seed(s) = {n_cells} cells, budget {budget}, db {db}, jobs {jobs}")
+    try:
+        summary = run_grid(ds, clfs, ms, seeds, budget, db, data_dir=data_dir, jobs=jobs,
+                           console=console)
+    except KeyboardInterrupt:
+        console.print(f"[yellow]interrupted: finished cells are saved in {db}; rerun the same "
+                      "command to resume.[/yellow]")
+        raise typer.Exit(code=130)
+    console.print(f"ok {summary['ok']}, failed {summary['failed']}, skipped (already done) "
+                  f"{summary['skipped']}, of {summary['total']} cells")
+    if summary["failed"]:
+        console.print(f"[yellow]{summary['failed']} cell(s) failed; their errors are in {db}; "
+                      "rerun the same command to retry them.[/yellow]")
+
+
+def _dataset_file_exists(name, data_dir):
+    """An ADBench file stem (e.g. ``40_vowels``) present in the data folder is accepted too."""
+    from ..datasets import data_dir as resolve
+
+    return (resolve(data_dir) / f"{name}.npz").is_file()
+
+
+def report(
+    db: Path = typer.Option(Path("results.sqlite"), dir_okay=False, help="SQLite results file."),
+    out: Path = typer.Option(Path("report"), file_okay=False, help="Output folder."),
+    budget: Optional[str] = typer.Option(None, help="Budget to report (default: paper if "
+                                         "present, else quick)."),
+):
+    """Write table2.md, table2.csv and wilcoxon.md (paper's Table 2 layout) from a results file."""
+    from .report import write_report
+
+    if not db.is_file():
+        raise typer.BadParameter(f"no results database at {db}", param_hint="--db")
+    paths = write_report(db, out, budget=budget)
+    for path in paths.values():
+        console.print(f"wrote {path}")

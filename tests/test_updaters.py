@@ -1,0 +1,240 @@
+"""The updaters: exact-knn answers exactly like refit, warm-start stays close, auto picks."""
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.neural_network import MLPClassifier
+
+from mixann import MixAnN
+from mixann.datasets import make_diverse_minorities
+from mixann.metrics import score_proba
+from mixann.updaters import (UPDATE_NAMES, ExactKNNUpdater, RefitUpdater, WarmStartUpdater,
+                             make_updater)
+
+
+def _split(X, y, n_val):
+    return X[n_val:], y[n_val:], X[:n_val]
+
+
+def _assert_same(refit, exact, rng, n_train):
+    np.testing.assert_array_equal(exact.proba_validation(), refit.proba_validation())
+    idx = rng.integers(n_train, size=15)
+    np.testing.assert_array_equal(exact.proba_training(idx), refit.proba_training(idx))
+
+
+def _random_walk(X, y, X_val, estimator, seed, steps, pick_alpha):
+    """Feed both updaters the same random adds and compare after each one (and after resets)."""
+    rng = np.random.default_rng(seed)
+    refit = RefitUpdater(estimator, X, y, X_val)
+    exact = ExactKNNUpdater(estimator, X, y, X_val)
+    _assert_same(refit, exact, rng, len(X))
+    for episode in range(2):
+        refit.reset(), exact.reset()
+        _assert_same(refit, exact, rng, len(X))
+        for _ in range(steps):
+            i, j = rng.integers(len(X), size=2)
+            alpha = pick_alpha(rng)
+            x = alpha * X[i] + (1 - alpha) * X[j]
+            label, copies = int(rng.integers(2)), int(rng.integers(1, 5))
+            refit.add(x, label, copies), exact.add(x, label, copies)
+            _assert_same(refit, exact, rng, len(X))
+        probe = rng.normal(size=(9, X.shape[1]))
+        np.testing.assert_array_equal(exact.predict_proba(probe), refit.predict_proba(probe))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("algorithm", ["auto", "brute"])
+def test_exact_knn_matches_refit_on_continuous_data(seed, algorithm):
+    X, y = make_diverse_minorities(n_samples=300, random_state=seed)
+    X_tr, y_tr, X_val = _split(X, y, 60)
+    _random_walk(X_tr, y_tr, X_val, KNeighborsClassifier(n_neighbors=5, algorithm=algorithm),
+                 seed, steps=20, pick_alpha=lambda rng: rng.uniform())
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_exact_knn_matches_brute_refit_under_planted_ties(seed):
+    # A 4 x 4 integer grid, each cell holding ~10 duplicated points of both labels; the
+    # synthetic samples land on grid points or midpoints, i.e. exactly on existing
+    # distances, so equal-distance points of both labels straddle the k-th neighbour.
+    rng = np.random.default_rng(seed)
+    X = rng.integers(0, 4, size=(160, 2)).astype(float)
+    y = rng.integers(0, 2, size=160)
+    X_val = rng.integers(0, 4, size=(40, 2)).astype(float)
+    _random_walk(X, y, X_val, KNeighborsClassifier(n_neighbors=7, algorithm="brute"), seed,
+                 steps=25, pick_alpha=lambda rng: rng.choice([0.0, 0.5, 1.0]))
+
+
+def test_tie_rule_by_hand():
+    # Training points at distance 1 from the validation row 0.0: label 0 at +1 (index 0),
+    # label 1 at -1 (index 1). k = 1: the earlier-fitted point (index 0, label 0) wins.
+    X, y = np.array([[1.0], [-1.0], [5.0]]), np.array([0, 1, 1])
+    up = ExactKNNUpdater(KNeighborsClassifier(n_neighbors=1), X, y, np.array([[0.0]]))
+    np.testing.assert_array_equal(up.proba_validation(), [[1.0, 0.0]])
+    up.add(np.array([-1.0]), 1, copies=3)  # exactly at the k-th distance: does not enter
+    np.testing.assert_array_equal(up.proba_validation(), [[1.0, 0.0]])
+    up.add(np.array([0.5]), 1, copies=1)  # strictly closer: enters
+    np.testing.assert_array_equal(up.proba_validation(), [[0.0, 1.0]])
+    # A training row is its own neighbour at distance 0.
+    np.testing.assert_array_equal(up.proba_training([2]), [[0.0, 1.0]])
+
+
+def test_exact_knn_copies_push_out_the_latest_fitted_of_the_farthest():
+    # k = 3; row 0.0 has neighbours at 1 (label 0), 2 (label 0, index 1), -2 (label 1, index 2).
+    X, y = np.array([[1.0], [2.0], [-2.0], [9.0]]), np.array([0, 0, 1, 1])
+    up = ExactKNNUpdater(KNeighborsClassifier(n_neighbors=3), X, y, np.array([[0.0]]))
+    np.testing.assert_array_equal(up.proba_validation(), [[2 / 3, 1 / 3]])
+    up.add(np.array([0.1]), 0, copies=1)  # drops index 2 (label 1), the later of the two at 2
+    np.testing.assert_array_equal(up.proba_validation(), [[1.0, 0.0]])
+    refit = RefitUpdater(KNeighborsClassifier(n_neighbors=3, algorithm="brute"), X, y,
+                         np.array([[0.0]]))
+    refit.add(np.array([0.1]), 0, copies=1)
+    np.testing.assert_array_equal(up.proba_validation(), refit.proba_validation())
+
+
+def test_exact_knn_reset_restores_phi0():
+    X, y = make_diverse_minorities(n_samples=300, random_state=3)
+    X_tr, y_tr, X_val = _split(X, y, 60)
+    up = ExactKNNUpdater(KNeighborsClassifier(n_neighbors=5), X_tr, y_tr, X_val)
+    val0, train0 = up.proba_validation(), up.proba_training(np.arange(len(X_tr)))
+    rng = np.random.default_rng(0)
+    for _ in range(3):
+        for _ in range(10):
+            up.add(rng.normal(size=2) * 3, int(rng.integers(2)), int(rng.integers(1, 6)))
+        assert not np.array_equal(up.proba_training(np.arange(len(X_tr))), train0)
+        up.reset()
+        np.testing.assert_array_equal(up.proba_validation(), val0)
+        np.testing.assert_array_equal(up.proba_training(np.arange(len(X_tr))), train0)
+
+
+def test_set_validation_rows_later():
+    X, y = make_diverse_minorities(n_samples=200, random_state=4)
+    X_tr, y_tr, X_val = _split(X, y, 40)
+    late = ExactKNNUpdater(KNeighborsClassifier(n_neighbors=5), X_tr, y_tr)
+    late.add(X_tr[0] + 0.01, 1, 2)
+    late.set_validation(X_val)
+    ref = RefitUpdater(KNeighborsClassifier(n_neighbors=5), X_tr, y_tr, X_val)
+    ref.add(X_tr[0] + 0.01, 1, 2)
+    np.testing.assert_array_equal(late.proba_validation(), ref.proba_validation())
+
+
+@pytest.mark.parametrize("random_state", [0, 1])
+def test_mixann_exact_knn_equals_refit(diverse, tiny, random_state):
+    X, y = diverse
+    runs = {}
+    for update in ("refit", "exact-knn"):
+        params = dict(tiny, n_episodes=4, max_steps_per_episode=8)
+        sampler = MixAnN(update=update, random_state=random_state, **params)
+        X_res, y_res = sampler.fit_resample(X, y)
+        runs[update] = sampler, X_res, y_res
+    (a, Xa, ya), (b, Xb, yb) = runs["refit"], runs["exact-knn"]
+    assert len(a.history_["steps"]) > 4
+    np.testing.assert_array_equal(a.synthetic_X_, b.synthetic_X_)
+    np.testing.assert_array_equal(Xa, Xb)
+    np.testing.assert_array_equal(ya, yb)
+    assert a.history_ == b.history_
+
+
+def test_auto_picks_exact_knn_for_knn_and_refit_otherwise():
+    X, y = make_diverse_minorities(n_samples=200, random_state=0)
+    X_tr, y_tr, X_val = _split(X, y, 40)
+    pick = lambda est: type(make_updater("auto", est, X_tr, y_tr, X_val))  # noqa: E731
+    assert pick(KNeighborsClassifier(n_neighbors=5)) is ExactKNNUpdater
+    assert pick(KNeighborsClassifier(n_neighbors=5, metric="euclidean")) is ExactKNNUpdater
+    assert pick(KNeighborsClassifier(n_neighbors=5, weights="distance")) is RefitUpdater
+    assert pick(KNeighborsClassifier(n_neighbors=5, p=1)) is RefitUpdater
+    assert pick(LogisticRegression()) is RefitUpdater
+    assert UPDATE_NAMES == ("auto", "refit", "exact-knn", "warm-start")
+
+
+@pytest.mark.parametrize("estimator", [KNeighborsClassifier(weights="distance"),
+                                       KNeighborsClassifier(metric="manhattan"),
+                                       LogisticRegression()])
+def test_exact_knn_rejects_unsupported_estimators(estimator):
+    X, y = make_diverse_minorities(n_samples=100, random_state=0)
+    with pytest.raises(ValueError, match="exact-knn"):
+        make_updater("exact-knn", estimator, X, y)
+
+
+def test_exact_knn_weights_distance_error_through_mixann(diverse, tiny):
+    X, y = diverse
+    sampler = MixAnN(KNeighborsClassifier(weights="distance"), update="exact-knn", **tiny)
+    with pytest.raises(ValueError, match="weights='distance'"):
+        sampler.fit_resample(X, y)
+
+
+def test_unknown_update_name():
+    X, y = make_diverse_minorities(n_samples=100, random_state=0)
+    with pytest.raises(ValueError, match="update must be one of"):
+        make_updater("fast", KNeighborsClassifier(), X, y)
+
+
+# ---------------------------------------------------------------------- warm start
+def _f1_gap(estimator, seed=0, steps=10):
+    X, y = make_diverse_minorities(n_samples=400, random_state=seed)
+    X_tr, y_tr, X_val = _split(X, y, 100)
+    y_val = y[:100]
+    rng = np.random.default_rng(seed)
+    refit = RefitUpdater(estimator, X_tr, y_tr, X_val)
+    warm = WarmStartUpdater(estimator, X_tr, y_tr, X_val)
+    gaps = []
+    for _ in range(steps):
+        i, j = rng.integers(len(X_tr), size=2)
+        x, label, copies = (X_tr[i] + X_tr[j]) / 2, int(rng.integers(2)), int(rng.integers(1, 6))
+        refit.add(x, label, copies), warm.add(x, label, copies)
+        gaps.append(abs(score_proba("f1_macro", refit.proba_validation(), y_val)
+                        - score_proba("f1_macro", warm.proba_validation(), y_val)))
+    # reset returns to phi_0 exactly, and episodes replay identically
+    first = warm.proba_validation()
+    warm.reset()
+    np.testing.assert_array_equal(warm.proba_validation(), refit._base.predict_proba(X_val)[
+        :, np.searchsorted(refit._base.classes_, [0, 1])])
+    return np.array(gaps), first
+
+
+# Tolerance on this small problem; the figures on vowels are in WarmStartUpdater's docstring.
+WARM_START_F1_TOL = 0.15
+
+
+def test_warm_start_mlp_stays_close_to_refit():
+    mlp = MLPClassifier(hidden_layer_sizes=(16,), max_iter=200, random_state=0)
+    with _no_warning_check():
+        gaps, _ = _f1_gap(mlp)
+    assert gaps.max() <= WARM_START_F1_TOL, gaps
+
+
+def test_warm_start_xgboost_stays_close_to_refit():
+    xgboost = pytest.importorskip("xgboost")
+    est = xgboost.XGBClassifier(n_estimators=30, max_depth=3, n_jobs=1, random_state=0,
+                                verbosity=0)
+    gaps, _ = _f1_gap(est)
+    assert gaps.max() <= WARM_START_F1_TOL, gaps
+
+
+def test_warm_start_through_mixann(diverse, tiny):
+    X, y = diverse
+    mlp = MLPClassifier(hidden_layer_sizes=(16,), max_iter=100, random_state=0)
+    a = MixAnN(mlp, update="warm-start", random_state=0, **tiny)
+    b = MixAnN(mlp, update="warm-start", random_state=0, **tiny)
+    with _no_warning_check():
+        a.fit_resample(X, y), b.fit_resample(X, y)
+    assert a.history_ == b.history_  # seeded replay: reproducible
+
+
+def test_warm_start_rejects_estimators_without_partial_fit():
+    X, y = make_diverse_minorities(n_samples=100, random_state=0)
+    with pytest.raises(ValueError, match="partial_fit"):
+        make_updater("warm-start", KNeighborsClassifier(), X, y)
+
+
+def _no_warning_check():
+    import warnings
+    from contextlib import contextmanager
+
+    @contextmanager
+    def quiet():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # MLP convergence warnings on tiny budgets
+            yield
+
+    return quiet()
