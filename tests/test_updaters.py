@@ -43,26 +43,69 @@ def _random_walk(X, y, X_val, estimator, seed, steps, pick_alpha):
         np.testing.assert_array_equal(exact.predict_proba(probe), refit.predict_proba(probe))
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2])
-@pytest.mark.parametrize("algorithm", ["auto", "brute"])
-def test_exact_knn_matches_refit_on_continuous_data(seed, algorithm):
-    X, y = make_diverse_minorities(n_samples=300, random_state=seed)
+@pytest.mark.parametrize("seed,algorithm,n_features",
+                         [(0, "auto", 2), (1, "auto", 2), (2, "auto", 5), (3, "brute", 2),
+                          (4, "brute", 20)])
+def test_exact_knn_matches_refit_on_continuous_data(seed, algorithm, n_features):
+    X, y = make_diverse_minorities(n_samples=300, n_features=n_features, random_state=seed)
     X_tr, y_tr, X_val = _split(X, y, 60)
     _random_walk(X_tr, y_tr, X_val, KNeighborsClassifier(n_neighbors=5, algorithm=algorithm),
-                 seed, steps=20, pick_alpha=lambda rng: rng.uniform())
+                 seed, steps=15, pick_alpha=lambda rng: rng.uniform())
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_exact_knn_matches_brute_refit_under_planted_ties(seed):
+def _rule_reference(X_fit, y_fit, Q, k):
+    """The documented tie rule by brute force: the k smallest (squared distance, fit index),
+    distances summed feature by feature. Returns P(y=1) per row and the ambiguity mask: rows
+    where points at exactly the k-th distance with different labels straddle position k."""
+    d2 = np.zeros((len(Q), len(X_fit)))
+    for j in range(Q.shape[1]):
+        t = Q[:, None, j] - X_fit[None, :, j]
+        d2 += t * t
+    order = np.lexsort((np.broadcast_to(np.arange(len(X_fit)), d2.shape), d2))
+    kth = np.take_along_axis(d2, order[:, k - 1:k], axis=1)
+    p1 = y_fit[order[:, :k]].sum(axis=1) / k
+    at_kth = d2 == kth
+    mixed = np.where(at_kth, y_fit, 0).max(axis=1) > np.where(at_kth, y_fit, 1).min(axis=1)
+    ambiguous = mixed & ((d2 <= kth).sum(axis=1) > k)
+    return p1, ambiguous
+
+
+@pytest.mark.parametrize("algorithm", ["brute", "kd_tree"])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_exact_knn_under_planted_ties(seed, algorithm):
     # A 4 x 4 integer grid, each cell holding ~10 duplicated points of both labels; the
-    # synthetic samples land on grid points or midpoints, i.e. exactly on existing
-    # distances, so equal-distance points of both labels straddle the k-th neighbour.
+    # synthetic samples land on grid points or midpoints, exactly on existing distances, so
+    # equal-distance points of both labels straddle the k-th neighbour. Exact-knn must follow
+    # the documented rule on every row, and equal a refit scikit-learn KNN on every row where
+    # the k nearest are unambiguous (at a straddling tie scikit-learn picks by its heap or
+    # tree order, not by fit order: no fixed rule can match it there).
     rng = np.random.default_rng(seed)
+    k = 7
     X = rng.integers(0, 4, size=(160, 2)).astype(float)
     y = rng.integers(0, 2, size=160)
     X_val = rng.integers(0, 4, size=(40, 2)).astype(float)
-    _random_walk(X, y, X_val, KNeighborsClassifier(n_neighbors=7, algorithm="brute"), seed,
-                 steps=25, pick_alpha=lambda rng: rng.choice([0.0, 0.5, 1.0]))
+    est = KNeighborsClassifier(n_neighbors=k, algorithm=algorithm)
+    refit, exact = RefitUpdater(est, X, y, X_val), ExactKNNUpdater(est, X, y, X_val)
+    rows, train_idx = np.vstack([X_val, X]), np.arange(len(X))
+    n_ambiguous = 0
+    for _ in range(2):
+        refit.reset(), exact.reset()
+        X_fit, y_fit = X, y
+        for step in range(10):
+            if step:
+                i, j = rng.integers(len(X), size=2)
+                x = X[i] + rng.choice([0.0, 0.5, 1.0]) * (X[j] - X[i])
+                label, copies = int(rng.integers(2)), int(rng.integers(1, 5))
+                refit.add(x, label, copies), exact.add(x, label, copies)
+                X_fit = np.vstack([X_fit, np.repeat(x[None], copies, axis=0)])
+                y_fit = np.concatenate([y_fit, np.full(copies, label)])
+            got = np.vstack([exact.proba_validation(), exact.proba_training(train_idx)])
+            want_p1, ambiguous = _rule_reference(X_fit, y_fit, rows, k)
+            np.testing.assert_array_equal(got[:, 1], want_p1)
+            sk = np.vstack([refit.proba_validation(), refit.proba_training(train_idx)])
+            np.testing.assert_array_equal(got[~ambiguous], sk[~ambiguous])
+            n_ambiguous += ambiguous.sum()
+    assert n_ambiguous > 0  # the ties were really planted
 
 
 def test_tie_rule_by_hand():
@@ -86,10 +129,10 @@ def test_exact_knn_copies_push_out_the_latest_fitted_of_the_farthest():
     np.testing.assert_array_equal(up.proba_validation(), [[2 / 3, 1 / 3]])
     up.add(np.array([0.1]), 0, copies=1)  # drops index 2 (label 1), the later of the two at 2
     np.testing.assert_array_equal(up.proba_validation(), [[1.0, 0.0]])
-    refit = RefitUpdater(KNeighborsClassifier(n_neighbors=3, algorithm="brute"), X, y,
-                         np.array([[0.0]]))
-    refit.add(np.array([0.1]), 0, copies=1)
-    np.testing.assert_array_equal(up.proba_validation(), refit.proba_validation())
+    # -0.1 is as close as the copy at 0.1 (squared distance 0.01): the earlier copy ranks
+    # first, the two new copies next, pushing out the points at 1 and 2.
+    up.add(np.array([-0.1]), 1, copies=2)
+    np.testing.assert_array_equal(up.proba_validation(), [[1 / 3, 2 / 3]])
 
 
 def test_exact_knn_reset_restores_phi0():

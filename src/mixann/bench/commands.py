@@ -45,6 +45,8 @@ def bench(
     data_dir: Optional[Path] = typer.Option(None, file_okay=False, help="Folder of the ADBench "
                                             ".npz files (default $MIXANN_DATA or ~/.cache/mixann)."),
     jobs: int = typer.Option(1, min=1, help="Parallel worker processes (1 = serial)."),
+    scheduler: Optional[str] = typer.Option(None, help="Run on dask.distributed: 'local' (a "
+                                            "LocalCluster of --jobs workers) or tcp://HOST:8786."),
 ):
     """Run the benchmark grid (dataset x classifier x method x seed) into a SQLite file.
 
@@ -70,10 +72,11 @@ def bench(
 
     n_cells = len(ds) * len(clfs) * len(ms) * seeds
     console.print(f"bench: {len(ds)} dataset(s) x {len(clfs)} classifier(s) x {len(ms)} method(s) "
-                  f"x {seeds} seed(s) = {n_cells} cells, budget {budget}, db {db}, jobs {jobs}")
+                  f"x {seeds} seed(s) = {n_cells} cells, budget {budget}, db {db}, jobs {jobs}"
+                  + (f", scheduler {scheduler}" if scheduler else ""))
     try:
         summary = run_grid(ds, clfs, ms, seeds, budget, db, data_dir=data_dir, jobs=jobs,
-                           console=console)
+                           console=console, scheduler=scheduler)
     except KeyboardInterrupt:
         console.print(f"[yellow]interrupted: finished cells are saved in {db}; rerun the same "
                       "command to resume.[/yellow]")

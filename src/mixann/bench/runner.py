@@ -179,7 +179,7 @@ def build_cells(datasets, classifiers, methods, seeds, budget):
 
 
 def run_grid(datasets, classifiers, methods, seeds, budget, db, data_dir=None, jobs=1,
-             progress=True, console=None):
+             progress=True, console=None, scheduler=None):
     """Run every cell of the grid not yet in ``db`` as ``ok``, recording each as it finishes.
 
     Parameters
@@ -196,6 +196,13 @@ def run_grid(datasets, classifiers, methods, seeds, budget, db, data_dir=None, j
         workers, torch limited to one thread each). Only this process writes the database.
     progress : bool, default=True
         Show a rich progress bar (cells done/total, current cell, elapsed, ETA).
+    scheduler : str, default=None
+        Run the cells on a dask.distributed cluster: ``"local"`` starts a ``LocalCluster`` of
+        ``jobs`` single-threaded worker processes, ``"tcp://HOST:8786"`` connects to a running
+        scheduler (its workers must see ``data_dir`` at the same path). Workers only compute;
+        this process alone writes the database, so resume and no-duplicates still hold. A
+        worker lost mid-cell has its cell rescheduled by dask on another worker; the cell is
+        recorded once, when its result first arrives here.
 
     Returns
     -------
@@ -227,7 +234,9 @@ def run_grid(datasets, classifiers, methods, seeds, budget, db, data_dir=None, j
     try:
         with bar:
             task = bar.add_task("", total=len(todo))
-            if jobs <= 1 or len(todo) <= 1:
+            if scheduler is not None and todo:
+                _run_dask(todo, data_dir, scheduler, jobs, bar, task, record)
+            elif jobs <= 1 or len(todo) <= 1:
                 for cell in todo:
                     bar.update(task, description=str(cell))
                     try:
@@ -272,3 +281,36 @@ def _run_pool(todo, data_dir, jobs, bar, task, record):
                 proc.terminate()
         raise
     pool.shutdown(wait=True)
+
+
+def _run_dask(todo, data_dir, scheduler, jobs, bar, task, record, run=None):
+    """Run ``todo`` on dask; ``run(cell, data_dir)`` computes a result (default: the real cell)."""
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    if scheduler == "local":
+        cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+    else:
+        cluster, client = None, Client(scheduler, timeout="30s")
+    try:
+        client.run(_init_worker)
+        # One task per cell, keyed by the cell so a resubmission can never run it twice.
+        futures = {client.submit(run or _safe_run, cell, data_dir, key=f"mixann-cell-{'/'.join(map(str, cell.key))}",
+                                 pure=False): cell for cell in todo}
+        bar.update(task, description=f"dask: {len(futures)} cells on {scheduler}")
+        for future in as_completed(futures):
+            cell = futures[future]
+            try:
+                result = future.result()
+            except Exception as exc:  # the task itself was lost too often (KilledWorker)
+                result = _failed(cell, exc)
+            bar.update(task, description=str(cell))
+            record(result)
+    except BaseException:
+        client.cancel(list(futures) if "futures" in locals() else [])
+        raise
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
