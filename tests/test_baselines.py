@@ -121,3 +121,20 @@ def test_budget_is_checked():
     with pytest.raises(ValueError, match="unknown budget"):
         make_sampler("mixboost", budget="huge")
     assert make_sampler("mixboost", budget="paper").n_rounds > make_sampler("mixboost").n_rounds
+
+
+def test_autosmote_scores_on_given_validation_data():
+    from sklearn.metrics import f1_score
+    from sklearn.neighbors import KNeighborsClassifier
+
+    from mixann.baselines import make_sampler
+    from mixann.datasets import make_diverse_minorities
+
+    X, y = make_diverse_minorities(n_samples=500, random_state=1)
+    X_val, y_val = make_diverse_minorities(n_samples=200, random_state=2)
+    sampler = make_sampler("autosmote", random_state=0, y=y, budget="test",
+                           validation_data=(X_val, y_val))
+    X_res, _ = sampler.fit_resample(X, y)
+    expected = f1_score(y_val, KNeighborsClassifier(10).fit(X, y).predict(X_val), average="macro")
+    assert sampler.baseline_score_ == expected  # trained on all of X, scored on X_val
+    assert len(X_res) == len(X) + len(sampler.synthetic_X_)

@@ -28,7 +28,8 @@ def _k_neighbors(y, wanted=5):
     return max(1, min(wanted, int(counts.min()) - 1))
 
 
-def make_sampler(method, *, estimator=None, random_state=0, y=None, budget="quick"):
+def make_sampler(method, *, estimator=None, random_state=0, y=None, budget="quick",
+                 validation_data=None):
     """Build the sampler called ``method``.
 
     Parameters
@@ -44,6 +45,8 @@ def make_sampler(method, *, estimator=None, random_state=0, y=None, budget="quic
         Training labels, to cap neighbourhood sizes by the minority size.
     budget : {"quick", "paper", "test"}
         Compute budget for the learned baselines (see :data:`BUDGETS`).
+    validation_data : tuple (X_val, y_val), default=None
+        The validation set a tuning baseline (AutoSMOTE) scores on; the others ignore it.
     """
     if budget not in BUDGETS:
         raise ValueError(f"unknown budget {budget!r}; choose one of {', '.join(BUDGETS)}")
@@ -65,5 +68,5 @@ def make_sampler(method, *, estimator=None, random_state=0, y=None, budget="quic
                         random_state=random_state)
     if method == "autosmote":
         return AutoSMOTE(estimator=estimator, n_iterations=BUDGETS[budget]["autosmote"], k_neighbors=k,
-                         random_state=random_state)
+                         validation_data=validation_data, random_state=random_state)
     raise ValueError(f"unknown method {method!r}; choose one of {', '.join(BASELINE_NAMES)}")

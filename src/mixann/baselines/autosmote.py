@@ -77,6 +77,8 @@ class AutoSMOTE(BaseEstimator):
         Policy-gradient step size.
     validation_size : float, default=0.2
         Share of the data used for the reward.
+    validation_data : tuple (X_val, y_val), default=None
+        An explicit validation set for the reward; then all of X is used for training.
     random_state : int, RandomState instance or None, default=None
         Seed; the same seed gives the same output.
 
@@ -104,7 +106,7 @@ class AutoSMOTE(BaseEstimator):
 
     def __init__(self, estimator=None, n_iterations=10, k_neighbors=5, ratios=None,
                  gaps=(0.1, 0.3, 0.5, 0.7, 0.9), learning_rate=2.0, validation_size=0.2,
-                 random_state=None):
+                 validation_data=None, random_state=None):
         self.estimator = estimator
         self.n_iterations = n_iterations
         self.k_neighbors = k_neighbors
@@ -112,6 +114,7 @@ class AutoSMOTE(BaseEstimator):
         self.gaps = gaps
         self.learning_rate = learning_rate
         self.validation_size = validation_size
+        self.validation_data = validation_data
         self.random_state = random_state
 
     def _score(self, X_fit, y_fit, X_val, y_val):
@@ -130,7 +133,12 @@ class AutoSMOTE(BaseEstimator):
         if "random_state" in self._estimator.get_params():
             self._estimator.set_params(random_state=rng.randint(2**31 - 1))
         split_seed = rng.randint(2**31 - 1)
-        if is_min.sum() >= 5:
+        if self.validation_data is not None:
+            # An explicit validation set (the benchmark gives the one MixAnN gets): train on all X.
+            X_val = np.asarray(self.validation_data[0], dtype=float)
+            y_val = np.asarray(self.validation_data[1])
+            X_tr, y_tr = X, y
+        elif is_min.sum() >= 5:
             X_tr, X_val, y_tr, y_val = train_test_split(X, y, test_size=self.validation_size,
                                                         stratify=y, random_state=split_seed)
         else:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 import typer
 from rich.console import Console
@@ -37,8 +37,17 @@ def bench(
     datasets: str = typer.Option("vowels", help="Comma-separated dataset names."),
     classifiers: str = typer.Option("knn,xgboost,mlp", help="Comma-separated: knn, xgboost, "
                                     "xgboost-linear, mlp."),
-    methods: str = typer.Option("all", help="Comma-separated methods, or 'all' (none, every "
-                                "registered baseline, mixann)."),
+    methods: Optional[str] = typer.Option(None, help="Comma-separated methods and shortcuts: "
+                                          "'all' (none, every registered baseline, mixann; the "
+                                          "default without --sweep), 'ablations' (mixann-random-"
+                                          "reward, mixann-no-improvement, mixann-no-exploration, "
+                                          "mixann), 'detectors' (xgbod, devnet, deepsad; run once "
+                                          "per dataset and seed, classifier '-')."),
+    sweep: Optional[List[str]] = typer.Option(None, help="Fig. 4 sweep, repeatable: K=5,10,15,"
+                                              "20,25 (MixAnN with K fixed) or eta=0.1,0.3,0.5 "
+                                              "(eta set, K selected as usual); stored as methods "
+                                              "mixann[K=5], mixann[eta=0.3]. Without --methods "
+                                              "only the sweep runs."),
     seeds: int = typer.Option(5, min=1, help="Number of seeds: n runs seeds 0..n-1."),
     budget: str = typer.Option("quick", help="quick or paper (test: tiny, for the test-suite)."),
     db: Path = typer.Option(Path("results.sqlite"), dir_okay=False, help="SQLite results file."),
@@ -55,7 +64,7 @@ def bench(
     """
     from ..classifiers import CLASSIFIER_NAMES
     from . import protocol
-    from .runner import all_methods, run_grid
+    from .runner import build_cells, parse_sweep, resolve_methods, run_grid
 
     ds = _split_names(datasets)
     # Known names pass; so does an ADBench file stem present in the data folder.
@@ -63,14 +72,21 @@ def bench(
            "--datasets")
     clfs = _split_names(classifiers)
     _check("classifier", clfs, list(CLASSIFIER_NAMES), "--classifiers")
-    valid_methods = all_methods()
-    ms = valid_methods if methods.strip() == "all" else _split_names(methods)
-    _check("method", ms, valid_methods + ["all"], "--methods")
-    if "all" in ms:
-        raise typer.BadParameter("'all' cannot be combined with other methods", param_hint="--methods")
+    if methods is None:
+        methods = "" if sweep else "all"
+    try:
+        ms = resolve_methods(methods)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--methods") from None
+    try:
+        ms = list(dict.fromkeys(ms + [m for spec in sweep or [] for m in parse_sweep(spec)]))
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--sweep") from None
+    if not ms:
+        raise typer.BadParameter("give at least one method", param_hint="--methods")
     _check("budget", [budget], list(protocol.BUDGETS), "--budget")
 
-    n_cells = len(ds) * len(clfs) * len(ms) * seeds
+    n_cells = len(build_cells(ds, clfs, ms, seeds, budget))
     console.print(f"bench: {len(ds)} dataset(s) x {len(clfs)} classifier(s) x {len(ms)} method(s) "
                   f"x {seeds} seed(s) = {n_cells} cells, budget {budget}, db {db}, jobs {jobs}"
                   + (f", scheduler {scheduler}" if scheduler else ""))
@@ -100,12 +116,22 @@ def report(
     out: Path = typer.Option(Path("report"), file_okay=False, help="Output folder."),
     budget: Optional[str] = typer.Option(None, help="Budget to report (default: paper if "
                                          "present, else quick)."),
+    case_study: bool = typer.Option(False, "--case-study", help="Also draw fig5.png, the toy2 "
+                                    "case study (mixann.plots.case_study on "
+                                    "mixann.datasets.load_toy2(); takes a while)."),
 ):
-    """Write table2.md, table2.csv and wilcoxon.md (paper's Table 2 layout) from a results file."""
+    """Write the paper's tables and figures from a results file into --out.
+
+    Always table2.md/.csv, wilcoxon.md and report.md (everything, figures embedded); also,
+    when the database holds their rows, table3.md/.csv (detectors), table4.md/.csv (reward
+    ablations), fig4_K.png / fig4_eta.png / fig4.csv (sweeps), and fig5.png with --case-study
+    (an existing fig5.png in --out is embedded as is). Missing pieces are listed in report.md
+    with the `mixann bench` command that fills them.
+    """
     from .report import write_report
 
     if not db.is_file():
         raise typer.BadParameter(f"no results database at {db}", param_hint="--db")
-    paths = write_report(db, out, budget=budget)
+    paths = write_report(db, out, budget=budget, case_study=case_study)
     for path in paths.values():
         console.print(f"wrote {path}")

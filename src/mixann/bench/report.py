@@ -12,6 +12,27 @@
 ``wilcoxon.md`` per classifier, MixAnN's test F1 against each baseline's over (dataset, seed)
                 pairs: wins/ties/losses, mean difference, and scipy's two-sided signed-rank test,
                 or a sentence saying why there is no test (too few pairs, all differences zero).
+
+Table 2 and the Wilcoxon test use the horizontal methods only (none, the baselines, mixann);
+the rows below come from the other methods of :mod:`mixann.bench.runner`, and each file is
+written only when the database holds its rows:
+
+``table3.md/.csv``  (detector rows present) Table 3: XGBOD, DevNet, DeepSAD (stored with
+                    classifier ``-``), the best horizontal baseline per dataset (highest mean
+                    F1 over every augmentation baseline, ``none`` excluded, and every
+                    classifier; which one is named in the cell) and MixAnN with its best
+                    classifier per dataset; the paper's Table 3 in brackets.
+``table4.md/.csv``  (ablation rows present) Table 4: the three reward ablations and full MixAnN
+                    per classifier (knn first) and dataset (vowels first); the paper's Table 4
+                    (knn, vowels) beside.
+``fig4_K.png``, ``fig4_eta.png``, ``fig4.csv``  (sweep rows ``mixann[K=..]`` /
+                    ``mixann[eta=..]`` present) Fig. 4, see :mod:`mixann.bench.figures`.
+``fig5.png``        only with ``case_study=True`` (``mixann report --case-study``): the case
+                    study of :func:`mixann.plots.case_study` on toy2 from
+                    :func:`mixann.datasets.load_toy2`; a ``fig5.png`` already in the folder is
+                    kept and embedded.
+``report.md``       Tables 2, 3, 4, the Wilcoxon table and the figures as Markdown images; a
+                    missing piece is one line saying which ``mixann bench`` command fills it.
 """
 
 from __future__ import annotations
@@ -40,14 +61,61 @@ PAPER_METHODS = {
 }
 METHOD_LABELS = {ours: paper for paper, ours in PAPER_METHODS.items()}
 MIXANN = "mixann"
+BEST_BASELINE = "best-baseline"
+# Table 3 and Table 4 row labels (the paper's) of our method names.
+TABLE3_LABELS = {"xgbod": "XGBOD", "devnet": "DevNet", "deepsad": "DeepSAD",
+                 BEST_BASELINE: "Best Baseline", MIXANN: "MixAnN"}
+TABLE4_LABELS = {"mixann-random-reward": "Random reward",
+                 "mixann-no-improvement": "w/o Improvement Stimulation (Eq. 5)",
+                 "mixann-no-exploration": "w/o Model Exploration (Eq. 6)",
+                 MIXANN: "Full MixAnN"}
+NOT_RUN = {
+    "table3": "not run: use `mixann bench --methods detectors ...` (and `--methods all` for the "
+              "baseline and MixAnN rows)",
+    "table4": "not run: use `mixann bench --methods ablations ...`",
+    "fig4_K": "not run: use `mixann bench --sweep K=5,10,15,20,25 ...`",
+    "fig4_eta": "not run: use `mixann bench --sweep eta=0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9 ...`",
+    "fig5": "not drawn: use `mixann report --case-study` (needs toy2, see "
+            "`mixann.datasets.load_toy2`)",
+}
 MIN_PAIRS = 2  # fewer (non-zero) pairs than this: no test, an explanation instead
+
+
+def _paper(table):
+    text = resources.files("mixann.bench").joinpath("paper_tables.csv").read_text(encoding="utf-8")
+    frame = pd.read_csv(io.StringIO(text))
+    return frame[frame["table"] == table].copy()
+
+
+def paper_table3():
+    """The paper's Table 3: columns method (our name), dataset, precision, recall, f1."""
+    frame = _paper("table3")
+    frame["method"] = frame["method"].map({v: k for k, v in TABLE3_LABELS.items()})
+    return frame[["method", "dataset", "precision", "recall", "f1"]]
+
+
+def paper_table4():
+    """The paper's Table 4: columns classifier, method (our name), dataset, precision, recall, f1."""
+    frame = _paper("table4")
+    frame["method"] = frame["method"].map({v: k for k, v in TABLE4_LABELS.items()})
+    return frame[["classifier", "method", "dataset", "precision", "recall", "f1"]]
+
+
+def is_table2_method(method):
+    """True for Table 2's horizontal methods: not a detector, ablation or sweep point."""
+    from .runner import ABLATIONS, is_detector, parse_method
+
+    if is_detector(method) or method in ABLATIONS:
+        return False
+    try:
+        return not parse_method(method)[1]
+    except ValueError:
+        return True
 
 
 def paper_table2():
     """The paper's Table 2 as a DataFrame with columns classifier, method (ours), dataset, P, R, F1."""
-    text = resources.files("mixann.bench").joinpath("paper_tables.csv").read_text(encoding="utf-8")
-    frame = pd.read_csv(io.StringIO(text))
-    frame = frame[frame["table"] == "table2"].copy()
+    frame = _paper("table2")
     frame["method"] = frame["method"].map(PAPER_METHODS).fillna(frame["method"])
     return frame[["classifier", "method", "dataset", "precision", "recall", "f1"]]
 
@@ -197,6 +265,8 @@ def _cell_md(cell):
         f1 = f"{cell['f1']:.2f}"
         f1 = f"**{f1}**" if cell["best"] else f1
         text = f"{cell['precision']:.2f}/{cell['recall']:.2f}/{f1} ± {cell['f1_std']:.2f}"
+        if cell.get("via"):
+            text += f" ({cell['via']})"
     else:
         text = "–"
     if "paper_f1" in cell:
@@ -266,28 +336,297 @@ def _write_csv(rows, datasets, path):
             writer.writerow(out)
 
 
-def write_report(db, out_dir, budget=None):
-    """Write ``table2.md``, ``table2.csv`` and ``wilcoxon.md`` for ``db`` into ``out_dir``.
+# ---------------------------------------------------------------- Table 3
+def _cell_from(r):
+    return dict(precision=float(r["precision"]), recall=float(r["recall"]), f1=float(r["f1"]),
+                f1_std=float(r["f1_std"]), n=int(r["n"]))
+
+
+def build_table3(ok):
+    """Table 3 rows (dicts like :func:`build_table`'s) and datasets; ``([], [])`` without detectors.
+
+    Datasets are those with detector results. Best Baseline: per dataset, the (baseline,
+    classifier) with the highest mean F1 among the augmentation baselines (``none`` and
+    ``mixann`` excluded); MixAnN: its classifier with the highest mean F1 per dataset.
+    """
+    from ..datasets import ADBENCH_FILES
+    from .runner import DETECTOR_CLASSIFIER, DETECTORS
+
+    summ = summarize(ok)
+    det = summ[summ["method"].isin(DETECTORS) & (summ["classifier"] == DETECTOR_CLASSIFIER)]
+    if det.empty:
+        return [], []
+    datasets = _ordered(det["dataset"], list(ADBENCH_FILES))
+    horizontal = summ[summ["method"].map(is_table2_method)
+                      & (summ["classifier"] != DETECTOR_CLASSIFIER)]
+    groups = {m: det[det["method"] == m] for m in DETECTORS}
+    groups[BEST_BASELINE] = horizontal[~horizontal["method"].isin(["none", MIXANN])]
+    groups[MIXANN] = horizontal[horizontal["method"] == MIXANN]
+    paper = paper_table3().set_index(["method", "dataset"])
+    rows = []
+    for method, frame in groups.items():
+        row = {"category": "Label-informed" if method in DETECTORS else "Data Augmentation",
+               "method": method, "cells": {}}
+        for ds in datasets:
+            cell, part = {}, frame[frame["dataset"] == ds]
+            if len(part):
+                r = part.loc[part["f1"].idxmax()]
+                cell = _cell_from(r)
+                if method == BEST_BASELINE:
+                    label = METHOD_LABELS.get(r["method"], r["method"])
+                    cell["via"] = f"{label}, {r['classifier']}"
+                elif method == MIXANN:
+                    cell["via"] = r["classifier"]
+            if (method, ds) in paper.index:
+                pr = paper.loc[(method, ds)]
+                cell.update(paper_precision=float(pr["precision"]),
+                            paper_recall=float(pr["recall"]), paper_f1=float(pr["f1"]))
+            row["cells"][ds] = cell
+        rows.append(row)
+    for ds in datasets:
+        f1s = [r["cells"][ds]["f1"] for r in rows if "f1" in r["cells"][ds]]
+        for r in rows:
+            if "f1" in r["cells"][ds]:
+                r["cells"][ds]["best"] = bool(np.isclose(r["cells"][ds]["f1"], max(f1s)))
+    mix = rows[-1]
+    for r in rows:
+        ours = [c["f1"] for c in r["cells"].values() if "f1" in c]
+        r["avg_f1"] = float(np.mean(ours)) if ours else float("nan")
+        theirs = [c["paper_f1"] for c in r["cells"].values() if "paper_f1" in c]
+        r["paper_avg_f1"] = float(np.mean(theirs)) if len(theirs) == len(datasets) else float("nan")
+    for r in rows:
+        r["delta_vs_mixann"] = r["avg_f1"] - mix["avg_f1"]
+    return rows, datasets
+
+
+def _table3_md(rows, datasets, budget):
+    lines = [f"# Table 3: label-informed detectors vs data augmentation (budget `{budget}`)", "",
+             "Each cell: mean P/R/F1 over seeds ± std of F1; best mean F1 per dataset in bold; "
+             "the paper's P/R/F1 in brackets. Detectors are fit on train and thresholded on "
+             "validation (no downstream classifier; stored with classifier `-`). Best Baseline "
+             "= the augmentation baseline and classifier with the highest mean F1 on that "
+             "dataset (named in parentheses; `none` excluded); MixAnN = its best classifier "
+             "on that dataset. Avg. F1 = mean over the datasets shown; Δ vs MixAnN = row's "
+             "Avg. F1 minus MixAnN's.", "",
+             "| Category | Method | " + " | ".join(datasets) + " | Avg. F1 | Δ vs MixAnN |",
+             "|" + "|".join(["---", "---"] + ["---:"] * (len(datasets) + 2)) + "|"]
+    for r in rows:
+        avg = _fmt(r["avg_f1"])
+        if not math.isnan(r["paper_avg_f1"]):
+            avg += f" [paper {r['paper_avg_f1']:.2f}]"
+        delta = "–" if r["method"] == MIXANN or math.isnan(r["delta_vs_mixann"]) else \
+            f"{r['delta_vs_mixann']:+.3f}"
+        lines.append("| " + " | ".join([r["category"], TABLE3_LABELS[r["method"]],
+                                         *[_cell_md(r["cells"][d]) for d in datasets], avg,
+                                         delta]) + " |")
+    missing = {BEST_BASELINE: "`mixann bench --methods all ...`",
+               MIXANN: "`mixann bench --methods mixann ...`"}
+    notes = [f"- {TABLE3_LABELS[r['method']]}: not run: use {missing[r['method']]}"
+             for r in rows if r["method"] in missing
+             and not any("f1" in c for c in r["cells"].values())]
+    if notes:
+        lines += ["", *notes]
+    return "\n".join(lines) + "\n"
+
+
+def _write_table3_csv(rows, datasets, path):
+    per = ["precision", "recall", "f1", "f1_std", "n", "best", "via", "paper_precision",
+           "paper_recall", "paper_f1"]
+    fields = ["category", "method", "method_label", *[f"{d}_{q}" for d in datasets for q in per],
+              "avg_f1", "delta_vs_mixann", "paper_avg_f1"]
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields)
+        writer.writeheader()
+        for r in rows:
+            out = {"category": r["category"], "method": r["method"],
+                   "method_label": TABLE3_LABELS[r["method"]]}
+            for d in datasets:
+                for q in per:
+                    out[f"{d}_{q}"] = r["cells"][d].get(q, "")
+            for q in ("avg_f1", "delta_vs_mixann", "paper_avg_f1"):
+                out[q] = "" if math.isnan(r[q]) else r[q]
+            writer.writerow(out)
+
+
+# ---------------------------------------------------------------- Table 4
+def build_table4(ok):
+    """Table 4 rows, one per (classifier, dataset, ablation or full MixAnN); [] without ablations.
+
+    Groups are the (classifier, dataset) pairs with ablation results, knn and vowels first.
+    """
+    from ..classifiers import CLASSIFIER_NAMES
+    from ..datasets import ADBENCH_FILES
+    from .runner import ABLATIONS
+
+    summ = summarize(ok)
+    abl = summ[summ["method"].isin(ABLATIONS)]
+    if abl.empty:
+        return []
+    idx = summ.set_index(["classifier", "method", "dataset"])
+    paper = paper_table4().set_index(["classifier", "method", "dataset"])
+    rows = []
+    for clf in _ordered(abl["classifier"], CLASSIFIER_NAMES):
+        for ds in _ordered(abl.loc[abl["classifier"] == clf, "dataset"], list(ADBENCH_FILES)):
+            group = []
+            for method in TABLE4_LABELS:
+                row = {"classifier": clf, "dataset": ds, "method": method}
+                if (clf, method, ds) in idx.index:
+                    row.update(_cell_from(idx.loc[(clf, method, ds)]))
+                if (clf, method, ds) in paper.index:
+                    pr = paper.loc[(clf, method, ds)]
+                    row.update(paper_precision=float(pr["precision"]),
+                               paper_recall=float(pr["recall"]), paper_f1=float(pr["f1"]))
+                group.append(row)
+            best = max(r["f1"] for r in group if "f1" in r)
+            for r in group:
+                if "f1" in r:
+                    r["best"] = bool(np.isclose(r["f1"], best))
+            rows += group
+    return rows
+
+
+def _table4_md(rows, budget):
+    lines = [f"# Table 4: reward ablations (budget `{budget}`)", "",
+             "Mean macro P/R/F1 on test over seeds ± std of F1; best mean F1 per classifier and "
+             "dataset in bold; the paper's numbers (KNN, vowels) beside. Each ablation is MixAnN "
+             "with that reward and the same K selection and split as full MixAnN.", "",
+             "| Classifier | Dataset | Ablation | Precision | Recall | F1 ± std | Seeds | "
+             "Paper P/R/F1 |",
+             "|---|---|---|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        if "f1" in r:
+            f1 = f"{r['f1']:.2f}"
+            f1 = f"**{f1}**" if r["best"] else f1
+            ours = [f"{r['precision']:.2f}", f"{r['recall']:.2f}", f"{f1} ± {r['f1_std']:.2f}",
+                    str(r["n"])]
+        else:
+            ours = ["–", "–", "not run", "0"]
+        paper = (f"{r['paper_precision']:.2f}/{r['paper_recall']:.2f}/{r['paper_f1']:.2f}"
+                 if "paper_f1" in r else "")
+        lines.append("| " + " | ".join([r["classifier"], r["dataset"],
+                                         TABLE4_LABELS[r["method"]], *ours, paper]) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _write_table4_csv(rows, path):
+    fields = ["classifier", "dataset", "method", "method_label", "precision", "recall", "f1",
+              "f1_std", "n", "best", "paper_precision", "paper_recall", "paper_f1"]
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields)
+        writer.writeheader()
+        for r in rows:
+            writer.writerow({**{f: r.get(f, "") for f in fields},
+                             "method_label": TABLE4_LABELS[r["method"]]})
+
+
+# ---------------------------------------------------------------- report.md
+def _demote(md):
+    """Markdown headings one level down, to nest a file's text in report.md."""
+    return "\n".join("#" + line if line.startswith("#") else line for line in md.splitlines())
+
+
+def _report_md(budget, sections):
+    lines = [f"# MixAnN benchmark report (budget `{budget}`)", "",
+             "Tables 2-4, the Wilcoxon test and Figures 4-5 of the paper, regenerated by "
+             "`mixann report` from the results database. A missing piece says which command "
+             "fills it.", ""]
+    for title, body in sections:
+        # A body that starts with its own (demoted) heading needs no section title.
+        lines += ([] if body.startswith("## ") else [f"## {title}", ""]) + [body.rstrip(), ""]
+    return "\n".join(lines)
+
+
+def _draw_case_study(path):
+    """Fig. 5 via :func:`mixann.plots.case_study` on toy2; returns None or why it was not drawn."""
+    from .. import plots
+    from ..datasets import load_toy2
+
+    try:
+        X, y = load_toy2()
+    except FileNotFoundError as exc:
+        return f"not drawn: {exc}"
+    plots.case_study(path, X, y)
+    return None
+
+
+def write_report(db, out_dir, budget=None, case_study=False):
+    """Write the report files (see the module docstring) for ``db`` into ``out_dir``.
 
     ``budget=None`` reports the ``paper`` budget if the database has it, else ``quick``, else
-    the only one present. Returns the dict of written paths.
+    the only one present. ``case_study=True`` also draws ``fig5.png`` (toy2 case study).
+    Returns the dict of written paths: always ``md``, ``csv``, ``wilcoxon`` (Table 2) and
+    ``report``; ``table3_md``, ``table3_csv``, ``table4_md``, ``table4_csv``, ``fig4_K``,
+    ``fig4_eta``, ``fig4_csv`` and ``fig5`` when written (or already present, for fig5).
     """
+    from .figures import plot_sweep, sweep_summary
+
     db = Path(db)
     if not db.is_file():
         raise FileNotFoundError(f"no results database at {db}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     ok, failed, budget, budgets = _load(db, budget)
+    horizontal = ok[ok["method"].map(is_table2_method)] if len(ok) else ok
     if budget is None:
         rows, datasets, wil = [], [], []
     else:
-        rows, datasets = build_table(ok) if len(ok) else ([], [])
-        wil = wilcoxon_table(ok) if len(ok) else []
+        rows, datasets = build_table(horizontal) if len(horizontal) else ([], [])
+        wil = wilcoxon_table(horizontal) if len(horizontal) else []
     wil_md = _wilcoxon_md(wil, budget)
+    table2_md = _table_md(rows, datasets, budget, budgets, failed)
     paths = {"md": out_dir / "table2.md", "csv": out_dir / "table2.csv",
              "wilcoxon": out_dir / "wilcoxon.md"}
-    paths["md"].write_text(_table_md(rows, datasets, budget, budgets, failed) + "\n" + wil_md,
-                           encoding="utf-8")
+    paths["md"].write_text(table2_md + "\n" + wil_md, encoding="utf-8")
     paths["wilcoxon"].write_text(wil_md, encoding="utf-8")
     _write_csv(rows, datasets, paths["csv"])
+
+    sections = [("Table 2: horizontal comparison", _demote(table2_md))]
+    t3_rows, t3_datasets = build_table3(ok) if len(ok) else ([], [])
+    if t3_rows:
+        md = _table3_md(t3_rows, t3_datasets, budget)
+        paths["table3_md"], paths["table3_csv"] = out_dir / "table3.md", out_dir / "table3.csv"
+        paths["table3_md"].write_text(md, encoding="utf-8")
+        _write_table3_csv(t3_rows, t3_datasets, paths["table3_csv"])
+        sections.append(("Table 3: vertical comparison", _demote(md)))
+    else:
+        sections.append(("Table 3: vertical comparison", NOT_RUN["table3"]))
+    t4_rows = build_table4(ok) if len(ok) else []
+    if t4_rows:
+        md = _table4_md(t4_rows, budget)
+        paths["table4_md"], paths["table4_csv"] = out_dir / "table4.md", out_dir / "table4.csv"
+        paths["table4_md"].write_text(md, encoding="utf-8")
+        _write_table4_csv(t4_rows, paths["table4_csv"])
+        sections.append(("Table 4: ablation study", _demote(md)))
+    else:
+        sections.append(("Table 4: ablation study", NOT_RUN["table4"]))
+    sections.append(("Wilcoxon signed-rank test", wil_md))
+
+    sweeps = sweep_summary(ok) if len(ok) else sweep_summary(pd.DataFrame(
+        columns=["method", "dataset", "classifier", "seed", "f1"]))
+    figs = []
+    for param in ("K", "eta"):
+        path = plot_sweep(sweeps, param, out_dir / f"fig4_{param}.png")
+        if path is None:
+            figs.append(f"- {param}: {NOT_RUN['fig4_' + param]}")
+        else:
+            paths[f"fig4_{param}"] = path
+            figs.append(f"![Fig. 4: macro-F1 vs {param}]({path.name})")
+    if len(sweeps):
+        paths["fig4_csv"] = out_dir / "fig4.csv"
+        sweeps.to_csv(paths["fig4_csv"], index=False)
+        figs.append(f"\nThe plotted numbers: [fig4.csv](fig4.csv) (mean and std of test "
+                    "macro-F1 over seeds per point; error bars = std).")
+    sections.append(("Figure 4: hyperparameter study", "\n\n".join(figs)))
+
+    fig5, note = out_dir / "fig5.png", None
+    if case_study:
+        note = _draw_case_study(fig5)
+    body = [note] if note else []
+    if fig5.is_file():
+        paths["fig5"] = fig5
+        body.append("![Fig. 5: case study on toy2](fig5.png)")
+    sections.append(("Figure 5: case study", "\n\n".join(body) or NOT_RUN["fig5"]))
+
+    paths["report"] = out_dir / "report.md"
+    paths["report"].write_text(_report_md(budget, sections), encoding="utf-8")
     return paths

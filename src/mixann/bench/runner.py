@@ -6,6 +6,21 @@ splits, resamples, fits and scores, and returns a dict), so it can be shipped to
 the rest serially or in a process pool, and writes each outcome in the parent process, one
 transaction per cell. A cell that raises is recorded as ``failed`` with its error and the grid
 goes on; an interrupted grid (Ctrl-C, kill) resumes where it stopped on the next call.
+
+Methods
+-------
+* ``none``, the registered baselines and ``mixann`` (:func:`all_methods`, Table 2). ``mixann``
+  picks K among :func:`protocol.k_candidates` by validation macro-F1.
+* Reward ablations (Table 4): ``mixann-random-reward``, ``mixann-no-improvement`` (without
+  Eq. 5), ``mixann-no-exploration`` (without Eq. 6): MixAnN with that ``reward=`` and the same
+  K selection, so for one seed they share the split and the K candidates with ``mixann``.
+* Label-informed detectors (Table 3): ``xgbod``, ``devnet``, ``deepsad``, run through
+  :func:`mixann.detectors.fit_predict_detector` on the split's train/validation/test parts.
+  They use no classifier, so :func:`build_cells` gives them one cell per (dataset, seed) with
+  classifier :data:`DETECTOR_CLASSIFIER` (``"-"``), whatever classifiers the grid names.
+* Sweeps (Fig. 4): ``mixann[K=5]`` runs MixAnN with K fixed to 5 (no K selection);
+  ``mixann[eta=0.3]`` sets eta and selects K as usual. :func:`parse_sweep` turns
+  ``"K=5,10,15"`` into these names, :func:`parse_method` reads them back.
 """
 
 from __future__ import annotations
@@ -53,6 +68,145 @@ def all_methods():
     return ["none", *[m for m in BASELINE_NAMES if m not in ("none", MIXANN)], MIXANN]
 
 
+# Table 4's reward ablations: method name -> MixAnN's ``reward=``.
+ABLATIONS = {"mixann-random-reward": "random", "mixann-no-improvement": "no-improvement",
+             "mixann-no-exploration": "no-exploration"}
+MIXANN_REWARDS = {MIXANN: "full", **ABLATIONS}
+# Table 3's label-informed detectors (the names of mixann.detectors.DETECTOR_NAMES; kept here so
+# that building a grid does not import the detectors).
+DETECTORS = ("xgbod", "devnet", "deepsad")
+#: The classifier column of detector cells: they have no downstream classifier.
+DETECTOR_CLASSIFIER = "-"
+#: Sweepable MixAnN hyperparameters (Fig. 4).
+SWEEP_PARAMS = ("K", "eta")
+
+
+def ablation_methods():
+    """The three reward ablations, then full ``mixann``."""
+    return [*ABLATIONS, MIXANN]
+
+
+def detector_methods():
+    """The label-informed detectors ``xgbod``, ``devnet``, ``deepsad``."""
+    return list(DETECTORS)
+
+
+METHOD_SHORTCUTS = {"all": all_methods, "ablations": ablation_methods,
+                    "detectors": detector_methods}
+
+
+def is_detector(method):
+    return method in DETECTORS
+
+
+def sweep_method(param, value):
+    """The method name of one sweep point, e.g. ``mixann[K=5]`` or ``mixann[eta=0.3]``."""
+    param, value = _check_sweep_value(param, value)
+    return f"{MIXANN}[{param}={value!r}]"
+
+
+def _check_sweep_value(param, value):
+    """Canonical ``(param, value)``; raises ValueError with the accepted forms."""
+    if str(param).lower() == "k":
+        try:
+            k = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"K values must be integers >= 1, got {value!r}") from None
+        if not (k.is_integer() and k >= 1):
+            raise ValueError(f"K values must be integers >= 1, got {value!r}")
+        return "K", int(k)
+    if str(param) == "eta":
+        try:
+            eta = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"eta values must be numbers in (0, 1), got {value!r}") from None
+        if not 0 < eta < 1:
+            raise ValueError(f"eta values must be numbers in (0, 1), got {value!r}")
+        return "eta", eta
+    raise ValueError(f"unknown sweep parameter {param!r}; sweep K or eta "
+                     "(e.g. K=5,10,15,20,25 or eta=0.1,0.3,0.5)")
+
+
+def parse_sweep(text):
+    """``"K=5,10"`` -> ``["mixann[K=5]", "mixann[K=10]"]``; ``"eta=0.1,0.3"`` likewise.
+
+    Raises ValueError (saying what is accepted) on a missing ``=``, an unknown parameter, a
+    value that is not an integer >= 1 (K) or a number in (0, 1) (eta), an empty or repeated
+    value.
+    """
+    text = str(text).strip()
+    if text.count("=") != 1:
+        raise ValueError(f"sweep {text!r} must look like K=5,10,15,20,25 or eta=0.1,0.2,0.3")
+    param, values = (part.strip() for part in text.split("="))
+    items = [v.strip() for v in values.split(",")]
+    if not values or any(not v for v in items):
+        raise ValueError(f"sweep {text!r} has an empty value; give comma-separated values "
+                         "like K=5,10,15")
+    names = [sweep_method(param, v) for v in items]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ValueError(f"sweep {text!r} repeats {', '.join(repeated)}")
+    return names
+
+
+def parse_method(method):
+    """``"mixann[K=5]"`` -> ``("mixann", {"K": 5})``; a plain name -> ``(name, {})``.
+
+    Raises ValueError on a malformed bracket or a sweep of a method that is not MixAnN.
+    """
+    method = str(method)
+    if "[" not in method and "]" not in method:
+        return method, {}
+    base, sep, rest = method.partition("[")
+    if not sep or not rest.endswith("]") or "[" in rest[:-1] or "]" in rest[:-1]:
+        raise ValueError(f"malformed method {method!r}; sweep points look like mixann[K=5]")
+    if base not in MIXANN_REWARDS:
+        raise ValueError(f"method {method!r}: only MixAnN methods "
+                         f"({', '.join(MIXANN_REWARDS)}) take [K=...] or [eta=...]")
+    overrides = {}
+    for item in rest[:-1].split(","):
+        if item.count("=") != 1:
+            raise ValueError(f"malformed method {method!r}; sweep points look like mixann[K=5]")
+        param, value = _check_sweep_value(*(p.strip() for p in item.split("=")))
+        overrides[param] = value
+    return base, overrides
+
+
+def resolve_methods(text, sweeps=()):
+    """The method list of ``--methods`` text plus ``--sweep`` specs, in order, without repeats.
+
+    ``text`` is a comma list of method names and shortcuts (``all``: none, the horizontal
+    baselines and mixann; ``ablations``: the three reward ablations and mixann; ``detectors``:
+    xgbod, devnet, deepsad), or None/empty (no methods: only the sweeps). Sweep point names
+    (``mixann[K=5]``) are accepted in the list too. Raises ValueError naming unknown methods.
+    """
+    known = set(all_methods()) | set(ABLATIONS) | set(DETECTORS)
+    out, unknown = [], []
+    for token in [t.strip() for t in (text or "").split(",") if t.strip()]:
+        if token in METHOD_SHORTCUTS:
+            out += METHOD_SHORTCUTS[token]()
+        elif token in known:
+            out.append(token)
+        else:
+            try:
+                base, overrides = parse_method(token)
+            except ValueError:
+                base, overrides = token, {}
+            if overrides and base in MIXANN_REWARDS:  # canonical spelling: mixann[K=5]
+                out.append(f"{base}[" + ",".join(f"{k}={v!r}" for k, v in overrides.items())
+                           + "]")
+            else:
+                unknown.append(token)
+    if unknown:
+        valid = [*METHOD_SHORTCUTS, *all_methods(), *ABLATIONS, *DETECTORS, "mixann[K=..]",
+                 "mixann[eta=..]"]
+        raise ValueError(f"unknown method {', '.join(map(repr, unknown))}; valid: "
+                         f"{', '.join(valid)}")
+    for spec in sweeps or ():
+        out += parse_sweep(spec)
+    return list(dict.fromkeys(out))
+
+
 def _sampler_budget(budget):
     """The baselines' budget tier: the same name if the registry knows it, else "quick"."""
     from .. import baselines
@@ -72,13 +226,22 @@ def _make_baseline(method, estimator, seed, y_train, budget, validation_data):
     return make_sampler(method, **kwargs)
 
 
-def _fit_mixann(cell, sp, make_estimator):
-    """MixAnN with K chosen on validation; returns (X_res, y_res, n_synthetic, config)."""
+def _fit_mixann(cell, sp, make_estimator, reward="full", overrides=None):
+    """MixAnN with K chosen on validation; returns (X_res, y_res, n_synthetic, config).
+
+    ``reward`` is MixAnN's reward kind (the Table 4 ablations); ``overrides`` a sweep point:
+    ``{"K": k}`` fixes K (no selection), ``{"eta": e}`` replaces eta.
+    """
     from ..sampler import MixAnN
 
-    params = {**MIXANN_FIXED, **protocol.budget_params(cell.budget)}
+    overrides = dict(overrides or {})
+    params = {**MIXANN_FIXED, **protocol.budget_params(cell.budget), "reward": reward}
+    if "eta" in overrides:
+        params["eta"] = float(overrides["eta"])
+    candidates = ((int(overrides["K"]),) if "K" in overrides
+                  else tuple(protocol.k_candidates(cell.budget)))
     trials, best = [], None
-    for k in protocol.k_candidates(cell.budget):
+    for k in candidates:
         sampler = MixAnN(estimator=make_estimator(), max_neighbors=k,
                          validation_data=(sp.X_val, sp.y_val), random_state=cell.seed,
                          verbose=False, **params)
@@ -93,8 +256,8 @@ def _fit_mixann(cell, sp, make_estimator):
                        "best_episode_score": float(max(e["score"] for e in h["episodes"]))})
         if best is None or val_f1 > best[0]:  # ties keep the smaller K
             best = (val_f1, k, X_res, y_res, n_syn)
-    config = {"mixann": {**params, "K_candidates": list(protocol.k_candidates(cell.budget)),
-                         "K": best[1], "trials": trials}}
+    config = {"mixann": {**params, "K_candidates": list(candidates), "K": best[1],
+                         "sweep": overrides, "trials": trials}}
     return best[2], best[3], best[4], config
 
 
@@ -119,6 +282,9 @@ def run_cell(cell, data_dir=None):
         cell = Cell(**cell)
     X, y = load_dataset(cell.dataset, data_dir=data_dir)
     sp = protocol.split(X, y, cell.seed)
+    if is_detector(cell.method):
+        return _run_detector(cell, sp, X)
+    base, overrides = parse_method(cell.method)
 
     def make_estimator():
         return make_classifier(cell.classifier, random_state=cell.seed, n_jobs=1)
@@ -127,8 +293,9 @@ def run_cell(cell, data_dir=None):
               "scaling": "MinMax fit on the train part, applied to validation and test",
               "classifier_params": {k: repr(v) for k, v in make_estimator().get_params().items()}}
     t0 = time.perf_counter()
-    if cell.method == MIXANN:
-        X_res, y_res, n_syn, extra = _fit_mixann(cell, sp, make_estimator)
+    if base in MIXANN_REWARDS:
+        X_res, y_res, n_syn, extra = _fit_mixann(cell, sp, make_estimator,
+                                                 reward=MIXANN_REWARDS[base], overrides=overrides)
         config.update(extra)
     else:
         sampler = _make_baseline(cell.method, make_estimator(), cell.seed, sp.y_train,
@@ -146,6 +313,23 @@ def run_cell(cell, data_dir=None):
     return {**asdict(cell), "status": "ok", "error": None, **scores,
             "fit_seconds": fit_seconds, "resample_seconds": resample_seconds,
             "n_synthetic": n_syn, "config": config}
+
+
+def _run_detector(cell, sp, X):
+    """A label-informed detector cell: fit on train, threshold on validation, score test."""
+    from ..detectors import fit_predict_detector
+
+    t0 = time.perf_counter()
+    y_pred, info = fit_predict_detector(cell.method, sp.X_train, sp.y_train, sp.X_val, sp.y_val,
+                                        sp.X_test, random_state=cell.seed, budget=cell.budget)
+    seconds = time.perf_counter() - t0
+    config = {**asdict(cell), "split": sp.sizes(), "n_features": int(X.shape[1]),
+              "scaling": "MinMax fit on the train part, applied to validation and test",
+              "detector": info}
+    return {**asdict(cell), "status": "ok", "error": None,
+            **protocol.evaluate(sp.y_test, y_pred),
+            "fit_seconds": float(info.get("fit_seconds", seconds)), "resample_seconds": 0.0,
+            "n_synthetic": 0, "config": config}
 
 
 def _failed(cell, exc):
@@ -172,10 +356,14 @@ def _init_worker():
 
 
 def build_cells(datasets, classifiers, methods, seeds, budget):
-    """Cells in a stable order; ``seeds`` is an int n (seeds 0..n-1) or an iterable of seeds."""
+    """Cells in a stable order; ``seeds`` is an int n (seeds 0..n-1) or an iterable of seeds.
+
+    Detector methods get one cell per (dataset, seed), with classifier ``"-"``.
+    """
     seed_list = list(range(seeds)) if isinstance(seeds, int) else [int(s) for s in seeds]
-    return [Cell(d, c, m, s, budget)
-            for d, c, m, s in product(datasets, classifiers, methods, seed_list)]
+    cells = (Cell(d, DETECTOR_CLASSIFIER if is_detector(m) else c, m, s, budget)
+             for d, c, m, s in product(datasets, classifiers, methods, seed_list))
+    return list(dict.fromkeys(cells))
 
 
 def run_grid(datasets, classifiers, methods, seeds, budget, db, data_dir=None, jobs=1,

@@ -19,7 +19,8 @@ import numpy as np
 
 from .deepsad import DeepSAD, deepsad_loss
 from .devnet import DevNet, deviation_loss
-from .threshold import DEFAULT_MULTIPLIERS, apply_threshold, select_threshold, threshold_candidates
+from .threshold import (DEFAULT_MULTIPLIERS, _get_metric, apply_threshold, select_threshold,
+                        threshold_candidates)
 from .wrappers import BUDGETS, DETECTOR_NAMES, XGBODDetector, make_detector
 
 #: Detectors whose labels come from the validation threshold search by default (the paper
@@ -49,7 +50,8 @@ def fit_predict_detector(name, X_train, y_train, X_val, y_val, X_test, random_st
     threshold_search : bool or None, default=None
         Choose the threshold with :func:`select_threshold` on validation (the multipliers scale
         the *training* anomaly ratio). ``None`` follows the paper: on for DevNet and DeepSAD,
-        off for XGBOD, whose XGBoost classifier labels by itself (probability > 0.5).
+        off for XGBOD, whose XGBoost classifier labels by itself (probability > 0.5). Without the
+        search, scores above 0.5 are flagged, which only makes sense for probability outputs.
     multipliers, metric
         Passed to :func:`select_threshold`.
     **overrides
@@ -90,8 +92,6 @@ def fit_predict_detector(name, X_train, y_train, X_val, y_val, X_test, random_st
         info.update(threshold_rule="validation_search", multiplier=multiplier,
                     threshold=threshold, val_score=best["score"], candidates=rows)
     else:
-        from .threshold import _get_metric
-
         y_pred = (np.asarray(test_scores) > 0.5).astype(int)
         val_pred = (np.asarray(val_scores) > 0.5).astype(int)
         info.update(threshold_rule="classifier_proba>0.5", multiplier=None, threshold=0.5,

@@ -110,7 +110,8 @@ def threshold_candidates(val_scores, y_val, anomaly_ratio, multipliers=DEFAULT_M
         raise ValueError(f"anomaly_ratio must be in (0, 1], got {anomaly_ratio}")
     mults = sorted(float(m) for m in multipliers)
     if not mults or mults[0] <= 0:
-        raise ValueError(f"multipliers must be a non-empty collection of positive numbers, got {multipliers!r}")
+        raise ValueError("multipliers must be a non-empty collection of positive numbers, "
+                         f"got {multipliers!r}")
     score_fn = _get_metric(metric)
     rows = []
     for m in mults:

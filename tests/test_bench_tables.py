@@ -1,0 +1,276 @@
+"""Tables 3-4 and Fig. 4-5 of the benchmark: ablation, detector and sweep cells, their CLI and
+the report (budget "test" on vowels, knn only, to stay fast)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+import struct
+
+import pytest
+from typer.testing import CliRunner
+
+from mixann.bench import protocol
+from mixann.bench.figures import DPI, PANEL_SIZE
+from mixann.bench.report import NOT_RUN, write_report
+from mixann.bench.runner import (ABLATIONS, DETECTOR_CLASSIFIER, DETECTORS, Cell, build_cells,
+                                 parse_method, parse_sweep, resolve_methods, run_cell)
+from mixann.bench.store import ResultStore
+
+
+@pytest.fixture(scope="module")
+def data_dir(shared_datasets):
+    return shared_datasets / "adbench"
+
+
+def _flat(text):
+    return " ".join(text.replace("│", " ").split())
+
+
+def _png_size(path):
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", head[16:24])
+
+
+# ---------------------------------------------------------------- method names
+def test_parse_sweep_valid_and_round_trip():
+    assert parse_sweep("K=5,10,15,20,25") == [f"mixann[K={k}]" for k in (5, 10, 15, 20, 25)]
+    assert parse_sweep(" k = 5, 10.0 ") == ["mixann[K=5]", "mixann[K=10]"]
+    assert parse_sweep("eta=0.1,0.30,0.9") == ["mixann[eta=0.1]", "mixann[eta=0.3]",
+                                              "mixann[eta=0.9]"]
+    assert parse_method("mixann[K=5]") == ("mixann", {"K": 5})
+    assert parse_method("mixann[eta=0.3]") == ("mixann", {"eta": 0.3})
+    assert parse_method("smote") == ("smote", {})
+
+
+@pytest.mark.parametrize("spec, message", [
+    ("K", "must look like K=5,10,15,20,25"),
+    ("K=", "empty value"),
+    ("K=5,,10", "empty value"),
+    ("K=0", "K values must be integers >= 1"),
+    ("K=2.5", "K values must be integers >= 1"),
+    ("eta=0", "eta values must be numbers in (0, 1)"),
+    ("eta=1.5", "eta values must be numbers in (0, 1)"),
+    ("eta=abc", "eta values must be numbers in (0, 1)"),
+    ("lambda=1", "unknown sweep parameter 'lambda'"),
+    ("K=5,5.0", "repeats mixann[K=5]"),
+])
+def test_parse_sweep_invalid(spec, message):
+    with pytest.raises(ValueError) as err:
+        parse_sweep(spec)
+    assert message in str(err.value)
+
+
+@pytest.mark.parametrize("name, message", [
+    ("smote[K=5]", "only MixAnN methods"),
+    ("mixann[K=5", "malformed method"),
+    ("mixann[K]", "malformed method"),
+])
+def test_parse_method_invalid(name, message):
+    with pytest.raises(ValueError, match=message):
+        parse_method(name)
+
+
+def test_method_shortcuts_and_cells():
+    from mixann.detectors import DETECTOR_NAMES
+
+    assert tuple(DETECTORS) == tuple(DETECTOR_NAMES)
+    assert resolve_methods("ablations") == [*ABLATIONS, "mixann"]
+    assert resolve_methods("detectors") == ["xgbod", "devnet", "deepsad"]
+    assert resolve_methods("all")[-1] == "mixann" and "xgbod" not in resolve_methods("all")
+    assert resolve_methods("none,ablations,mixann[K=05]", ["eta=0.3"]) == [
+        "none", *ABLATIONS, "mixann", "mixann[K=5]", "mixann[eta=0.3]"]
+    with pytest.raises(ValueError, match="unknown method 'foo'"):
+        resolve_methods("smote,foo")
+    # Detectors: one cell per (dataset, seed), classifier "-", whatever classifiers are named.
+    cells = build_cells(["vowels"], ["knn", "mlp"], ["none", "devnet"], 2, "test")
+    assert len(cells) == 2 * 2 + 2
+    assert [c.classifier for c in cells if c.method == "devnet"] == [DETECTOR_CLASSIFIER] * 2
+
+
+# ---------------------------------------------------------------- cells
+def test_ablation_cells_differ_only_in_reward(data_dir):
+    results = {m: run_cell(Cell("vowels", "knn", m, 0, "test"), data_dir)
+               for m in [*ABLATIONS, "mixann"]}
+    rewards = {m: r["config"]["mixann"]["reward"] for m, r in results.items()}
+    assert rewards == {"mixann-random-reward": "random", "mixann-no-improvement": "no-improvement",
+                       "mixann-no-exploration": "no-exploration", "mixann": "full"}
+    full = results["mixann"]["config"]
+    assert full["mixann"]["K_candidates"] == list(protocol.k_candidates("test"))
+    for method, r in results.items():
+        assert r["status"] == "ok" and 0 <= r["f1"] <= 1
+        cfg = r["config"]
+        assert cfg["split"] == full["split"]  # same seed => same split
+        strip = lambda c: {k: v for k, v in c.items() if k not in ("reward", "trials", "K")}
+        assert strip(cfg["mixann"]) == strip(full["mixann"])  # same K candidates, same params
+        assert {k: v for k, v in cfg.items() if k not in ("method", "mixann")} == \
+            {k: v for k, v in full.items() if k not in ("method", "mixann")}
+
+
+def test_sweep_cells_fix_k_or_set_eta(data_dir):
+    k = run_cell(Cell("vowels", "knn", "mixann[K=10]", 0, "test"), data_dir)["config"]["mixann"]
+    assert k["K_candidates"] == [10] and k["K"] == 10 and k["sweep"] == {"K": 10}
+    assert k["eta"] == 0.3  # the paper's eta
+    e = run_cell(Cell("vowels", "knn", "mixann[eta=0.5]", 0, "test"), data_dir)["config"]["mixann"]
+    assert e["eta"] == 0.5 and e["K_candidates"] == list(protocol.k_candidates("test"))
+
+
+def test_detector_cell_runs(data_dir):
+    r = run_cell(Cell("vowels", DETECTOR_CLASSIFIER, "devnet", 0, "test"), data_dir)
+    assert r["status"] == "ok" and 0 <= r["f1"] <= 1 and r["n_synthetic"] == 0
+    info = r["config"]["detector"]
+    assert info["detector"] == "devnet" and info["threshold_rule"] == "validation_search"
+    assert info["multiplier"] in (0.5, 1.0, 1.5, 2.0)
+    assert r["config"]["split"] == run_cell(Cell("vowels", "knn", "none", 0, "test"),
+                                             data_dir)["config"]["split"]
+    json.dumps(r["config"], default=str)  # storable
+
+
+# ---------------------------------------------------------------- CLI end to end
+def test_cli_rejects_bad_sweep(tmp_path):
+    from mixann.cli import app
+
+    for spec, message in (("K=0", "K values must be integers >= 1"),
+                          ("gamma=1", "unknown sweep parameter 'gamma'")):
+        res = CliRunner().invoke(app, ["bench", "--db", str(tmp_path / "x.sqlite"),
+                                       "--sweep", spec])
+        assert res.exit_code != 0 and message in _flat(res.output)
+    res = CliRunner().invoke(app, ["bench", "--db", str(tmp_path / "x.sqlite"), "--methods",
+                                   "smote[K=5]"])
+    assert res.exit_code != 0 and "unknown method 'smote[K=5]'" in _flat(res.output)
+    assert not (tmp_path / "x.sqlite").exists()
+
+
+def test_cli_ablations_detector_sweep_then_report(tmp_path, data_dir):
+    from mixann.cli import app
+
+    db, out = tmp_path / "r.sqlite", tmp_path / "report"
+    cli = CliRunner()
+    common = ["--datasets", "vowels", "--classifiers", "knn", "--seeds", "2", "--budget", "test",
+              "--db", str(db), "--data-dir", str(data_dir)]
+    res = cli.invoke(app, ["bench", "--methods", "ablations,devnet", *common])
+    assert res.exit_code == 0, res.output
+    assert "ok 10, failed 0" in res.output  # 4 MixAnN variants x 2 seeds + devnet x 2 seeds
+    res = cli.invoke(app, ["bench", "--sweep", "K=5,10", *common])  # only the sweep runs
+    assert res.exit_code == 0, res.output
+    assert "ok 4, failed 0" in res.output
+    con = sqlite3.connect(db)
+    stored = sorted(set(con.execute("SELECT classifier, method FROM results")))
+    con.close()
+    assert ("-", "devnet") in stored and ("knn", "mixann[K=10]") in stored
+    assert len(stored) == 7
+
+    res = cli.invoke(app, ["report", "--db", str(db), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert _png_size(out / "fig4_K.png") == (int(PANEL_SIZE[0] * DPI), int(PANEL_SIZE[1] * DPI))
+    assert not (out / "fig4_eta.png").exists()
+    with open(out / "fig4.csv", newline="") as fh:
+        points = list(csv.DictReader(fh))
+    assert [(p["param"], float(p["value"]), p["n"]) for p in points] == [("K", 5.0, "2"),
+                                                                          ("K", 10.0, "2")]
+
+    # Table 2 holds only the horizontal methods: no ablation, sweep or detector rows.
+    with open(out / "table2.csv", newline="") as fh:
+        assert [(t["classifier"], t["method"]) for t in csv.DictReader(fh)] == [("knn", "mixann")]
+
+    t3 = (out / "table3.md").read_text()
+    assert "| Label-informed | DevNet |" in t3 and "[paper 0.89/0.99/0.93]" in t3
+    assert "| Data Augmentation | MixAnN |" in t3 and "(knn)" in t3
+    assert "Best Baseline: not run: use `mixann bench --methods all ...`" in t3
+    with open(out / "table3.csv", newline="") as fh:
+        t3rows = {r["method"]: r for r in csv.DictReader(fh)}
+    assert list(t3rows) == ["xgbod", "devnet", "deepsad", "best-baseline", "mixann"]
+    assert t3rows["devnet"]["vowels_n"] == "2" and t3rows["xgbod"]["vowels_f1"] == ""
+    assert float(t3rows["mixann"]["vowels_paper_f1"]) == pytest.approx(0.98)
+
+    t4 = (out / "table4.md").read_text()
+    for label, paper in (("Random reward", "0.85/0.60/0.66"),
+                         ("w/o Improvement Stimulation (Eq. 5)", "0.98/0.64/0.71"),
+                         ("w/o Model Exploration (Eq. 6)", "0.98/0.71/0.79"),
+                         ("Full MixAnN", "0.99/0.93/0.96")):
+        line = next(ln for ln in t4.splitlines() if f"| {label} |" in ln)
+        assert line.startswith("| knn | vowels |") and line.endswith(f"| 2 | {paper} |")
+    with open(out / "table4.csv", newline="") as fh:
+        assert [r["method"] for r in csv.DictReader(fh)] == [*ABLATIONS, "mixann"]
+
+    report = (out / "report.md").read_text()
+    assert "![Fig. 4: macro-F1 vs K](fig4_K.png)" in report
+    assert NOT_RUN["fig4_eta"] in report and NOT_RUN["fig5"] in report
+    for heading in ("## Table 2", "## Table 3", "## Table 4", "## Wilcoxon"):
+        assert heading in report
+
+
+def _fake_rows(db, rows):
+    with ResultStore(db) as store:
+        for dataset, classifier, method, seed, f1 in rows:
+            store.record({"dataset": dataset, "classifier": classifier, "method": method,
+                          "seed": seed, "budget": "quick", "status": "ok", "precision": f1,
+                          "recall": f1, "f1": f1, "config": {}})
+
+
+def test_report_with_only_table2_rows_says_what_is_not_run(tmp_path):
+    db = tmp_path / "t2.sqlite"
+    _fake_rows(db, [("vowels", "knn", m, s, f) for m, f in (("none", 0.8), ("mixann", 0.9))
+                    for s in range(3)])
+    paths = write_report(db, tmp_path / "out")
+    assert set(paths) == {"md", "csv", "wilcoxon", "report"}
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert names == ["report.md", "table2.csv", "table2.md", "wilcoxon.md"]
+    report = paths["report"].read_text()
+    assert "| knn | MixAnN |" in report
+    for key in ("table3", "table4", "fig4_K", "fig4_eta", "fig5"):
+        assert NOT_RUN[key] in report
+    assert "not run: use `mixann bench --methods ablations ...`" in report
+
+
+def test_table3_best_baseline_across_classifiers(tmp_path):
+    db = tmp_path / "t3.sqlite"
+    _fake_rows(db, [("vowels", "knn", "smote", 0, 0.7), ("vowels", "mlp", "adasyn", 0, 0.8),
+                    ("vowels", "mlp", "none", 0, 0.95),  # w/o augmentation is no baseline here
+                    ("vowels", "knn", "mixann", 0, 0.85), ("vowels", "mlp", "mixann", 0, 0.9),
+                    ("vowels", "-", "xgbod", 0, 0.6)])
+    paths = write_report(db, tmp_path / "out")
+    with open(paths["table3_csv"], newline="") as fh:
+        rows = {r["method"]: r for r in csv.DictReader(fh)}
+    assert rows["best-baseline"]["vowels_via"] == "ADASYN, mlp"
+    assert float(rows["best-baseline"]["vowels_f1"]) == pytest.approx(0.8)
+    assert rows["mixann"]["vowels_via"] == "mlp" and rows["mixann"]["vowels_best"] == "True"
+    assert float(rows["xgbod"]["delta_vs_mixann"]) == pytest.approx(-0.3)
+
+
+def test_case_study_flag_draws_fig5_and_existing_one_is_embedded(tmp_path, monkeypatch):
+    import numpy as np
+
+    from mixann import datasets, plots
+
+    db = tmp_path / "c.sqlite"
+    _fake_rows(db, [("vowels", "knn", "mixann", 0, 0.9)])
+    out = tmp_path / "out"
+
+    def fake_case_study(path, X, y, **kwargs):
+        assert X.shape == (4, 2)
+        path.write_bytes(b"\x89PNG\r\n\x1a\n")
+
+    monkeypatch.setattr(plots, "case_study", fake_case_study)
+    monkeypatch.setattr(datasets, "load_toy2",
+                        lambda path=None: (np.zeros((4, 2)), np.array([0, 0, 1, 1])))
+    from mixann.cli import app
+
+    res = CliRunner().invoke(app, ["report", "--db", str(db), "--out", str(out), "--case-study"])
+    assert res.exit_code == 0, res.output
+    assert (out / "fig5.png").is_file()
+    assert "![Fig. 5: case study on toy2](fig5.png)" in (out / "report.md").read_text()
+
+    # Without the flag an existing fig5.png is kept and embedded; without toy2 the flag says so.
+    def missing(path=None):
+        raise FileNotFoundError("toy2 case-study file not found at /nowhere")
+
+    monkeypatch.setattr(datasets, "load_toy2", missing)
+    paths = write_report(db, out)
+    assert paths["fig5"] == out / "fig5.png"
+    (out / "fig5.png").unlink()
+    paths = write_report(db, out, case_study=True)
+    assert "fig5" not in paths
+    assert "not drawn: toy2 case-study file not found" in paths["report"].read_text()
