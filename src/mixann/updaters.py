@@ -1,7 +1,8 @@
 """How the classifier phi_t absorbs the synthetic samples of an episode.
 
-An updater owns phi_t for one episode. It is built once per fit on the training split and
-the validation rows, and answers the two questions a MixAnN step asks:
+An updater owns phi_t for one episode. It is built once per fit, by
+``make_updater(name, estimator, X_train, y_train, X_val)``, on the training split and the
+validation rows, and offers:
 
 * :meth:`~RefitUpdater.reset` returns to phi_0 (trained on the training split only);
 * :meth:`~RefitUpdater.add` absorbs ``copies`` copies of one synthetic sample ``x`` with
@@ -10,8 +11,9 @@ the validation rows, and answers the two questions a MixAnN step asks:
   (the same rows every step) and :meth:`~RefitUpdater.proba_training` those on some rows of
   the training split (the k nearest training points of the new sample), both with columns
   [P(y=0), P(y=1)];
-* :meth:`~RefitUpdater.predict_proba` answers for any rows (slower, for checks and the
-  baseline of a caller that has no validation rows).
+* :meth:`~RefitUpdater.predict_proba` answers for any rows (slower, for checks);
+* :meth:`~RefitUpdater.set_validation` swaps the validation rows (``MixUpEnv`` calls it when
+  handed an updater built without its validation rows).
 
 Asking by row index rather than by feature rows lets an updater keep per-row state, which
 is what makes :class:`ExactKNNUpdater` cost one vectorised distance pass per step instead of
@@ -357,10 +359,10 @@ class ExactKNNUpdater(_Updater):
 
 
 def _lexsort_rows(d2, ind):
-    """Per-row argsort by (d2, ind)."""
-    m, k = d2.shape
-    flat = np.lexsort((ind.ravel(), d2.ravel(), np.repeat(np.arange(m), k)))
-    return (flat - np.repeat(np.arange(m) * k, k)).reshape(m, k)
+    """Per-row argsort by (d2, then ind): two stable row-wise sorts."""
+    by_ind = np.argsort(ind, axis=1, kind="stable")
+    by_d2 = np.argsort(np.take_along_axis(d2, by_ind, axis=1), axis=1, kind="stable")
+    return np.take_along_axis(by_ind, by_d2, axis=1)
 
 
 # ---------------------------------------------------------------------- warm start
