@@ -138,3 +138,18 @@ def test_verbose_progress_runs(diverse, tiny, capsys):
     X, y = diverse
     MixAnN(random_state=0, verbose=True, **tiny).fit_resample(X, y)
     assert "MixAnN val f1_macro" in capsys.readouterr().out
+
+
+def test_accumulate_returns_union_of_kept_episodes(vowels, tiny):
+    X, y = vowels
+    sampler = MixAnN(random_state=0, guard=False, accumulate=True,
+                     **{**tiny, "n_episodes": 4})
+    sampler.fit_resample(X, y)
+    episodes = sampler.history_["episodes"]
+    kept = [e for e in episodes if e.get("kept")]
+    assert kept, "the first non-empty episode scoring >= the un-augmented classifier is kept"
+    assert len(sampler.synthetic_X_) == sum(e["n_synthetic"] for e in kept)
+    # each kept episode scored at least as well as every episode kept before it
+    scores = [e["score"] for e in kept]
+    assert scores == sorted(scores) and scores[0] >= sampler.history_["baseline_score"]
+    _check_invariant(sampler, X, y)

@@ -56,6 +56,19 @@ class Episode:
     sources: list = field(default_factory=list)  # (i0, i1) training-split indices
     alpha: list = field(default_factory=list)
 
+    def extend(self, other):
+        """Append every sample of ``other`` (used to keep episodes across the run)."""
+        for name in ("X", "y", "copies", "sources", "alpha"):
+            getattr(self, name).extend(getattr(other, name))
+
+    def grown(self, X_train, y_train):
+        """The training data followed by each sample repeated ``copies`` times."""
+        if not self.X:
+            return X_train, y_train
+        copies = np.asarray(self.copies)
+        return (np.vstack([X_train, np.repeat(np.asarray(self.X), copies, axis=0)]),
+                np.concatenate([y_train, np.repeat(np.asarray(self.y), copies)]))
+
 
 @dataclass(frozen=True)
 class StepInfo:

@@ -19,7 +19,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from .ddpg import DDPGAgent
-from .env import MixUpEnv
+from .env import Episode, MixUpEnv
 from .metrics import check_metric, score_proba
 from .reward import REWARD_KINDS, MovingBaseline
 from .updaters import UPDATE_NAMES, make_updater
@@ -112,7 +112,7 @@ class MixAnN(BaseOverSampler):
     history_ : dict
         ``"steps"``: one dict per step (episode, k, alpha, n, eps, reward, delta_metric,
         confidence, metric); ``"episodes"``: one dict per episode (episode, score, n_steps,
-        n_synthetic); ``"baseline_score"`` (validation score without augmentation),
+        n_synthetic, and ``kept=True`` for the episodes ``accumulate`` kept); ``"baseline_score"`` (validation score without augmentation),
         ``"returned_episode"`` (None when nothing was returned) and ``"guard_fired"``.
     actor_, critic_ : torch.nn.Module
         The trained networks.
@@ -157,6 +157,7 @@ class MixAnN(BaseOverSampler):
         "validation_data": [tuple, None],
         "guard": ["boolean"],
         "update": [StrOptions(set(UPDATE_NAMES))],
+        "accumulate": ["boolean"],
         "device": [str],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -168,7 +169,7 @@ class MixAnN(BaseOverSampler):
                  gamma=0.9, tau=0.01, actor_lr=1e-3, critic_lr=1e-3, batch_size=64,
                  buffer_size=10_000, exploration_noise=0.5, hidden_sizes=(64, 64),
                  validation_size=0.2, validation_data=None, guard=True, update="auto",
-                 device="cpu", random_state=None, verbose=False):
+                 accumulate=False, device="cpu", random_state=None, verbose=False):
         self.estimator = estimator
         self.max_neighbors = max_neighbors
         self.max_oversample = max_oversample
@@ -193,6 +194,7 @@ class MixAnN(BaseOverSampler):
         self.validation_data = validation_data
         self.guard = guard
         self.update = update
+        self.accumulate = accumulate
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
@@ -305,7 +307,7 @@ class MixAnN(BaseOverSampler):
                        max_steps=self.max_steps_per_episode)
         agent = self._make_agent(env.state_dim, seed)
 
-        steps, episodes, best = [], [], None
+        steps, episodes, best, kept = [], [], None, Episode()
         total_steps = 0
         with _progress(self.verbose, self.n_episodes) as (progress, task):
             for episode in range(self.n_episodes):
@@ -322,15 +324,24 @@ class MixAnN(BaseOverSampler):
                 score = info.metric  # classifier trained on train + this episode's set
                 episodes.append({"episode": episode, "score": score, "n_steps": env.t,
                                  "n_synthetic": int(sum(env.episode.copies))})
-                if best is None or score > best[1]:
+                if self.accumulate:
+                    if env.episode.X and score >= (best[1] if best else baseline_score):
+                        episodes[-1]["kept"] = True
+                        kept.extend(env.episode)
+                        best = (episode, score, kept)
+                        # Later episodes start from train + every kept set.
+                        env.updater = make_updater(self.update, estimator, *kept.grown(X_train, y_train), X_val)
+                elif best is None or score > best[1]:
                     best = (episode, score, env.episode)
                 for _ in range(self.ddpg_updates):
                     agent.update(rng)
                 if progress is not None:
                     progress.update(task, advance=1, description=(
-                        f"MixAnN val {self.metric} {score:.3f} (best {best[1]:.3f}, "
+                        f"MixAnN val {self.metric} {score:.3f} (best {best[1] if best else score:.3f}, "
                         f"none {baseline_score:.3f})"))
 
+        if best is None:  # accumulate and no episode kept
+            best = (None, baseline_score, None)
         guard_fired = bool(self.guard and best[1] <= baseline_score)
         chosen = None if guard_fired else best[2]
         self._store_synthetic(chosen, X.shape[1], train_idx)
