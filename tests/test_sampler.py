@@ -153,3 +153,26 @@ def test_accumulate_returns_union_of_kept_episodes(vowels, tiny):
     scores = [e["score"] for e in kept]
     assert scores == sorted(scores) and scores[0] >= sampler.history_["baseline_score"]
     _check_invariant(sampler, X, y)
+
+
+@pytest.mark.parametrize("kind", ["no-improvement", "no-exploration", "random"])
+def test_ablation_changes_only_the_reward(diverse, tiny, kind):
+    X, y = diverse
+    # Warm-up covers the first episode, so its actions are the same random draws for all kinds.
+    params = {**tiny, "warmup_steps": tiny["max_steps_per_episode"], "guard": False}
+    full = MixAnN(random_state=0, reward="full", **params)
+    ablated = MixAnN(random_state=0, reward=kind, **params)
+    full.fit_resample(X, y), ablated.fit_resample(X, y)
+    same = ("episode", "k", "alpha", "n", "eps", "metric", "delta_metric", "confidence")
+    first_full = [s for s in full.history_["steps"] if s["episode"] == 0]
+    first_abl = [s for s in ablated.history_["steps"] if s["episode"] == 0]
+    assert [{k: s[k] for k in same} for s in first_full] == [{k: s[k] for k in same} for s in first_abl]
+    for s in ablated.history_["steps"]:
+        expected = {"no-improvement": 10 * s["metric"] * s["confidence"],
+                    "no-exploration": 10 * s["delta_metric"]}.get(kind)
+        if expected is None:
+            assert 0.0 <= s["reward"] < 1.0
+        else:
+            assert s["reward"] == pytest.approx(expected)
+    for s in full.history_["steps"]:
+        assert s["reward"] == pytest.approx(10 * s["delta_metric"] * s["confidence"])

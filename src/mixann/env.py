@@ -111,6 +111,9 @@ class MixUpEnv:
         self.y_train = np.asarray(y_train)
         self.X_val, self.y_val = np.asarray(X_val, dtype=float), np.asarray(y_val)
         self.updater, self.metric, self.baseline, self.rng = updater, metric, baseline, rng
+        # The "random" ablation draws its rewards from its own generator, so every reward kind
+        # walks the same pairs until the rewards (hence the learned actions) differ.
+        self._reward_rng = np.random.default_rng(int(rng.integers(2**63)))
         if not np.array_equal(getattr(updater, "X_val", None), self.X_val):
             updater.set_validation(self.X_val)  # an updater built without these rows
         self.max_neighbors, self.max_oversample = max_neighbors, max_oversample
@@ -175,7 +178,7 @@ class MixUpEnv:
         self.baseline.push(metric_value)
         confidence = uncertainty(self.updater.proba_training(neighbors))
         reward = step_reward(self.reward_kind, metric_value=metric_value, delta_metric=delta,
-                             confidence=confidence, scale=self.reward_scale, rng=self.rng)
+                             confidence=confidence, scale=self.reward_scale, rng=self._reward_rng)
 
         self.i0 = int(neighbors[self.rng.integers(len(neighbors))])
         self.i1 = int(self._opposite[self.i0])
