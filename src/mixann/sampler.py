@@ -92,6 +92,11 @@ class MixAnN(BaseOverSampler):
         How the classifier absorbs new samples (see :mod:`mixann.updaters`): ``"auto"`` is
         ``"exact-knn"`` (same result as ``"refit"``, far faster) for a KNN with uniform
         weights and the euclidean metric, else ``"refit"``.
+    accumulate : bool, default=False
+        ``False`` (the paper): every episode starts from the original data and the best
+        episode's set is returned. ``True``: an episode whose final validation score is at
+        least the best so far is kept, later episodes start from the data plus every kept
+        set, and the union of the kept sets is returned.
     device : str, default="cpu"
         Torch device of the networks (``"cuda"`` where present).
     random_state : int, RandomState instance or None, default=None
