@@ -14,7 +14,7 @@ def _line_env(max_steps=5, max_neighbors=3, seed=0):
     X = np.array([[float(v)] for v in (0, 1, 2, 3, 4, 5, 6, 7, 10, 11)])
     y = np.array([0] * 8 + [1, 1])
     X_val, y_val = np.array([[0.5], [10.5], [6.5]]), np.array([0, 1, 0])
-    updater = RefitUpdater(KNeighborsClassifier(n_neighbors=3), X, y)
+    updater = RefitUpdater(KNeighborsClassifier(n_neighbors=3), X, y, X_val)
     baseline = MovingBaseline(25)
     env = MixUpEnv(X, y, X_val, y_val, updater=updater, metric="f1_macro", baseline=baseline,
                    rng=np.random.default_rng(seed), max_neighbors=max_neighbors, max_oversample=2,

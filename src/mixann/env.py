@@ -114,18 +114,17 @@ class MixUpEnv:
         # The "random" ablation draws its rewards from its own generator, so every reward kind
         # walks the same pairs until the rewards (hence the learned actions) differ.
         self._reward_rng = np.random.default_rng(int(rng.integers(2**63)))
-        if not np.array_equal(getattr(updater, "X_val", None), self.X_val):
-            updater.set_validation(self.X_val)  # an updater built without these rows
         self.max_neighbors, self.max_oversample = max_neighbors, max_oversample
         self.eta, self.reward_scale, self.reward_kind = eta, reward_scale, reward_kind
         self.max_steps = max_steps
         self._z = StandardScaler().fit_transform(self.X_train).astype(np.float32)
-        self._knn = NearestNeighbors(n_neighbors=max_neighbors).fit(self.X_train)
-        # Where NearestNeighbors picks a KD-tree anyway (its "auto" rule), query the same tree
-        # directly: identical neighbours without the per-call input validation.
-        self._tree = None
+        # Where NearestNeighbors would pick a KD-tree anyway (its "auto" rule), build and query
+        # that tree directly: identical neighbours without the per-call input validation.
         if self.X_train.shape[1] <= 15 and max_neighbors < len(self.X_train) // 2:
-            self._tree = KDTree(self.X_train, leaf_size=self._knn.leaf_size, metric="euclidean")
+            self._tree, self._knn = KDTree(self.X_train, leaf_size=30, metric="euclidean"), None
+        else:
+            self._tree = None
+            self._knn = NearestNeighbors(n_neighbors=max_neighbors).fit(self.X_train)
         self._opposite = nearest_opposite(self.X_train, self.y_train)
         self.state_dim = 2 * self.X_train.shape[1]
         self._last_score = None  # (validation probabilities, metric) of the last scored step

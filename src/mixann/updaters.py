@@ -12,8 +12,8 @@ validation rows, and offers:
   the training split (the k nearest training points of the new sample), both with columns
   [P(y=0), P(y=1)];
 * :meth:`~RefitUpdater.predict_proba` answers for any rows (slower, for checks);
-* :meth:`~RefitUpdater.set_validation` swaps the validation rows (``MixUpEnv`` calls it when
-  handed an updater built without its validation rows).
+* :meth:`~RefitUpdater.set_validation` swaps the validation rows (``MixUpEnv`` expects an
+  updater built on its validation rows).
 
 Asking by row index rather than by feature rows lets an updater keep per-row state, which
 is what makes :class:`ExactKNNUpdater` cost one vectorised distance pass per step instead of
