@@ -1,6 +1,7 @@
 """Wall time of MixAnN.fit_resample per dataset x classifier, next to SMOTE + fit.
 
-For each dataset and classifier: MixAnN(update=--update).fit_resample at the given budget,
+For each dataset and classifier: MixAnN(preset=--preset, update=--update).fit_resample at the
+given budget,
 then fitting the classifier on its output; and SMOTE().fit_resample + fitting the
 classifier. One seed; prints one line per pair, with the share of MixAnN's time spent
 inside the MDP steps (the rest: updater setup, DDPG updates, split).
@@ -54,6 +55,7 @@ def main(argv=None):
     parser.add_argument("--classifiers", default="knn,xgboost,mlp",
                         help=f"comma-separated, from {', '.join(CLASSIFIER_NAMES)}")
     parser.add_argument("--update", default="auto")
+    parser.add_argument("--preset", default="default", choices=["default", "paper"])
     parser.add_argument("--episodes", type=int, default=10)
     parser.add_argument("--max-steps", type=int, default=20)
     parser.add_argument("--ddpg-updates", type=int, default=10)
@@ -69,7 +71,8 @@ def main(argv=None):
     warnings.filterwarnings("ignore", message=".*Maximum iterations.*")
 
     print(f"budget: {args.episodes} episodes x <= {args.max_steps} steps, {args.ddpg_updates} "
-          f"DDPG updates/episode, warmup {args.warmup_steps}; update={args.update}; seed {args.seed}")
+          f"DDPG updates/episode, warmup {args.warmup_steps}; preset={args.preset}; "
+          f"update={args.update}; seed {args.seed}")
     print(f"{'dataset':>12} {'shape':>12} {'classifier':>14} {'mixann_s':>9} {'in_steps_s':>10} "
           f"{'steps':>6} {'+fit_s':>8} {'smote+fit_s':>11}")
     in_steps = _InSteps()
@@ -77,7 +80,7 @@ def main(argv=None):
         X, y = load_dataset(name, args.data_dir)
         for clf_name in args.classifiers.split(","):
             clf = make_classifier(clf_name, random_state=args.seed)
-            sampler = MixAnN(clf, update=args.update, n_episodes=args.episodes,
+            sampler = MixAnN(clf, preset=args.preset, update=args.update, n_episodes=args.episodes,
                              max_steps_per_episode=args.max_steps, ddpg_updates=args.ddpg_updates,
                              warmup_steps=args.warmup_steps, random_state=args.seed)
             in_steps.seconds = 0.0

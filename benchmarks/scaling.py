@@ -18,7 +18,7 @@ import sys
 import time
 
 
-def one(n, features, episodes, max_steps, ddpg_updates, update, seed):
+def one(n, features, episodes, max_steps, ddpg_updates, update, seed, preset="default"):
     import torch
 
     # Warm torch up before timing: the first optimizer pulls in torch._dynamo (seconds).
@@ -44,8 +44,9 @@ def one(n, features, episodes, max_steps, ddpg_updates, update, seed):
 
     sampler_module.make_updater = timed("updater_setup", sampler_module.make_updater)
     env_module.MixUpEnv.step = timed("step_seconds", env_module.MixUpEnv.step)
-    sampler = MixAnN(update=update, n_episodes=episodes, max_steps_per_episode=max_steps,
-                     ddpg_updates=ddpg_updates, random_state=seed)
+    sampler = MixAnN(preset=preset, update=update, n_episodes=episodes,
+                     max_steps_per_episode=max_steps, ddpg_updates=ddpg_updates,
+                     random_state=seed)
     start = time.perf_counter()
     sampler.fit_resample(X, y)
     seconds = time.perf_counter() - start
@@ -63,22 +64,23 @@ def main(argv=None):
     parser.add_argument("--max-steps", type=int, default=20)
     parser.add_argument("--ddpg-updates", type=int, default=10)
     parser.add_argument("--update", default="auto")
+    parser.add_argument("--preset", default="default", choices=["default", "paper"])
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--single", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     config = (args.features, args.episodes, args.max_steps, args.ddpg_updates, args.update,
-              args.seed)
+              args.seed, args.preset)
     if args.single is not None:
         print(json.dumps(one(args.single, *config)))
         return
     sizes = [int(s) for s in args.sizes.split(",")] + ([1_000_000] if args.large else [])
-    print(f"KNN (k=10), update={args.update}, {args.features} features, {args.episodes} "
+    print(f"KNN (k=10), preset={args.preset}, update={args.update}, {args.features} features, {args.episodes} "
           f"episodes x <= {args.max_steps} steps, {args.ddpg_updates} DDPG updates/episode")
     for n in sizes:
         cmd = [sys.executable, __file__, "--single", str(n), "--features", str(args.features),
                "--episodes", str(args.episodes), "--max-steps", str(args.max_steps),
                "--ddpg-updates", str(args.ddpg_updates), "--update", args.update,
-               "--seed", str(args.seed)]
+               "--seed", str(args.seed), "--preset", args.preset]
         out = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True)
                          .stdout.strip().splitlines()[-1])
         print(f"  n={out['n']:>9,}: fit_resample {out['seconds']:8.2f} s for {out['steps']} steps "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import sqlite3
 
 import numpy as np
@@ -78,35 +79,42 @@ def test_cli_two_cell_grid_then_report(tmp_path, data_dir):
     db, out = tmp_path / "results.sqlite", tmp_path / "report"
     cli = CliRunner()
     res = cli.invoke(app, ["bench", "--datasets", "vowels", "--classifiers", "knn", "--methods",
-                           "none,mixann", "--seeds", "1", "--budget", "test", "--db", str(db),
-                           "--data-dir", str(data_dir)])
+                           "none,mixann-paper,mixann", "--seeds", "1", "--budget", "test", "--db",
+                           str(db), "--data-dir", str(data_dir)])
     assert res.exit_code == 0, res.output
-    assert "ok 2, failed 0, skipped (already done) 0" in res.output
+    assert "ok 3, failed 0, skipped (already done) 0" in res.output
     rows = _rows(db)
-    assert [(r["method"], r["status"]) for r in rows] == [("none", "ok"), ("mixann", "ok")]
+    assert [(r["method"], r["status"]) for r in rows] == [("none", "ok"), ("mixann-paper", "ok"),
+                                                          ("mixann", "ok")]
     for r in rows:
         assert 0 <= r["f1"] <= 1 and r["config_json"] and '"torch"' in r["versions_json"]
-    assert '"K": 5' in rows[1]["config_json"]
+    paper_cfg, default_cfg = (json.loads(r["config_json"])["mixann"] for r in rows[1:])
+    assert paper_cfg["preset"] == "paper" and paper_cfg["K"] == 5  # the test budget's only K
+    assert default_cfg["preset"] == "default" and "volume" in default_cfg["trials"][0]
 
     res = cli.invoke(app, ["report", "--db", str(db), "--out", str(out)])
     assert res.exit_code == 0, res.output
     md = (out / "table2.md").read_text()
     assert "| knn | w/o Augmentation |" in md and "| knn | MixAnN |" in md
+    assert "| knn | MixAnN (paper preset) |" in md
     assert "[paper 0.98/0.72/0.82]" in md  # the paper's knn / w/o Augmentation / vowels cell
     assert "Wilcoxon" in md and (out / "wilcoxon.md").is_file()
+    assert "MixAnN against the best other method" in md
     with open(out / "table2.csv", newline="") as fh:
         table = list(csv.DictReader(fh))
-    assert [(t["classifier"], t["method"]) for t in table] == [("knn", "none"), ("knn", "mixann")]
+    assert [(t["classifier"], t["method"]) for t in table] == [
+        ("knn", "none"), ("knn", "mixann-paper"), ("knn", "mixann")]
     assert float(table[0]["vowels_f1"]) == pytest.approx(rows[0]["f1"])
+    # the paper's MixAnN numbers sit beside our run of the paper's algorithm
     assert float(table[1]["vowels_paper_f1"]) == pytest.approx(0.96)
-    assert table[1]["delta_vs_mixann"] in ("0.0", "0")
+    assert table[2]["delta_vs_mixann"] in ("0.0", "0")
 
     # Rerun: everything skipped.
     res = cli.invoke(app, ["bench", "--datasets", "vowels", "--classifiers", "knn", "--methods",
-                           "none,mixann", "--seeds", "1", "--budget", "test", "--db", str(db),
-                           "--data-dir", str(data_dir)])
-    assert res.exit_code == 0 and "skipped (already done) 2" in res.output
-    assert len(_rows(db)) == 2
+                           "none,mixann-paper,mixann", "--seeds", "1", "--budget", "test", "--db",
+                           str(db), "--data-dir", str(data_dir)])
+    assert res.exit_code == 0 and "skipped (already done) 3" in res.output
+    assert len(_rows(db)) == 3
 
 
 @pytest.mark.parametrize("args, message", [
@@ -209,8 +217,8 @@ def test_process_pool_matches_serial(tmp_path, data_dir):
 # ---------------------------------------------------------------- report pieces
 def test_paper_numbers_are_packaged_and_mapped():
     paper = paper_table2()
-    assert {"none", "smote", "borderline-smote", "svm-smote", "adasyn", "mixann"} <= set(paper["method"])
-    row = paper[(paper.classifier == "knn") & (paper.method == "mixann") & (paper.dataset == "vowels")]
+    assert {"none", "smote", "borderline-smote", "svm-smote", "adasyn", "mixann-paper"} <= set(paper["method"])
+    row = paper[(paper.classifier == "knn") & (paper.method == "mixann-paper") & (paper.dataset == "vowels")]
     assert row["f1"].item() == pytest.approx(0.96)
 
 

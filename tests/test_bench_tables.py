@@ -98,13 +98,13 @@ def test_ablation_cells_differ_only_in_reward(data_dir):
     assert rewards == {"mixann-random-reward": "random", "mixann-no-improvement": "no-improvement",
                        "mixann-no-exploration": "no-exploration", "mixann": "full"}
     full = results["mixann"]["config"]
-    assert full["mixann"]["K_candidates"] == list(protocol.k_candidates("test"))
+    assert full["mixann"]["preset"] == "default" and full["mixann"]["K_candidates"] == [10]
     for method, r in results.items():
         assert r["status"] == "ok" and 0 <= r["f1"] <= 1
         cfg = r["config"]
         assert cfg["split"] == full["split"]  # same seed => same split
-        strip = lambda c: {k: v for k, v in c.items() if k not in ("reward", "trials", "K")}
-        assert strip(cfg["mixann"]) == strip(full["mixann"])  # same K candidates, same params
+        strip = lambda c: {k: v for k, v in c.items() if k not in ("reward", "trials")}
+        assert strip(cfg["mixann"]) == strip(full["mixann"])  # same K, same params
         assert {k: v for k, v in cfg.items() if k not in ("method", "mixann")} == \
             {k: v for k, v in full.items() if k not in ("method", "mixann")}
 
@@ -114,7 +114,10 @@ def test_sweep_cells_fix_k_or_set_eta(data_dir):
     assert k["K_candidates"] == [10] and k["K"] == 10 and k["sweep"] == {"K": 10}
     assert k["eta"] == 0.3  # the paper's eta
     e = run_cell(Cell("vowels", "knn", "mixann[eta=0.5]", 0, "test"), data_dir)["config"]["mixann"]
-    assert e["eta"] == 0.5 and e["K_candidates"] == list(protocol.k_candidates("test"))
+    assert e["eta"] == 0.5 and e["K_candidates"] == [10]  # the default preset's K
+    p = run_cell(Cell("vowels", "knn", "mixann-paper[eta=0.5]", 0, "test"),
+                 data_dir)["config"]["mixann"]
+    assert p["preset"] == "paper" and p["K_candidates"] == list(protocol.k_candidates("test"))
 
 
 def test_detector_cell_runs(data_dir):

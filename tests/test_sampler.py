@@ -12,19 +12,53 @@ from mixann import MixAnN, MixAnNClassifier
 
 
 def _check_invariant(sampler, X, y):
-    """Every synthetic row is alpha*X[i0] + (1-alpha)*X[i1], y[i0] != y[i1], label by Eq. 2."""
+    """Every synthetic row is alpha*X[i0] + (1-alpha)*X[i1]. Paper preset: y[i0] != y[i1],
+    labelled by Eq. 2. Default preset: labelled minority with X[i0] a minority point; "boundary"
+    mixes it with a majority X[i1], alpha in [eta, 1] (mixann.mixup.minority_mix); "interior"
+    with another minority point."""
     X = np.asarray(X, dtype=float)
     y = np.asarray(y)
     i0, i1 = sampler.synthetic_sources_.T
     alpha = sampler.synthetic_alpha_
     expected = alpha[:, None] * X[i0] + (1 - alpha[:, None]) * X[i1]
     np.testing.assert_allclose(sampler.synthetic_X_, expected, rtol=0, atol=1e-12)
-    assert np.all(y[i0] != y[i1])
-    np.testing.assert_array_equal(sampler.synthetic_y_, np.where(alpha >= sampler.eta, y[i0], y[i1]))
+    assert np.all((alpha >= 0) & (alpha <= 1))
+    if sampler.preset == "paper":
+        assert np.all(y[i0] != y[i1])
+        np.testing.assert_array_equal(sampler.synthetic_y_,
+                                      np.where(alpha >= sampler.eta, y[i0], y[i1]))
+        return
+    minority = sampler.minority_label_
+    assert np.all(sampler.synthetic_y_ == minority) and np.all(y[i0] == minority)
+    if sampler.history_["mix_kind"] == "boundary":
+        assert np.all(y[i1] != minority) and np.all(alpha >= sampler.eta - 1e-12)
+    elif sampler.history_["mix_kind"] == "interior":
+        assert np.all(y[i1] == minority) and np.all(i0 != i1)
 
 
-def test_invariant_on_vowels(vowels, tiny):
+def test_default_preset_on_vowels(vowels, tiny):
+    from mixann.selection import volume_target
+
     X, y = vowels
+    sampler = MixAnN(random_state=0, guard=False, **tiny)
+    X_res, y_res = sampler.fit_resample(X, y)
+    h = sampler.history_
+    cands = {(c["kind"], c["volume"]): c["score"] for c in h["candidates"]}
+    assert h["preset"] == "default" and set(cands) == {
+        (k, v) for k in ("boundary", "interior") for v in (0.25, 1.0)}  # guard=False: no 0
+    assert cands[(h["mix_kind"], h["volume"])] == max(cands.values())
+    target = volume_target(h["volume"], (y == sampler.minority_label_).astype(int))
+    n_min = int(np.sum(sampler.synthetic_y_ == sampler.minority_label_))
+    # generation stops in the round that reaches the target; one sample brings <= N copies
+    assert target <= n_min < target + sampler.max_oversample
+    np.testing.assert_array_equal(X_res[: len(X)], X)
+    np.testing.assert_array_equal(X_res[len(X):], sampler.synthetic_X_)
+    _check_invariant(sampler, X, y)
+
+
+def test_invariant_on_vowels(vowels, paper_tiny):
+    X, y = vowels
+    tiny = paper_tiny
     sampler = MixAnN(random_state=0, guard=False, **tiny)
     X_res, y_res = sampler.fit_resample(X, y)
     n_syn = len(sampler.synthetic_X_)
@@ -63,9 +97,9 @@ def test_different_seed_differs(diverse, tiny):
     assert s1.history_["steps"] != s2.history_["steps"]
 
 
-def test_guard_returns_nothing_when_no_episode_wins(diverse, tiny):
+def test_guard_returns_nothing_when_no_episode_wins(diverse, paper_tiny):
     X, y = diverse
-    sampler = MixAnN(random_state=0, guard=True, **tiny)
+    sampler = MixAnN(random_state=0, guard=True, **paper_tiny)
     sampler.fit_resample(X, y)
     h = sampler.history_
     best = max(e["score"] for e in h["episodes"])
@@ -76,13 +110,14 @@ def test_guard_returns_nothing_when_no_episode_wins(diverse, tiny):
         assert len(sampler.synthetic_X_) > 0
 
 
-def test_guard_fires_when_baseline_is_perfect(tiny):
-    # Two well-separated blobs: the un-augmented KNN is already perfect on validation,
-    # so no episode can beat it and the guard must return the data unchanged.
+@pytest.mark.parametrize("preset", ["default", "paper"])
+def test_guard_fires_when_baseline_is_perfect(tiny, preset):
+    # Two well-separated blobs: the un-augmented KNN is already perfect on validation (and on
+    # every fold), so nothing can beat it and the guard must return the data unchanged.
     rng = np.random.default_rng(0)
     X = np.vstack([rng.normal(0, 0.1, (200, 2)), rng.normal(10, 0.1, (20, 2))])
     y = np.array([0] * 200 + [1] * 20)
-    sampler = MixAnN(random_state=0, **tiny)
+    sampler = MixAnN(random_state=0, **{**tiny, "preset": preset})
     X_res, y_res = sampler.fit_resample(X, y)
     assert sampler.history_["baseline_score"] == 1.0
     assert sampler.history_["guard_fired"] is True
@@ -140,10 +175,10 @@ def test_verbose_progress_runs(diverse, tiny, capsys):
     assert "MixAnN val f1_macro" in capsys.readouterr().out
 
 
-def test_accumulate_returns_union_of_kept_episodes(vowels, tiny):
+def test_accumulate_returns_union_of_kept_episodes(vowels, paper_tiny):
     X, y = vowels
     sampler = MixAnN(random_state=0, guard=False, accumulate=True,
-                     **{**tiny, "n_episodes": 4})
+                     **{**paper_tiny, "n_episodes": 4})
     sampler.fit_resample(X, y)
     episodes = sampler.history_["episodes"]
     kept = [e for e in episodes if e.get("kept")]

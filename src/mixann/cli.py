@@ -54,12 +54,27 @@ def demo(
         p, r, f = _macro_prf(y_test, pred)
         table.add_row(name, f"{p:.3f}", f"{r:.3f}", f"{f:.3f}", str(n_syn))
     console.print(table)
+    console.print(describe_choice(sampler))
+
+
+def describe_choice(sampler):
+    """One sentence on what a fitted MixAnN returned and why (for the demo's output)."""
     h = sampler.history_
-    note = ("guard fired: no episode beat the un-augmented classifier on validation, "
-            "so nothing was added" if h["guard_fired"] else
-            f"returned episode {h['returned_episode']} (validation {sampler.metric} "
-            f"{max(e['score'] for e in h['episodes']):.3f} vs {h['baseline_score']:.3f} without)")
-    console.print(note)
+    if h["preset"] == "paper":
+        if h["guard_fired"]:
+            return ("guard fired: no episode beat the un-augmented classifier on validation, "
+                    "so nothing was added")
+        return (f"returned episode {h['returned_episode']} (validation {sampler.metric} "
+                f"{max(e['score'] for e in h['episodes']):.3f} vs {h['baseline_score']:.3f} "
+                "without)")
+    scores = {(c["kind"], c["volume"]): c["score"] for c in h["candidates"]}
+    none = scores.get((None, 0.0), float("nan"))
+    if h["mix_kind"] is None:
+        return (f"no augmentation scored best on {sampler.selection_folds}-fold out-of-fold "
+                f"{sampler.metric} ({none:.3f}), so nothing was added")
+    return (f"{h['mix_kind']} mixing, volume {h['volume']:g} of the class gap, chosen on "
+            f"{sampler.selection_folds}-fold out-of-fold {sampler.metric} "
+            f"({scores[(h['mix_kind'], h['volume'])]:.3f}; no augmentation {none:.3f})")
 
 
 @app.command()

@@ -51,3 +51,35 @@ def hard_label(y0, y1, alpha, eta):
     (0, 1)
     """
     return np.where(np.asarray(alpha) >= eta, y0, y1)
+
+
+def minority_mix(x0, y0, x1, y1, alpha, eta):
+    """The default preset's mix: always a minority sample between the pair's two points.
+
+    The pair is ordered so that ``x_min`` is its minority point (label 1) and ``x_maj`` the
+    other one; the policy's ``alpha`` in [0, 1] is read as how far to move from ``x_min``
+    towards ``x_maj``, at most ``1 - eta`` of the way, so that Eq. 2 with the same ``eta``
+    would label the sample minority::
+
+        a = 1 - (1 - eta) * alpha            (a in [eta, 1], the weight of x_min)
+        x_syn = a * x_min + (1 - a) * x_maj  (Eq. 1)
+
+    Why: in the paper's parametrisation a policy that saturates at alpha = 0 (as DDPG does
+    on the small, flat rewards of a few hundred steps, docs/quality.md) copies majority
+    points with majority labels; here every action gives a usable minority sample.
+
+    Returns ``(x_syn, a, first_is_minority)``; row-wise when the inputs are 2-D.
+
+    Examples
+    --------
+    >>> from mixann.mixup import minority_mix
+    >>> x_syn, a, first = minority_mix([0.0, 0.0], 0, [1.0, 2.0], 1, alpha=0.5, eta=0.3)
+    >>> x_syn, float(a), bool(first)
+    (array([0.65, 1.3 ]), 0.65, False)
+    """
+    x0, x1 = np.asarray(x0, dtype=float), np.asarray(x1, dtype=float)
+    first = np.asarray(y0) == 1
+    a = 1.0 - (1.0 - eta) * np.asarray(alpha, dtype=float)
+    f = first[:, None] if x0.ndim == 2 else first
+    x_min, x_maj = np.where(f, x0, x1), np.where(f, x1, x0)
+    return mix(x_min, x_maj, a), a, first

@@ -124,11 +124,13 @@ def policy_map(sampler, X, y, out, estimator=None):
         points = ax.scatter(*sampler.synthetic_X_.T, c=sampler.synthetic_alpha_, cmap="viridis",
                             vmin=0, vmax=1, s=28, marker="D", edgecolors="k", linewidths=0.3,
                             label="synthetic")
-        fig.colorbar(points, ax=ax, label="alpha (weight of x0)")
+        fig.colorbar(points, ax=ax, label="alpha (weight of the first source)")
     ax.legend(loc="lower left", fontsize=7)
     h = sampler.history_
-    ax.set_title(f"MixAnN policy: {len(sampler.synthetic_X_)} synthetic samples "
-                 f"(episode {h['returned_episode']})", fontsize=10)
+    chosen = (f"episode {h['returned_episode']}" if h["preset"] == "paper"
+              else f"{h['mix_kind']} mixing, volume {h['volume']:g}")
+    ax.set_title(f"MixAnN policy: {len(sampler.synthetic_X_)} synthetic samples ({chosen})",
+                 fontsize=10)
     fig.tight_layout()
     fig.savefig(out, dpi=110)
     plt.close(fig)

@@ -22,9 +22,14 @@ from .ddpg import DDPGAgent
 from .env import Episode, MixUpEnv
 from .metrics import check_metric, score_proba
 from .reward import REWARD_KINDS, MovingBaseline
-from .updaters import UPDATE_NAMES, make_updater
+from .rollout import ROLLOUT_KINDS, rollout
+from .selection import select_volume, volume_target
+from .updaters import UPDATE_NAMES, make_updater, resolve_update
 
 POLICY_FORMAT = "mixann-policy-v1"
+PRESETS = ("default", "paper")
+#: Candidate volumes of the default preset: shares of the class gap n_majority - n_minority.
+DEFAULT_VOLUMES = (0.0, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0)
 
 
 def default_estimator():
@@ -37,18 +42,32 @@ class MixAnN(BaseOverSampler):
 
     A DDPG actor-critic walks the training set: at each step it sees a pair of training
     points with different labels (x0, x1) and chooses a neighbourhood size k, a mix ratio
-    alpha, a number of copies n and a termination probability eps. The synthetic sample
-    ``alpha * x0 + (1 - alpha) * x1`` (Eq. 1) gets the label of x0 if ``alpha >= eta``, else
-    of x1 (Eq. 2), is added n times, the classifier is updated, and the reward
-    ``reward_scale * dM * C`` combines the validation improvement (Eq. 5) with the
-    classifier's uncertainty around the new sample (Eq. 6). The next x0 is drawn among the k
-    nearest training points of the synthetic sample. :meth:`fit_resample` returns the data it
-    was given plus the synthetic set of the best episode on validation.
+    alpha, a number of copies n and a termination probability eps. The synthetic sample is
+    added n times, the classifier is updated, and the reward ``reward_scale * dM * C``
+    combines the validation improvement (Eq. 5) with the classifier's uncertainty around the
+    new sample (Eq. 6). The next x0 is drawn among the k nearest training points of the
+    synthetic sample. Two presets decide how samples are mixed and what is returned:
+
+    * ``preset="paper"``, the paper's algorithm as written: the sample is
+      ``alpha * x0 + (1 - alpha) * x1`` (Eq. 1) with the label of x0 if ``alpha >= eta``,
+      else of x1 (Eq. 2); every episode starts from the original data, and
+      :meth:`fit_resample` returns the synthetic set of the best episode on validation
+      (nothing if no episode beat the un-augmented classifier, when ``guard``).
+    * ``preset="default"``, the best variant measured (docs/quality.md): every sample is a
+      minority sample between the pair's minority point and its majority point, at most
+      ``1 - eta`` of the way (:func:`mixann.mixup.minority_mix`); after training, the actor
+      is rolled out from every minority point (:mod:`mixann.rollout`) to produce any number
+      of samples, and the number returned, a share of the class gap from ``volumes``, is
+      chosen on repeated stratified folds over the training and validation rows
+      (:mod:`mixann.selection`; volume 0, no augmentation, is the guard).
 
     Parameters
     ----------
     estimator : classifier with ``predict_proba``, default=None
         The classifier the augmentation is learned for (``None``: KNN with k = 10).
+    preset : {"default", "paper"}, default="default"
+        See above. ``volumes`` and the ``selection_*`` parameters apply to ``"default"``
+        only; ``accumulate`` to ``"paper"`` only.
     max_neighbors : int, default=10
         K, the largest neighbourhood size the policy may choose (paper grid 5..25).
     max_oversample : int, default=5
@@ -86,17 +105,37 @@ class MixAnN(BaseOverSampler):
     validation_data : tuple (X_val, y_val), default=None
         An explicit validation set; then all of X is used for training.
     guard : bool, default=True
-        Return no synthetic samples when no episode beat the un-augmented classifier on
-        validation.
+        Paper preset: return no synthetic samples when no episode beat the un-augmented
+        classifier on validation. Default preset: volume 0 is always a candidate.
     update : {"auto", "refit", "exact-knn", "warm-start"}, default="auto"
-        How the classifier absorbs new samples (see :mod:`mixann.updaters`): ``"auto"`` is
-        ``"exact-knn"`` (same result as ``"refit"``, far faster) for a KNN with uniform
-        weights and the euclidean metric, else ``"refit"``.
+        How the classifier absorbs new samples during training (see
+        :mod:`mixann.updaters`): ``"auto"`` is ``"exact-knn"`` (same result as ``"refit"``,
+        far faster) for a KNN with uniform weights and the euclidean metric; otherwise
+        ``"refit"`` under the paper preset and, under the default preset, ``"warm-start"``
+        where the estimator supports it (XGBoost, ``partial_fit``), else ``"refit"``.
     accumulate : bool, default=False
         ``False`` (the paper): every episode starts from the original data and the best
         episode's set is returned. ``True``: an episode whose final validation score is at
         least the best so far is kept, later episodes start from the data plus every kept
-        set, and the union of the kept sets is returned.
+        set, and the union of the kept sets is returned. Paper preset only.
+    mix_kinds : sequence of {"boundary", "interior", "paper"}, default=("boundary", "interior")
+        Default preset: the ways the rollout may mix, each scored with every volume.
+        ``"boundary"``: a minority point towards its nearest majority point (the training
+        mix); ``"interior"``: a minority point with one of its k nearest minority points;
+        ``"paper"``: Eq. 1-2 (see :func:`mixann.rollout.rollout`).
+    volumes : sequence of float, default=(0, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1)
+        Default preset: the candidate numbers of minority samples to return, as shares of
+        the class gap ``n_majority - n_minority`` (1 balances the classes).
+    selection_folds, selection_repeats : int, default=5, 1
+        Default preset: the repeated stratified folds over train + validation that score
+        each volume.
+    selection_rule : {"best", "one-se"}, default="best"
+        Default preset: ``"best"`` takes the volume with the best pooled out-of-fold score
+        (ties: the smaller); ``"one-se"`` the smallest volume within one standard error of
+        it (fewer samples unless more clearly help; measured slightly worse, docs/quality.md).
+    selection_max_rows : int or None, default=100_000
+        Default preset: the folds run on a stratified sample of at most this many rows
+        (None: all), which bounds their cost on very large data.
     device : str, default="cpu"
         Torch device of the networks (``"cuda"`` where present).
     random_state : int, RandomState instance or None, default=None
@@ -111,14 +150,20 @@ class MixAnN(BaseOverSampler):
     synthetic_y_ : ndarray of shape (n_synthetic,)
         Their labels, in the caller's label type.
     synthetic_sources_ : ndarray of shape (n_synthetic, 2)
-        Row indices in the X given to :meth:`fit_resample` of each sample's x0 and x1.
+        Row indices in the X given to :meth:`fit_resample` of each sample's two sources
+        (paper preset: x0 and x1; default preset: the minority point, then the majority one).
     synthetic_alpha_ : ndarray of shape (n_synthetic,)
-        Each sample's mix ratio alpha.
+        Each sample's weight on its first source:
+        ``synthetic_X_ = alpha * X[sources[:, 0]] + (1 - alpha) * X[sources[:, 1]]``.
     history_ : dict
         ``"steps"``: one dict per step (episode, k, alpha, n, eps, reward, delta_metric,
         confidence, metric); ``"episodes"``: one dict per episode (episode, score, n_steps,
-        n_synthetic, and ``kept=True`` for the episodes ``accumulate`` kept); ``"baseline_score"`` (validation score without augmentation),
-        ``"returned_episode"`` (None when nothing was returned) and ``"guard_fired"``.
+        n_synthetic, and ``kept=True`` for the episodes ``accumulate`` kept); ``"preset"``;
+        ``"baseline_score"`` (validation score without augmentation); ``"returned_episode"``
+        (paper preset; None when nothing was returned); ``"guard_fired"`` (nothing returned);
+        default preset: ``"mix_kind"`` and ``"volume"`` (the chosen ones; None and 0 when
+        nothing is returned) and ``"candidates"`` (one dict per (kind, volume): its pooled
+        out-of-fold ``score`` and the standard error ``se`` of its per-fold scores).
     actor_, critic_ : torch.nn.Module
         The trained networks.
     minority_label_ : scalar
@@ -139,6 +184,7 @@ class MixAnN(BaseOverSampler):
 
     _parameter_constraints: dict = {
         "estimator": [HasMethods(["fit", "predict_proba"]), None],
+        "preset": [StrOptions(set(PRESETS))],
         "max_neighbors": [Interval(numbers.Integral, 1, None, closed="left")],
         "max_oversample": [Interval(numbers.Integral, 1, None, closed="left")],
         "eta": [Interval(numbers.Real, 0, 1, closed="neither")],
@@ -163,19 +209,28 @@ class MixAnN(BaseOverSampler):
         "guard": ["boolean"],
         "update": [StrOptions(set(UPDATE_NAMES))],
         "accumulate": ["boolean"],
+        "mix_kinds": [tuple, list, str],
+        "volumes": [tuple, list],
+        "selection_folds": [Interval(numbers.Integral, 2, None, closed="left")],
+        "selection_repeats": [Interval(numbers.Integral, 1, None, closed="left")],
+        "selection_rule": [StrOptions({"one-se", "best"})],
+        "selection_max_rows": [Interval(numbers.Integral, 10, None, closed="left"), None],
         "device": [str],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
 
-    def __init__(self, estimator=None, *, max_neighbors=10, max_oversample=5, eta=0.3,
-                 reward_scale=10.0, baseline_window=25, metric="f1_macro", reward="full",
+    def __init__(self, estimator=None, *, preset="default", max_neighbors=10, max_oversample=5,
+                 eta=0.3, reward_scale=10.0, baseline_window=25, metric="f1_macro", reward="full",
                  n_episodes=30, ddpg_updates=50, max_steps_per_episode=50, warmup_steps=50,
                  gamma=0.9, tau=0.01, actor_lr=1e-3, critic_lr=1e-3, batch_size=64,
                  buffer_size=10_000, exploration_noise=0.5, hidden_sizes=(64, 64),
                  validation_size=0.2, validation_data=None, guard=True, update="auto",
-                 accumulate=False, device="cpu", random_state=None, verbose=False):
+                 accumulate=False, mix_kinds=("boundary", "interior"), volumes=DEFAULT_VOLUMES,
+                 selection_folds=5, selection_repeats=1, selection_rule="best",
+                 selection_max_rows=100_000, device="cpu", random_state=None, verbose=False):
         self.estimator = estimator
+        self.preset = preset
         self.max_neighbors = max_neighbors
         self.max_oversample = max_oversample
         self.eta = eta
@@ -200,13 +255,19 @@ class MixAnN(BaseOverSampler):
         self.guard = guard
         self.update = update
         self.accumulate = accumulate
+        self.mix_kinds = mix_kinds
+        self.volumes = volumes
+        self.selection_folds = selection_folds
+        self.selection_repeats = selection_repeats
+        self.selection_rule = selection_rule
+        self.selection_max_rows = selection_max_rows
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
 
     # ------------------------------------------------------------------ public API
     def fit_resample(self, X, y):
-        """Learn the mix-up policy on (X, y) and return X, y plus the best synthetic set.
+        """Learn the mix-up policy on (X, y); return X, y plus the synthetic samples (see presets).
 
         Parameters
         ----------
@@ -301,7 +362,9 @@ class MixAnN(BaseOverSampler):
                              f"split ({len(X_train)} samples); lower max_neighbors")
         estimator = clone(self.estimator) if self.estimator is not None else default_estimator()
 
-        updater = make_updater(self.update, estimator, X_train, y_train, X_val)
+        volumes = self._checked_volumes()
+        update = resolve_update(self.update, estimator, prefer_warm_start=self.preset == "default")
+        updater = make_updater(update, estimator, X_train, y_train, X_val)
         baseline_score = score_proba(self.metric, updater.proba_validation(), y_val)
         baseline = MovingBaseline(self.baseline_window)
         baseline.push(baseline_score)  # phi_0 (Algorithm 1, line 3) seeds Eq. 5's window
@@ -309,7 +372,8 @@ class MixAnN(BaseOverSampler):
                        baseline=baseline, rng=rng, max_neighbors=self.max_neighbors,
                        max_oversample=self.max_oversample, eta=self.eta,
                        reward_scale=self.reward_scale, reward_kind=self.reward,
-                       max_steps=self.max_steps_per_episode)
+                       max_steps=self.max_steps_per_episode,
+                       minority_only=self.preset == "default")
         agent = self._make_agent(env.state_dim, seed)
 
         steps, episodes, best, kept = [], [], None, Episode()
@@ -335,7 +399,7 @@ class MixAnN(BaseOverSampler):
                         kept.extend(env.episode)
                         best = (episode, score, kept)
                         # Later episodes start from train + every kept set.
-                        env.updater = make_updater(self.update, estimator, *kept.grown(X_train, y_train), X_val)
+                        env.updater = make_updater(update, estimator, *kept.grown(X_train, y_train), X_val)
                 elif best is None or score > best[1]:
                     best = (episode, score, env.episode)
                 for _ in range(self.ddpg_updates):
@@ -345,19 +409,82 @@ class MixAnN(BaseOverSampler):
                         f"MixAnN val {self.metric} {score:.3f} (best {best[1] if best else score:.3f}, "
                         f"none {baseline_score:.3f})"))
 
-        if best is None:  # accumulate and no episode kept
-            best = (None, baseline_score, None)
-        guard_fired = bool(self.guard and best[1] <= baseline_score)
-        chosen = None if guard_fired else best[2]
-        self._store_synthetic(chosen, X.shape[1], train_idx)
-        self.history_ = {"steps": steps, "episodes": episodes, "baseline_score": baseline_score,
-                         "returned_episode": None if guard_fired else best[0],
-                         "guard_fired": guard_fired}
         self.actor_, self.critic_ = agent.actor, agent.critic
+        history = {"preset": self.preset, "steps": steps, "episodes": episodes,
+                   "baseline_score": baseline_score}
+        if self.preset == "paper":
+            if best is None:  # accumulate and no episode kept
+                best = (None, baseline_score, None)
+            guard_fired = bool(self.guard and best[1] <= baseline_score)
+            chosen = None if guard_fired else best[2]
+            self._store_episode(chosen, X.shape[1], train_idx)
+            history.update(returned_episode=None if guard_fired else best[0],
+                           guard_fired=guard_fired)
+        else:
+            # The default preset: the trained actor generates (mixann.rollout), and the volume
+            # is chosen on repeated folds over train + validation (mixann.selection).
+            def generator(kind):
+                def generate(X_part, y_part, n_minority, gen_rng):
+                    return rollout(self._policy_function(agent), X_part, y_part, n_minority,
+                                   z_transform=env.scaler.transform,
+                                   max_neighbors=self.max_neighbors,
+                                   max_oversample=self.max_oversample, eta=self.eta,
+                                   max_steps=self.max_steps_per_episode,
+                                   noise=self.exploration_noise, rng=gen_rng, kind=kind)
+                return generate
+
+            generators = {kind: generator(kind) for kind in self._checked_mix_kinds()}
+            (kind, volume), scores = select_volume(
+                generators, estimator, X_train, y_train, X_val, y_val, volumes,
+                n_splits=self.selection_folds, n_repeats=self.selection_repeats,
+                metric=self.metric, seed=seed, one_se=self.selection_rule == "one-se",
+                max_rows=self.selection_max_rows)
+            # The returned rows are rolled out on every row given, as the folds were.
+            if kind is None:
+                self._store_episode(None, X.shape[1], train_idx)
+            else:
+                self._store_rollout(generators[kind](X, y01, volume_target(volume, y01), rng))
+            history.update(returned_episode=None, guard_fired=bool(volume == 0.0),
+                           mix_kind=kind, volume=volume,
+                           candidates=[{"kind": k, "volume": v, "score": sc, "se": se}
+                                       for (k, v), (sc, se) in scores.items()])
+        self.history_ = history
         self.sampling_strategy_ = {self.minority_label_: int(np.sum(self.synthetic_y_ == self.minority_label_))}
         X_res = np.vstack([X, self.synthetic_X_])
         y_res = np.concatenate([y, self.synthetic_y_])
         return X_res, y_res
+
+    def _checked_volumes(self):
+        """The candidate volumes of the default preset (0 added when ``guard``), sorted."""
+        try:
+            volumes = [float(v) for v in self.volumes]
+        except (TypeError, ValueError):
+            raise ValueError(f"volumes must be numbers >= 0 (shares of the class gap), got "
+                             f"{self.volumes!r}") from None
+        if not volumes or any(not np.isfinite(v) or v < 0 for v in volumes):
+            raise ValueError(f"volumes must be a non-empty list of finite numbers >= 0 (shares of "
+                             f"the class gap, 1.0 = balance the classes), got {self.volumes!r}")
+        if self.guard:
+            volumes.append(0.0)
+        return sorted(set(volumes))
+
+    def _checked_mix_kinds(self):
+        kinds = [self.mix_kinds] if isinstance(self.mix_kinds, str) else list(self.mix_kinds)
+        bad = [k for k in kinds if k not in ROLLOUT_KINDS]
+        if not kinds or bad:
+            raise ValueError(f"mix_kinds must be a non-empty list of {ROLLOUT_KINDS}, got "
+                             f"{self.mix_kinds!r}")
+        return list(dict.fromkeys(kinds))
+
+    def _policy_function(self, agent):
+        """The actor as a numpy function: states (m, 2 * n_features) -> pre-sigmoid actions."""
+        actor, device = agent.actor, agent.device
+
+        def policy(states):
+            with torch.no_grad():
+                return actor(torch.as_tensor(states, dtype=torch.float32,
+                                             device=device)).cpu().numpy()
+        return policy
 
     def _make_agent(self, state_dim, seed):
         agent = DDPGAgent(state_dim, hidden=tuple(self.hidden_sizes), actor_lr=self.actor_lr,
@@ -375,20 +502,28 @@ class MixAnN(BaseOverSampler):
             agent.load_weights(init["actor"], init["critic"])
         return agent
 
-    def _store_synthetic(self, episode, n_features, train_idx):
+    def _store_episode(self, episode, n_features, train_idx):
+        """The paper preset's result: one episode (or nothing), sources mapped back to X."""
         if episode is None or not episode.X:
-            self.synthetic_X_ = np.empty((0, n_features))
-            self.synthetic_y_ = np.empty(0, dtype=self.classes_.dtype)
-            self.synthetic_sources_ = np.empty((0, 2), dtype=np.intp)
-            self.synthetic_alpha_ = np.empty(0)
+            self._store(np.empty((0, n_features)), np.empty(0, dtype=int),
+                        np.empty((0, 2), dtype=np.intp), np.empty(0))
             return
         copies = np.asarray(episode.copies)
-        self.synthetic_X_ = np.repeat(np.asarray(episode.X), copies, axis=0)
-        labels01 = np.repeat(np.asarray(episode.y), copies)
-        self.synthetic_y_ = np.where(labels01 == 1, self.minority_label_, self._majority_label())
-        self.synthetic_y_ = self.synthetic_y_.astype(self.classes_.dtype)
-        self.synthetic_sources_ = train_idx[np.repeat(np.asarray(episode.sources), copies, axis=0)]
-        self.synthetic_alpha_ = np.repeat(np.asarray(episode.alpha), copies)
+        self._store(np.repeat(np.asarray(episode.X), copies, axis=0),
+                    np.repeat(np.asarray(episode.y), copies),
+                    train_idx[np.repeat(np.asarray(episode.sources), copies, axis=0)],
+                    np.repeat(np.asarray(episode.alpha), copies))
+
+    def _store_rollout(self, result):
+        """The default preset's result: a rollout on all of X (sources already index X)."""
+        self._store(result.X, result.y, result.sources, result.alpha)
+
+    def _store(self, X_syn, y01, sources, alpha):
+        self.synthetic_X_ = np.asarray(X_syn, dtype=float)
+        labels = np.where(np.asarray(y01) == 1, self.minority_label_, self._majority_label())
+        self.synthetic_y_ = labels.astype(self.classes_.dtype)
+        self.synthetic_sources_ = np.asarray(sources, dtype=np.intp).reshape(-1, 2)
+        self.synthetic_alpha_ = np.asarray(alpha, dtype=float)
 
     def _majority_label(self):
         return self.classes_[self.classes_ != self.minority_label_][0]

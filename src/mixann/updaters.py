@@ -465,6 +465,32 @@ def _warm_start_kind(estimator):
 
 
 # ---------------------------------------------------------------------- factory
+def resolve_update(name, estimator, prefer_warm_start=False):
+    """The concrete updater name for ``name``: ``"auto"`` becomes ``"exact-knn"`` for a KNN
+    it can serve exactly, else ``"warm-start"`` when ``prefer_warm_start`` and the estimator
+    supports it (XGBoost, ``partial_fit``), else ``"refit"``. Other names pass through.
+
+    Examples
+    --------
+    >>> from sklearn.neighbors import KNeighborsClassifier
+    >>> from sklearn.tree import DecisionTreeClassifier
+    >>> from mixann.updaters import resolve_update
+    >>> resolve_update("auto", KNeighborsClassifier()), resolve_update("auto", DecisionTreeClassifier(), True)
+    ('exact-knn', 'refit')
+    """
+    if name != "auto":
+        return name
+    if exact_knn_problem(estimator) is None:
+        return "exact-knn"
+    if prefer_warm_start:
+        try:
+            _warm_start_kind(estimator)
+            return "warm-start"
+        except ValueError:
+            pass
+    return "refit"
+
+
 def make_updater(name, estimator, X_train, y_train, X_val=None):
     """Build the updater called ``name`` for a fit on (X_train, y_train) scored on ``X_val``.
 

@@ -9,17 +9,20 @@ goes on; an interrupted grid (Ctrl-C, kill) resumes where it stopped on the next
 
 Methods
 -------
-* ``none``, the registered baselines and ``mixann`` (:func:`all_methods`, Table 2). ``mixann``
-  picks K among :func:`protocol.k_candidates` by validation macro-F1.
+* ``none``, the registered baselines, ``mixann-paper`` and ``mixann`` (:func:`all_methods`,
+  Table 2). ``mixann`` is MixAnN's default preset, run once (it chooses its volume on repeated
+  folds itself); ``mixann-paper`` is ``preset="paper"``, the paper's algorithm, with K picked
+  among :func:`protocol.k_candidates` by validation macro-F1.
 * Reward ablations (Table 4): ``mixann-random-reward``, ``mixann-no-improvement`` (without
-  Eq. 5), ``mixann-no-exploration`` (without Eq. 6): MixAnN with that ``reward=`` and the same
-  K selection, so for one seed they share the split and the K candidates with ``mixann``.
+  Eq. 5), ``mixann-no-exploration`` (without Eq. 6): the default preset with that ``reward=``,
+  so for one seed they share the split and the folds with ``mixann``.
 * Label-informed detectors (Table 3): ``xgbod``, ``devnet``, ``deepsad``, run through
   :func:`mixann.detectors.fit_predict_detector` on the split's train/validation/test parts.
   They use no classifier, so :func:`build_cells` gives them one cell per (dataset, seed) with
   classifier :data:`DETECTOR_CLASSIFIER` (``"-"``), whatever classifiers the grid names.
-* Sweeps (Fig. 4): ``mixann[K=5]`` runs MixAnN with K fixed to 5 (no K selection);
-  ``mixann[eta=0.3]`` sets eta and selects K as usual. :func:`parse_sweep` turns
+* Sweeps (Fig. 4): ``mixann[K=5]`` runs the default preset with K = 5;
+  ``mixann[eta=0.3]`` sets eta (``mixann-paper[K=5]`` sweeps the paper preset, without its
+  K selection). :func:`parse_sweep` turns
   ``"K=5,10,15"`` into these names, :func:`parse_method` reads them back.
 """
 
@@ -39,6 +42,8 @@ from sklearn.metrics import f1_score
 from . import protocol
 
 MIXANN = "mixann"
+#: MixAnN with ``preset="paper"`` (the paper's algorithm, K chosen on validation), a Table 2 row.
+MIXANN_PAPER = "mixann-paper"
 # MixAnN's fixed hyperparameters (paper Section 4.1): eta, lambda, m, M.
 MIXANN_FIXED = dict(eta=0.3, reward_scale=10, baseline_window=25, metric="f1_macro")
 
@@ -62,16 +67,17 @@ class Cell:
 
 
 def all_methods():
-    """``["none", *other baselines, "mixann"]``, read from the baseline registry now."""
+    """``["none", *other baselines, "mixann-paper", "mixann"]`` (registry read now)."""
     from ..baselines import BASELINE_NAMES
 
-    return ["none", *[m for m in BASELINE_NAMES if m not in ("none", MIXANN)], MIXANN]
+    return ["none", *[m for m in BASELINE_NAMES if m not in ("none", MIXANN, MIXANN_PAPER)],
+            MIXANN_PAPER, MIXANN]
 
 
 # Table 4's reward ablations: method name -> MixAnN's ``reward=``.
 ABLATIONS = {"mixann-random-reward": "random", "mixann-no-improvement": "no-improvement",
              "mixann-no-exploration": "no-exploration"}
-MIXANN_REWARDS = {MIXANN: "full", **ABLATIONS}
+MIXANN_REWARDS = {MIXANN: "full", MIXANN_PAPER: "full", **ABLATIONS}
 # Table 3's label-informed detectors (the names of mixann.detectors.DETECTOR_NAMES; kept here so
 # that building a grid does not import the detectors).
 DETECTORS = ("xgbod", "devnet", "deepsad")
@@ -226,36 +232,53 @@ def _make_baseline(method, estimator, seed, y_train, budget, validation_data):
     return make_sampler(method, **kwargs)
 
 
-def _fit_mixann(cell, sp, make_estimator, reward="full", overrides=None):
-    """MixAnN with K chosen on validation; returns (X_res, y_res, n_synthetic, config).
+def _fit_mixann(cell, sp, make_estimator, reward="full", overrides=None, preset="default"):
+    """MixAnN on the split; returns (X_res, y_res, n_synthetic, config).
 
-    ``reward`` is MixAnN's reward kind (the Table 4 ablations); ``overrides`` a sweep point:
-    ``{"K": k}`` fixes K (no selection), ``{"eta": e}`` replaces eta.
+    ``preset="default"`` runs the default preset once (its volume search on repeated folds is
+    its own selection; K = ``max_neighbors``' default). ``preset="paper"`` is the paper's
+    protocol: one run per K candidate, K chosen by validation macro-F1. ``reward`` is MixAnN's
+    reward kind (the Table 4 ablations); ``overrides`` a sweep point: ``{"K": k}`` fixes K
+    (no selection), ``{"eta": e}`` replaces eta.
     """
     from ..sampler import MixAnN
 
+    from ..updaters import resolve_update
+
     overrides = dict(overrides or {})
-    params = {**MIXANN_FIXED, **protocol.budget_params(cell.budget), "reward": reward}
+    params = {**MIXANN_FIXED, **protocol.budget_params(cell.budget), "reward": reward,
+              "preset": preset,
+              # Refitting an XGBoost or MLP after every step of every episode takes hours per
+              # cell; both presets absorb samples by warm start there (exact-knn for KNN).
+              "update": resolve_update("auto", make_estimator(), prefer_warm_start=True)}
     if "eta" in overrides:
         params["eta"] = float(overrides["eta"])
-    candidates = ((int(overrides["K"]),) if "K" in overrides
-                  else tuple(protocol.k_candidates(cell.budget)))
+    if "K" in overrides:
+        candidates = (int(overrides["K"]),)
+    elif preset == "paper":
+        candidates = tuple(protocol.k_candidates(cell.budget))
+    else:
+        candidates = (MixAnN().max_neighbors,)
     trials, best = [], None
     for k in candidates:
         sampler = MixAnN(estimator=make_estimator(), max_neighbors=k,
                          validation_data=(sp.X_val, sp.y_val), random_state=cell.seed,
                          verbose=False, **params)
         X_res, y_res = sampler.fit_resample(sp.X_train, sp.y_train)
-        clf = make_estimator().fit(X_res, y_res)
-        val_f1 = float(f1_score(sp.y_val, clf.predict(sp.X_val), average="macro", zero_division=0))
         n_syn = int(len(sampler.synthetic_X_))
         h = sampler.history_
-        trials.append({"K": k, "val_f1": val_f1, "n_synthetic": n_syn,
-                       "guard_fired": bool(h["guard_fired"]),
-                       "baseline_score": float(h["baseline_score"]),
-                       "best_episode_score": float(max(e["score"] for e in h["episodes"]))})
-        if best is None or val_f1 > best[0]:  # ties keep the smaller K
-            best = (val_f1, k, X_res, y_res, n_syn)
+        trial = {"K": k, "n_synthetic": n_syn, "guard_fired": bool(h["guard_fired"]),
+                 "baseline_score": float(h["baseline_score"]),
+                 "best_episode_score": float(max(e["score"] for e in h["episodes"]))}
+        if preset != "paper":
+            trial.update(mix_kind=h["mix_kind"], volume=h["volume"], candidates=h["candidates"])
+        if len(candidates) > 1:
+            clf = make_estimator().fit(X_res, y_res)
+            trial["val_f1"] = float(f1_score(sp.y_val, clf.predict(sp.X_val), average="macro",
+                                             zero_division=0))
+        trials.append(trial)
+        if best is None or trial.get("val_f1", 0.0) > best[0]:  # ties keep the smaller K
+            best = (trial.get("val_f1", 0.0), k, X_res, y_res, n_syn)
     config = {"mixann": {**params, "K_candidates": list(candidates), "K": best[1],
                          "sweep": overrides, "trials": trials}}
     return best[2], best[3], best[4], config
@@ -294,8 +317,9 @@ def run_cell(cell, data_dir=None):
               "classifier_params": {k: repr(v) for k, v in make_estimator().get_params().items()}}
     t0 = time.perf_counter()
     if base in MIXANN_REWARDS:
-        X_res, y_res, n_syn, extra = _fit_mixann(cell, sp, make_estimator,
-                                                 reward=MIXANN_REWARDS[base], overrides=overrides)
+        X_res, y_res, n_syn, extra = _fit_mixann(
+            cell, sp, make_estimator, reward=MIXANN_REWARDS[base], overrides=overrides,
+            preset="paper" if base == MIXANN_PAPER else "default")
         config.update(extra)
     else:
         sampler = _make_baseline(cell.method, make_estimator(), cell.seed, sp.y_train,

@@ -1,0 +1,174 @@
+"""Rollout of a trained mix-up policy: synthetic samples at any volume, for any data.
+
+The paper returns the synthetic set of the best training episode: a few dozen samples,
+too few to move a classifier such as KNN with a vote of 10 (docs/quality.md). The default
+preset instead runs the trained actor as a generator. Every minority point of the data
+starts a chain ``x0 = anchor``; each step reads the state ``(x0, x1)`` (``x1`` the nearest
+point of the other label), asks the actor for ``(k, alpha, n, eps)`` plus exploration noise,
+mixes (Eq. 1), labels (Eq. 2), and moves ``x0`` to a random one of the ``k`` nearest points
+of ``x_syn``, exactly as in training; a chain that ends (``eps >= 0.5`` or the step cap)
+restarts at its anchor. All chains advance together (one batched actor call and one batched
+neighbour query per step), and generation stops once ``n_minority`` minority-labelled rows
+exist. A longer rollout extends a shorter one with the same seed, so the volume search of
+:mod:`mixann.selection` generates the largest volume once and cuts prefixes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.neighbors import NearestNeighbors
+
+from .env import nearest_opposite
+from .mixup import hard_label, minority_mix, mix
+
+__all__ = ["ROLLOUT_KINDS", "scale_actions", "Rollout", "rollout"]
+
+#: How a rollout step mixes (see :func:`rollout`).
+ROLLOUT_KINDS = ("paper", "boundary", "interior")
+
+
+def scale_actions(unit_actions, max_neighbors, max_oversample):
+    """Row-wise :func:`mixann.ddpg.scale_action`: arrays ``(k, alpha, n, eps)`` from (m, 4) units.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mixann.rollout import scale_actions
+    >>> k, alpha, n, eps = scale_actions(np.array([[0.5, 0.25, 0.5, 0.9], [0.0, 1.0, 0.0, 0.1]]),
+    ...                                  max_neighbors=10, max_oversample=5)
+    >>> k.tolist(), alpha.tolist(), n.tolist(), eps.tolist()
+    ([5, 1], [0.25, 1.0], [2, 1], [0.9, 0.1])
+    """
+    u = np.clip(np.asarray(unit_actions, dtype=float), 0.0, 1.0)
+    if u.ndim != 2 or u.shape[1] != 4:
+        raise ValueError(f"unit_actions must have shape (m, 4), got {u.shape}")
+    k = np.maximum(1, np.rint(u[:, 0] * max_neighbors).astype(int))
+    n = np.maximum(1, np.rint(u[:, 2] * max_oversample).astype(int))
+    return k, u[:, 1].copy(), n, u[:, 3].copy()
+
+
+@dataclass
+class Rollout:
+    """Synthetic rows in generation order (each row already repeated ``n`` times)."""
+
+    X: np.ndarray
+    y: np.ndarray  # 0/1, 1 = minority
+    sources: np.ndarray  # (m, 2) row indices of the two mixed points in the data rolled out on
+    alpha: np.ndarray  # weight of the first source: x = alpha * X[s0] + (1 - alpha) * X[s1]
+
+    def head(self, n_minority):
+        """The shortest prefix holding ``n_minority`` minority rows (all rows if fewer)."""
+        if n_minority <= 0:
+            end = 0
+        else:
+            cum = np.cumsum(self.y == 1)
+            hit = np.flatnonzero(cum >= n_minority)
+            end = int(hit[0]) + 1 if len(hit) else len(self.y)
+        return Rollout(self.X[:end], self.y[:end], self.sources[:end], self.alpha[:end])
+
+    def __len__(self):
+        return len(self.y)
+
+
+def rollout(policy, X, y, n_minority, *, z_transform, max_neighbors, max_oversample, eta,
+            max_steps, noise, rng, kind="paper", max_rounds=200):
+    """Generate synthetic rows with ``policy`` until ``n_minority`` of them are minority.
+
+    Parameters
+    ----------
+    policy : callable
+        Maps a float32 array of states (m, 2 * n_features) to pre-sigmoid actions (m, 4):
+        the trained actor.
+    X, y : ndarray
+        The data to mix (labels 0/1, 1 = minority); chains start at every minority row.
+    n_minority : int
+        Minority-labelled rows to generate (0 gives an empty rollout).
+    z_transform : callable
+        The standardisation the actor was trained with (features -> network inputs).
+    max_neighbors, max_oversample, eta, max_steps
+        As in :class:`mixann.MixAnN` (K, N, eta, the chain length cap).
+    noise : float
+        Std of the Gaussian noise on the pre-sigmoid action (the training exploration noise):
+        it spreads the samples around the policy's choice.
+    rng : numpy.random.Generator
+    kind : {"paper", "boundary", "interior"}
+        How a step mixes. ``"paper"``: Eq. 1-2 on ``(x0, x1)``. ``"boundary"``:
+        :func:`mixann.mixup.minority_mix`, a minority sample between the pair's minority point
+        and its nearest majority point. ``"interior"``: a minority sample
+        ``alpha * x0 + (1 - alpha) * x_nb`` with ``x_nb`` one of the k nearest *minority*
+        points of the minority ``x0`` (SMOTE's segment, with k, alpha, n and the chain chosen
+        by the policy; the state is still ``(x0, x1)``, so the choice depends on how close
+        the majority is); chains then walk among minority points only.
+    max_rounds : int
+        Cap on batched steps, so a policy that never labels a sample minority still stops.
+
+    Returns
+    -------
+    Rollout
+    """
+    X, y = np.asarray(X, dtype=float), np.asarray(y)
+    if kind not in ROLLOUT_KINDS:
+        raise ValueError(f"kind must be one of {ROLLOUT_KINDS}, got {kind!r}")
+    n_features = X.shape[1]
+    empty = Rollout(np.empty((0, n_features)), np.empty(0, dtype=int),
+                    np.empty((0, 2), dtype=np.intp), np.empty(0))
+    anchors = np.flatnonzero(y == 1)
+    if n_minority <= 0 or len(anchors) == 0 or (kind == "interior" and len(anchors) < 2):
+        return empty
+    Z = np.asarray(z_transform(X), dtype=np.float32)
+    opposite = nearest_opposite(X, y)
+    if kind == "interior":  # neighbours among the minority rows only
+        pool = anchors
+        k_max = int(min(max_neighbors, len(pool) - 1))
+        knn = NearestNeighbors(n_neighbors=k_max + 1).fit(X[pool])
+    else:
+        pool = np.arange(len(X))
+        k_max = int(min(max_neighbors, len(X)))
+        knn = NearestNeighbors(n_neighbors=k_max).fit(X)
+    anchors = rng.permutation(anchors)
+    current, age = anchors.copy(), np.zeros(len(anchors), dtype=int)
+    rows = np.arange(len(current))
+    parts, n_done = [], 0
+    for _ in range(max_rounds):
+        partner = opposite[current]
+        raw = np.asarray(policy(np.hstack([Z[current], Z[partner]])), dtype=float)
+        if noise > 0:
+            raw = raw + rng.normal(0.0, noise, size=raw.shape)
+        k, alpha, n, eps = scale_actions(1.0 / (1.0 + np.exp(-raw)), k_max, max_oversample)
+        if kind == "interior":
+            # The k_max + 1 nearest minority points hold x0 itself, usually first (not always:
+            # duplicates tie at distance 0). Drop x0, or the farthest if x0 is not listed.
+            near = pool[knn.kneighbors(X[current], return_distance=False)]
+            is_self = near == current[:, None]
+            is_self[~is_self.any(axis=1), -1] = True
+            near = np.take_along_axis(near, np.argsort(is_self, axis=1, kind="stable"), axis=1)
+            mate = near[rows, (rng.random(len(current)) * k).astype(int)]
+            x_syn, weight = mix(X[current], X[mate], alpha), alpha
+            y_syn = np.ones(len(current), dtype=int)
+            sources = np.column_stack([current, mate])
+        elif kind == "boundary":
+            x_syn, weight, first = minority_mix(X[current], y[current], X[partner], y[partner],
+                                                alpha, eta)
+            y_syn = np.ones(len(current), dtype=int)
+            sources = np.where(first[:, None], np.column_stack([current, partner]),
+                               np.column_stack([partner, current]))
+        else:
+            x_syn, weight = mix(X[current], X[partner], alpha), alpha  # Eq. 1
+            y_syn = hard_label(y[current], y[partner], alpha, eta)  # Eq. 2
+            sources = np.column_stack([current, partner])
+        parts.append((np.repeat(x_syn, n, axis=0), np.repeat(y_syn, n),
+                      np.repeat(sources, n, axis=0), np.repeat(weight, n)))
+        n_done += int(np.sum(n[y_syn == 1]))
+        if n_done >= n_minority:
+            break
+        # Next x0: uniform among the k nearest points of x_syn (k from the action; minority
+        # points only for "interior").
+        neighbors = pool[knn.kneighbors(x_syn, n_neighbors=k_max, return_distance=False)]
+        current = neighbors[rows, (rng.random(len(current)) * k).astype(int)]
+        age += 1
+        ended = (eps >= 0.5) | (age >= max_steps)
+        current[ended], age[ended] = anchors[ended], 0
+    out = Rollout(*(np.concatenate([p[i] for p in parts]) for i in range(4)))
+    return out.head(n_minority)

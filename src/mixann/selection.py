@@ -1,0 +1,127 @@
+"""Choosing how (kind) and how many (volume) synthetic samples to return, on repeated folds.
+
+A validation split of an anomaly dataset holds a handful of anomalies (vowels: about 8), so
+its macro-F1 moves in steps of 0.03-0.06 and choosing on it picks noise (docs/quality.md).
+The default preset therefore scores each candidate volume on out-of-fold predictions over
+the training *and* validation rows together: for every fold, the policy is rolled out on the
+fold's training part (:mod:`mixann.rollout`), the classifier is fitted on that part plus the
+rollout's first ``volume * (n_majority - n_minority)`` minority rows, and it predicts the held-out
+fold. Pooling the out-of-fold probabilities of every row gives one score per volume and
+repeat from five times more anomalies than the validation split alone. Volume 0 (no
+augmentation) is always a candidate, so the selection is also the guard.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.model_selection import RepeatedStratifiedKFold, train_test_split
+
+from .metrics import score_proba
+
+__all__ = ["volume_target", "select_volume"]
+
+
+def volume_target(volume, y):
+    """Minority rows to generate for ``volume``: a share of the class gap of ``y`` (0/1 labels).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mixann.selection import volume_target
+    >>> volume_target(0.5, np.array([0] * 90 + [1] * 10))
+    40
+    """
+    y = np.asarray(y)
+    gap = int(np.sum(y == 0) - np.sum(y == 1))
+    return int(round(float(volume) * max(gap, 0)))
+
+
+def _proba(model, X):
+    proba = model.predict_proba(X)
+    classes = list(model.classes_)
+    return np.column_stack([proba[:, classes.index(0)], proba[:, classes.index(1)]])
+
+
+def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_splits, n_repeats,
+                  metric, seed, one_se=False, max_rows=None):
+    """Score every (kind, volume) on repeated stratified folds of train + validation.
+
+    Parameters
+    ----------
+    generators : dict
+        ``{kind: generate}`` with ``generate(X_part, y_part, n_minority, rng) -> Rollout``;
+        each kind is a way of mixing (:data:`mixann.rollout.ROLLOUT_KINDS`).
+    estimator : classifier
+        Cloned and fitted once per fold and distinct candidate.
+    X, y, X_val, y_val : ndarray
+        Training and validation rows (labels 0/1); the folds run over both.
+    volumes : sequence of float
+        Candidate volumes, shares of the class gap; volume 0 (no augmentation) is one
+        candidate, ``(None, 0.0)``, whatever the kinds.
+    n_splits, n_repeats : int
+        Folds and repeats of :class:`~sklearn.model_selection.RepeatedStratifiedKFold`.
+    metric : str
+        scikit-learn scorer name, applied to the pooled out-of-fold probabilities.
+    seed : int
+        Seeds the folds and the rollouts.
+    one_se : bool
+        The one-standard-error rule: the smallest volume whose score is within one standard
+        error (of the best candidate's per-fold scores) of the best score.
+    max_rows : int or None
+        Run the folds on a stratified sample of at most this many rows (volumes are shares
+        of the class gap, so they carry over to the full data). Why: on a million rows the
+        folds would cost minutes per candidate; the choice needs far fewer.
+
+    Returns
+    -------
+    best : tuple (kind, volume)
+        The best pooled score (ties: the smaller volume, then the first kind), or the
+        ``one_se`` choice.
+    scores : dict
+        ``{(kind, volume): (score, standard error)}``: the metric of the pooled out-of-fold
+        probabilities (mean over repeats) and the standard error of the per-fold scores.
+    """
+    volumes = sorted({float(v) for v in volumes})
+    kinds = list(generators)
+    candidates = [(None, 0.0)] if 0.0 in volumes else []
+    candidates += [(kind, v) for kind in kinds for v in volumes if v > 0]
+    X_all = np.vstack([np.asarray(X, dtype=float), np.asarray(X_val, dtype=float)])
+    y_all = np.concatenate([np.asarray(y), np.asarray(y_val)])
+    if max_rows is not None and len(y_all) > max_rows:
+        keep, _ = train_test_split(np.arange(len(y_all)), train_size=int(max_rows),
+                                   stratify=y_all, random_state=seed)
+        X_all, y_all = X_all[np.sort(keep)], y_all[np.sort(keep)]
+    n_min = int(np.sum(y_all == 1))
+    n_splits = int(max(2, min(n_splits, n_min)))  # each fold needs a minority row
+    folds = RepeatedStratifiedKFold(n_splits=n_splits, n_repeats=n_repeats, random_state=seed)
+    rng = np.random.default_rng(seed)
+    oof = {c: np.zeros((n_repeats, len(y_all), 2)) for c in candidates}
+    per_fold = {c: [] for c in candidates}
+    for i, (tr, te) in enumerate(folds.split(X_all, y_all)):
+        repeat = i // n_splits
+        X_tr, y_tr = X_all[tr], y_all[tr]
+        targets = {v: volume_target(v, y_tr) for v in volumes}
+        full = {kind: generators[kind](X_tr, y_tr, max(targets.values()), rng) for kind in kinds}
+        fitted = {}  # a candidate whose rows equal another's (e.g. a cut-short rollout) reuses it
+        for kind, v in candidates:
+            part = full[kind].head(targets[v]) if kind is not None else None
+            key = (kind, len(part)) if part is not None and len(part) else (None, 0)
+            if key not in fitted:
+                X_fit = X_tr if key[1] == 0 else np.vstack([X_tr, part.X])
+                y_fit = y_tr if key[1] == 0 else np.concatenate([y_tr, part.y])
+                fitted[key] = _proba(clone(estimator).fit(X_fit, y_fit), X_all[te])
+            oof[(kind, v)][repeat, te] = fitted[key]
+            per_fold[(kind, v)].append(score_proba(metric, fitted[key], y_all[te]))
+    scores = {}
+    for c in candidates:
+        pooled = np.mean([score_proba(metric, oof[c][r], y_all) for r in range(n_repeats)])
+        se = np.std(per_fold[c], ddof=1) / np.sqrt(len(per_fold[c]))
+        scores[c] = (float(pooled), float(se))
+    order = {c: i for i, c in enumerate(candidates)}
+    best = max(candidates, key=lambda c: (scores[c][0], -c[1], -order[c]))
+    if one_se:
+        floor = scores[best][0] - scores[best][1]
+        best = min((c for c in candidates if scores[c][0] >= floor),
+                   key=lambda c: (c[1], order[c]))
+    return best, scores

@@ -1,0 +1,212 @@
+"""The default preset's parts: minority mix, batched action scaling, rollout, volume search."""
+
+import numpy as np
+import pytest
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.neural_network import MLPClassifier
+from sklearn.tree import DecisionTreeClassifier
+from xgboost import XGBClassifier
+
+from mixann import MixAnN
+from mixann.ddpg import scale_action
+from mixann.mixup import minority_mix
+from mixann.rollout import rollout, scale_actions
+from mixann.selection import select_volume, volume_target
+from mixann.updaters import resolve_update
+
+
+def test_minority_mix_hand_computed():
+    # x0 majority (0, 0), x1 minority (1, 2); alpha 0.5, eta 0.3 -> a = 1 - 0.7 * 0.5 = 0.65
+    x_syn, a, first = minority_mix([0.0, 0.0], 0, [1.0, 2.0], 1, alpha=0.5, eta=0.3)
+    assert a == pytest.approx(0.65) and not first
+    np.testing.assert_allclose(x_syn, [0.65 * 1 + 0.35 * 0, 0.65 * 2 + 0.35 * 0])
+    # alpha 0 copies the minority point, alpha 1 goes 1 - eta of the way to the majority one
+    assert minority_mix([4.0], 1, [0.0], 0, alpha=0.0, eta=0.3)[0] == pytest.approx([4.0])
+    assert minority_mix([4.0], 1, [0.0], 0, alpha=1.0, eta=0.3)[0] == pytest.approx([1.2])
+    # row-wise
+    x, a, first = minority_mix(np.array([[0.0], [1.0]]), np.array([1, 0]),
+                               np.array([[2.0], [3.0]]), np.array([0, 1]),
+                               np.array([0.0, 1.0]), 0.3)
+    np.testing.assert_allclose(x[:, 0], [0.0, 0.3 * 3 + 0.7 * 1])
+    np.testing.assert_array_equal(first, [True, False])
+
+
+def test_scale_actions_matches_scale_action():
+    rng = np.random.default_rng(0)
+    units = rng.uniform(size=(50, 4))
+    units[:3] = [[0.0, 0.0, 0.0, 0.0], [1.0, 1.0, 1.0, 1.0], [0.05, 0.5, 0.3, 0.5]]
+    k, alpha, n, eps = scale_actions(units, max_neighbors=10, max_oversample=5)
+    for i, u in enumerate(units):
+        a = scale_action(u, 10, 5)
+        assert (k[i], alpha[i], n[i], eps[i]) == (a.k, a.alpha, a.n, a.eps)
+    with pytest.raises(ValueError, match="shape"):
+        scale_actions(np.zeros(4), 10, 5)
+
+
+def _blobs(seed=0):
+    rng = np.random.default_rng(seed)
+    X = np.vstack([rng.normal(0, 1, (120, 2)), rng.normal(2, 0.5, (12, 2))])
+    y = np.array([0] * 120 + [1] * 12)
+    return X, y
+
+
+def _policy(value):
+    return lambda states: np.tile(np.asarray(value, dtype=float), (len(states), 1))
+
+
+def _roll(X, y, n, policy, seed=0, **kw):
+    params = dict(z_transform=lambda A: A, max_neighbors=5, max_oversample=3, eta=0.3,
+                  max_steps=4, noise=0.5, rng=np.random.default_rng(seed), kind="boundary")
+    params.update(kw)
+    return rollout(policy, X, y, n, **params)
+
+
+def test_rollout_minority_rows_and_invariant():
+    X, y = _blobs()
+    out = _roll(X, y, 100, _policy([0.0, 0.0, 0.0, -2.0]))
+    assert np.all(out.y == 1)
+    assert 100 <= len(out) < 100 + 3  # stops in the round that reaches the target
+    i0, i1 = out.sources.T
+    assert np.all(y[i0] == 1) and np.all(y[i1] == 0)
+    np.testing.assert_allclose(out.X, out.alpha[:, None] * X[i0] + (1 - out.alpha[:, None]) * X[i1])
+    assert np.all((out.alpha >= 0.3) & (out.alpha <= 1))
+
+
+def test_rollout_longer_extends_shorter_and_is_seeded():
+    X, y = _blobs()
+    short = _roll(X, y, 30, _policy([0.0, 0.0, 0.0, -2.0]), seed=4)
+    long = _roll(X, y, 90, _policy([0.0, 0.0, 0.0, -2.0]), seed=4)
+    np.testing.assert_array_equal(long.head(30).X, short.X)
+    again = _roll(X, y, 90, _policy([0.0, 0.0, 0.0, -2.0]), seed=4)
+    assert again.X.tobytes() == long.X.tobytes()
+    assert _roll(X, y, 0, _policy([0.0] * 4)).X.shape == (0, 2)
+
+
+def test_rollout_paper_mix_stops_when_no_minority_label_comes():
+    # With Eq. 1-2 and alpha -> 0, a minority anchor's sample takes its majority partner's
+    # label: the target may never be met, and max_rounds must end the loop.
+    X, y = _blobs()
+    out = _roll(X, y, 10_000, _policy([0.0, -30.0, 0.0, 30.0]), noise=0.0,
+                kind="paper", max_rounds=5)
+    assert len(out) <= 5 * 12 * 3
+    np.testing.assert_array_equal(out.y, np.where(out.alpha >= 0.3, y[out.sources[:, 0]],
+                                                  y[out.sources[:, 1]]))
+
+
+def test_rollout_interior_mixes_minority_neighbours():
+    X, y = _blobs()
+    out = _roll(X, y, 60, _policy([0.0, 0.0, 0.0, -2.0]), kind="interior", max_neighbors=3)
+    i0, i1 = out.sources.T
+    assert np.all(out.y == 1) and np.all(y[i0] == 1) and np.all(y[i1] == 1) and np.all(i0 != i1)
+    np.testing.assert_allclose(out.X, out.alpha[:, None] * X[i0] + (1 - out.alpha[:, None]) * X[i1])
+    # the partner is among the 3 nearest other minority points of x0
+    minority = np.flatnonzero(y == 1)
+    for a, b in zip(i0, i1):
+        d = np.linalg.norm(X[minority] - X[a], axis=1)
+        others = minority[np.argsort(d)][1:4]
+        assert b in others
+    with pytest.raises(ValueError, match="kind"):
+        _roll(X, y, 10, _policy([0.0] * 4), kind="smote")
+
+
+def test_volume_target_hand_computed():
+    y = np.array([0] * 90 + [1] * 10)
+    assert [volume_target(v, y) for v in (0, 0.1, 0.5, 1.0)] == [0, 8, 40, 80]
+
+
+def test_select_volume_picks_augmentation_when_it_helps_and_none_when_not():
+    # Scattered minority points: a 10-NN vote never predicts them without augmentation.
+    rng = np.random.default_rng(1)
+    X = np.vstack([rng.uniform(0, 1, (300, 2)), rng.normal(0.5, 0.02, (20, 2))])
+    X[300:310] += 0.3  # a second minority cluster
+    y = np.array([0] * 300 + [1] * 20)
+    policy = _policy([0.0, -3.0, 0.0, -2.0])
+
+    def gen(Xp, yp, n, g):
+        return rollout(policy, Xp, yp, n, z_transform=lambda A: A, max_neighbors=5,
+                       max_oversample=3, eta=0.3, max_steps=4, noise=0.3, rng=g,
+                       kind="boundary")
+
+    knn = KNeighborsClassifier(n_neighbors=10)
+    gens = {"boundary": gen}
+    best, scores = select_volume(gens, knn, X[::2], y[::2], X[1::2], y[1::2], (0.0, 0.1, 0.5),
+                                 n_splits=3, n_repeats=2, metric="f1_macro", seed=0)
+    assert set(scores) == {(None, 0.0), ("boundary", 0.1), ("boundary", 0.5)}
+    assert best[1] > 0 and scores[best][0] > scores[(None, 0.0)][0]
+    assert scores[best][0] == max(v[0] for v in scores.values())
+    again = select_volume(gens, knn, X[::2], y[::2], X[1::2], y[1::2], (0.0, 0.1, 0.5),
+                          n_splits=3, n_repeats=2, metric="f1_macro", seed=0)
+    assert again == (best, scores)
+    # one-se: the smallest volume within one standard error of the best
+    chosen, _ = select_volume(gens, knn, X[::2], y[::2], X[1::2], y[1::2], (0.0, 0.1, 0.5),
+                              n_splits=3, n_repeats=2, metric="f1_macro", seed=0, one_se=True)
+    floor = scores[best][0] - scores[best][1]
+    assert scores[chosen][0] >= floor
+    assert all(c[1] >= chosen[1] for c, (sc, _) in scores.items() if sc >= floor)
+    # Far-apart classes: every volume ties at a perfect score; the tie goes to volume 0.
+    Xs = np.vstack([rng.normal(0, 0.1, (100, 2)), rng.normal(10, 0.1, (20, 2))])
+    ys = np.array([0] * 100 + [1] * 20)
+    best, scores = select_volume(gens, knn, Xs[::2], ys[::2], Xs[1::2], ys[1::2], (0.0, 0.5),
+                                 n_splits=3, n_repeats=1, metric="f1_macro", seed=0)
+    assert scores[(None, 0.0)][0] == 1.0 and best == (None, 0.0)
+
+
+def test_resolve_update():
+    assert resolve_update("auto", KNeighborsClassifier()) == "exact-knn"
+    assert resolve_update("auto", XGBClassifier()) == "refit"
+    assert resolve_update("auto", XGBClassifier(), prefer_warm_start=True) == "warm-start"
+    assert resolve_update("auto", MLPClassifier(), prefer_warm_start=True) == "warm-start"
+    assert resolve_update("auto", DecisionTreeClassifier(), prefer_warm_start=True) == "refit"
+    assert resolve_update("refit", KNeighborsClassifier()) == "refit"
+
+
+@pytest.mark.parametrize("volumes", [(), (-0.1,), (float("nan"),), ("lots",)])
+def test_bad_volumes_are_clear_errors(diverse, tiny, volumes):
+    X, y = diverse
+    with pytest.raises(ValueError, match="volumes"):
+        MixAnN(**{**tiny, "volumes": volumes}).fit_resample(X, y)
+
+
+@pytest.mark.parametrize("kinds", [(), ("smote",), "nope"])
+def test_bad_mix_kinds_are_clear_errors(diverse, tiny, kinds):
+    X, y = diverse
+    with pytest.raises(ValueError, match="mix_kinds"):
+        MixAnN(**{**tiny, "mix_kinds": kinds}).fit_resample(X, y)
+
+
+def test_unknown_preset_is_a_clear_error(diverse, tiny):
+    X, y = diverse
+    with pytest.raises(ValueError, match="preset"):
+        MixAnN(**{**tiny, "preset": "fast"}).fit_resample(X, y)
+
+
+def test_presets_differ_and_paper_ignores_volumes(diverse, tiny):
+    X, y = diverse
+    paper = MixAnN(random_state=0, guard=False, **{**tiny, "preset": "paper"})
+    paper2 = MixAnN(random_state=0, guard=False, **{**tiny, "preset": "paper",
+                                                    "volumes": (0.5,)})
+    paper.fit_resample(X, y), paper2.fit_resample(X, y)
+    assert paper.synthetic_X_.tobytes() == paper2.synthetic_X_.tobytes()
+    assert "volume" not in paper.history_
+    default = MixAnN(random_state=0, guard=False, **tiny)
+    default.fit_resample(X, y)
+    assert default.history_["volume"] in (0.25, 1.0)
+    assert default.history_["mix_kind"] in ("boundary", "interior")
+    assert np.all(default.synthetic_y_ == default.minority_label_)
+    assert MixAnN().preset == "default"
+
+
+def test_select_volume_max_rows_caps_the_fold_data():
+    X, y = _blobs()
+    seen = []
+
+    def gen(Xp, yp, n, g):
+        seen.append((len(yp), int(yp.sum())))
+        return _roll(Xp, yp, n, _policy([0.0, 0.0, 0.0, -2.0]), seed=int(g.integers(100)))
+
+    best, scores = select_volume({"boundary": gen}, KNeighborsClassifier(3), X[::2], y[::2],
+                                 X[1::2], y[1::2], (0.0, 0.5), n_splits=3, n_repeats=1,
+                                 metric="f1_macro", seed=0, max_rows=66)
+    assert len(seen) == 3 and all(n <= 66 * 2 / 3 + 1 for n, _ in seen)
+    assert all(m >= 3 for _, m in seen)  # stratified: the minority share is kept
+    assert best in scores
