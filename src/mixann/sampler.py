@@ -362,7 +362,7 @@ class MixAnN(BaseOverSampler):
                              f"split ({len(X_train)} samples); lower max_neighbors")
         estimator = clone(self.estimator) if self.estimator is not None else default_estimator()
 
-        volumes = self._checked_volumes()
+        volumes, kinds = self._checked_volumes(), self._checked_mix_kinds()
         update = resolve_update(self.update, estimator, prefer_warm_start=self.preset == "default")
         updater = make_updater(update, estimator, X_train, y_train, X_val)
         baseline_score = score_proba(self.metric, updater.proba_validation(), y_val)
@@ -393,7 +393,7 @@ class MixAnN(BaseOverSampler):
                 score = info.metric  # classifier trained on train + this episode's set
                 episodes.append({"episode": episode, "score": score, "n_steps": env.t,
                                  "n_synthetic": int(sum(env.episode.copies))})
-                if self.accumulate:
+                if self.accumulate and self.preset == "paper":
                     if env.episode.X and score >= (best[1] if best else baseline_score):
                         episodes[-1]["kept"] = True
                         kept.extend(env.episode)
@@ -423,9 +423,11 @@ class MixAnN(BaseOverSampler):
         else:
             # The default preset: the trained actor generates (mixann.rollout), and the volume
             # is chosen on repeated folds over train + validation (mixann.selection).
+            policy = self._policy_function(agent)
+
             def generator(kind):
                 def generate(X_part, y_part, n_minority, gen_rng):
-                    return rollout(self._policy_function(agent), X_part, y_part, n_minority,
+                    return rollout(policy, X_part, y_part, n_minority,
                                    z_transform=env.scaler.transform,
                                    max_neighbors=self.max_neighbors,
                                    max_oversample=self.max_oversample, eta=self.eta,
@@ -433,14 +435,14 @@ class MixAnN(BaseOverSampler):
                                    noise=self.exploration_noise, rng=gen_rng, kind=kind)
                 return generate
 
-            generators = {kind: generator(kind) for kind in self._checked_mix_kinds()}
+            generators = {kind: generator(kind) for kind in kinds}
             (kind, volume), scores = select_volume(
                 generators, estimator, X_train, y_train, X_val, y_val, volumes,
                 n_splits=self.selection_folds, n_repeats=self.selection_repeats,
                 metric=self.metric, seed=seed, one_se=self.selection_rule == "one-se",
                 max_rows=self.selection_max_rows)
             # The returned rows are rolled out on every row given, as the folds were.
-            if kind is None:
+            if kind is None:  # no augmentation won
                 self._store_episode(None, X.shape[1], train_idx)
             else:
                 self._store_rollout(generators[kind](X, y01, volume_target(volume, y01), rng))
