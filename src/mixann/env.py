@@ -23,7 +23,7 @@ from sklearn.preprocessing import StandardScaler
 
 from .ddpg import scale_action
 from .metrics import score_proba
-from .mixup import hard_label, minority_mix, mix
+from .mixup import mix_pair
 from .reward import MovingBaseline, step_reward, uncertainty
 
 
@@ -103,13 +103,14 @@ class MixUpEnv:
         All randomness of the transitions.
     max_neighbors, max_oversample, eta, reward_scale, reward_kind, max_steps
         See :class:`mixann.MixAnN`.
-    minority_only : bool
-        Mix with :func:`mixann.mixup.minority_mix` (default preset) instead of Eq. 1-2 (paper).
+    mix_kind : {"paper", "boundary"}
+        How a step mixes (:func:`mixann.mixup.mix_pair`): Eq. 1-2 (paper preset) or
+        :func:`mixann.mixup.minority_mix` (default preset).
     """
 
     def __init__(self, X_train, y_train, X_val, y_val, *, updater, metric, baseline, rng,
                  max_neighbors, max_oversample, eta, reward_scale, reward_kind, max_steps,
-                 minority_only=False):
+                 mix_kind="paper"):
         self.X_train = np.asarray(X_train, dtype=float)
         self.y_train = np.asarray(y_train)
         self.X_val, self.y_val = np.asarray(X_val, dtype=float), np.asarray(y_val)
@@ -119,7 +120,7 @@ class MixUpEnv:
         self._reward_rng = np.random.default_rng(int(rng.integers(2**63)))
         self.max_neighbors, self.max_oversample = max_neighbors, max_oversample
         self.eta, self.reward_scale, self.reward_kind = eta, reward_scale, reward_kind
-        self.max_steps, self.minority_only = max_steps, minority_only
+        self.max_steps, self.mix_kind = max_steps, mix_kind
         self.scaler = StandardScaler().fit(self.X_train)  # the networks' input standardisation
         self._z = self.scaler.transform(self.X_train).astype(np.float32)
         # Where NearestNeighbors would pick a KD-tree anyway (its "auto" rule), build and query
@@ -163,15 +164,10 @@ class MixUpEnv:
         """
         a = scale_action(unit_action, self.max_neighbors, self.max_oversample)
         y0, y1 = self.y_train[self.i0], self.y_train[self.i1]
-        if self.minority_only:  # the default preset: always a minority sample
-            x_syn, weight, first = minority_mix(self.X_train[self.i0], y0, self.X_train[self.i1],
-                                                y1, a.alpha, self.eta)
-            y_syn, weight = 1, float(weight)
-            sources = (self.i0, self.i1) if first else (self.i1, self.i0)
-        else:
-            x_syn = mix(self.X_train[self.i0], self.X_train[self.i1], a.alpha)  # Eq. 1
-            y_syn = int(hard_label(y0, y1, a.alpha, self.eta))  # Eq. 2
-            weight, sources = a.alpha, (self.i0, self.i1)
+        x_syn, y_syn, weight, first = mix_pair(self.mix_kind, self.X_train[self.i0], y0,
+                                               self.X_train[self.i1], y1, a.alpha, self.eta)
+        y_syn, weight = int(y_syn), float(weight)
+        sources = (self.i0, self.i1) if first else (self.i1, self.i0)
         self.updater.add(x_syn, y_syn, a.n)
         ep = self.episode
         ep.X.append(x_syn), ep.y.append(y_syn), ep.copies.append(a.n)

@@ -83,3 +83,28 @@ def minority_mix(x0, y0, x1, y1, alpha, eta):
     f = first[:, None] if x0.ndim == 2 else first
     x_min, x_maj = np.where(f, x0, x1), np.where(f, x1, x0)
     return mix(x_min, x_maj, a), a, first
+
+
+def mix_pair(kind, x0, y0, x1, y1, alpha, eta):
+    """One mix of the pair ``(x0, x1)`` by ``kind``, shared by the MDP and the rollout.
+
+    ``"paper"``: Eq. 1 and Eq. 2. ``"boundary"``: :func:`minority_mix`. Returns
+    ``(x_syn, y_syn, weight, x0_first)``: ``x_syn = weight * first + (1 - weight) * second``
+    where the first source is ``x0`` where ``x0_first`` holds, else ``x1``. Row-wise when the
+    inputs are 2-D.
+
+    Examples
+    --------
+    >>> from mixann.mixup import mix_pair
+    >>> x, y, w, first = mix_pair("paper", [0.0], 0, [1.0], 1, alpha=0.25, eta=0.3)
+    >>> x, int(y), float(w), bool(first)
+    (array([0.75]), 1, 0.25, True)
+    """
+    if kind == "paper":
+        alpha = np.asarray(alpha, dtype=float)
+        return (mix(x0, x1, alpha), hard_label(y0, y1, alpha, eta), alpha,
+                np.full(alpha.shape, True))
+    if kind == "boundary":
+        x_syn, weight, first = minority_mix(x0, y0, x1, y1, alpha, eta)
+        return x_syn, np.ones(np.shape(weight), dtype=int), weight, first
+    raise ValueError(f"kind must be 'paper' or 'boundary', got {kind!r}")

@@ -21,7 +21,7 @@ import numpy as np
 from sklearn.neighbors import NearestNeighbors
 
 from .env import nearest_opposite
-from .mixup import hard_label, minority_mix, mix
+from .mixup import mix, mix_pair
 
 __all__ = ["ROLLOUT_KINDS", "scale_actions", "Rollout", "rollout"]
 
@@ -148,16 +148,11 @@ def rollout(policy, X, y, n_minority, *, z_transform, max_neighbors, max_oversam
             x_syn, weight = mix(X[current], X[mate], alpha), alpha
             y_syn = np.ones(len(current), dtype=int)
             sources = np.column_stack([current, mate])
-        elif kind == "boundary":
-            x_syn, weight, first = minority_mix(X[current], y[current], X[partner], y[partner],
-                                                alpha, eta)
-            y_syn = np.ones(len(current), dtype=int)
+        else:
+            x_syn, y_syn, weight, first = mix_pair(kind, X[current], y[current], X[partner],
+                                                   y[partner], alpha, eta)
             sources = np.where(first[:, None], np.column_stack([current, partner]),
                                np.column_stack([partner, current]))
-        else:
-            x_syn, weight = mix(X[current], X[partner], alpha), alpha  # Eq. 1
-            y_syn = hard_label(y[current], y[partner], alpha, eta)  # Eq. 2
-            sources = np.column_stack([current, partner])
         parts.append((np.repeat(x_syn, n, axis=0), np.repeat(y_syn, n),
                       np.repeat(sources, n, axis=0), np.repeat(weight, n)))
         n_done += int(np.sum(n[y_syn == 1]))

@@ -373,7 +373,7 @@ class MixAnN(BaseOverSampler):
                        max_oversample=self.max_oversample, eta=self.eta,
                        reward_scale=self.reward_scale, reward_kind=self.reward,
                        max_steps=self.max_steps_per_episode,
-                       minority_only=self.preset == "default")
+                       mix_kind="boundary" if self.preset == "default" else "paper")
         agent = self._make_agent(env.state_dim, seed)
 
         steps, episodes, best, kept = [], [], None, Episode()
