@@ -23,7 +23,7 @@ from sklearn.neighbors import NearestNeighbors
 from .env import nearest_opposite
 from .mixup import mix, mix_pair
 
-__all__ = ["ROLLOUT_KINDS", "scale_actions", "Rollout", "rollout"]
+__all__ = ["ROLLOUT_KINDS", "scale_actions", "Rollout", "rollout", "spread"]
 
 #: How a rollout step mixes (see :func:`rollout`).
 ROLLOUT_KINDS = ("paper", "boundary", "interior")
@@ -167,3 +167,47 @@ def rollout(policy, X, y, n_minority, *, z_transform, max_neighbors, max_oversam
         current[ended], age[ended] = anchors[ended], 0
     out = Rollout(*(np.concatenate([p[i] for p in parts]) for i in range(4)))
     return out.head(n_minority)
+
+
+def spread(X, y, n_minority, rng):
+    """Midpoints of random pairs of minority rows, anywhere in the minority: the ``"spread"`` kind.
+
+    Each row is ``(x_i + x_j) / 2`` for minority rows ``i != j`` drawn uniformly (the paper's
+    "Random" baseline's mix). Why it is a kind of the default preset: a diverse minority is
+    many small clusters, and mixing across them fills the space between clusters, which the
+    rollout's neighbour-bound mixes never reach. It does not call the actor: a rollout that
+    mixed random minority pairs with the actor's ratio, copies and chains did worse (the
+    trained actor drives the ratio to 0, i.e. copies; docs/quality.md).
+
+    Parameters
+    ----------
+    X, y : ndarray
+        The data (labels 0/1, 1 = minority).
+    n_minority : int
+        Rows to generate (0, or fewer than 2 minority rows, gives an empty result).
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    Rollout
+        ``alpha`` is 0.5 for every row; ``sources`` the two minority rows mixed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mixann.rollout import spread
+    >>> X = np.array([[0.0, 0.0], [9.0, 9.0], [2.0, 0.0], [0.0, 4.0]]); y = np.array([0, 0, 1, 1])
+    >>> spread(X, y, 2, np.random.default_rng(0)).X.tolist()
+    [[1.0, 2.0], [1.0, 2.0]]
+    """
+    X, y = np.asarray(X, dtype=float), np.asarray(y)
+    minority = np.flatnonzero(y == 1)
+    if n_minority <= 0 or len(minority) < 2:
+        return Rollout(np.empty((0, X.shape[1])), np.empty(0, dtype=int),
+                       np.empty((0, 2), dtype=np.intp), np.empty(0))
+    i = rng.integers(0, len(minority), size=n_minority)
+    j = rng.integers(0, len(minority) - 1, size=n_minority)
+    j = j + (j >= i)  # uniform among the other minority rows: j != i
+    sources = np.column_stack([minority[i], minority[j]]).astype(np.intp)
+    return Rollout(mix(X[sources[:, 0]], X[sources[:, 1]], np.full(n_minority, 0.5)),
+                   np.ones(n_minority, dtype=int), sources, np.full(n_minority, 0.5))

@@ -22,7 +22,7 @@ from .ddpg import DDPGAgent
 from .env import Episode, MixUpEnv
 from .metrics import check_metric, score_proba
 from .reward import REWARD_KINDS, MovingBaseline
-from .rollout import ROLLOUT_KINDS, rollout
+from .rollout import ROLLOUT_KINDS, rollout, spread
 from .selection import select_volume, volume_target
 from .updaters import UPDATE_NAMES, make_updater, resolve_update
 
@@ -30,6 +30,8 @@ POLICY_FORMAT = "mixann-policy-v1"
 PRESETS = ("default", "paper")
 #: Candidate volumes of the default preset: shares of the class gap n_majority - n_minority.
 DEFAULT_VOLUMES = (0.0, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0)
+#: Mix kinds of the default preset: the actor's rollout kinds, plus "spread" (no actor).
+MIX_KINDS = (*ROLLOUT_KINDS, "spread")
 
 
 def default_estimator():
@@ -118,11 +120,14 @@ class MixAnN(BaseOverSampler):
         episode's set is returned. ``True``: an episode whose final validation score is at
         least the best so far is kept, later episodes start from the data plus every kept
         set, and the union of the kept sets is returned. Paper preset only.
-    mix_kinds : sequence of {"boundary", "interior", "paper"}, default=("boundary", "interior")
-        Default preset: the ways the rollout may mix, each scored with every volume.
-        ``"boundary"``: a minority point towards its nearest majority point (the training
-        mix); ``"interior"``: a minority point with one of its k nearest minority points;
-        ``"paper"``: Eq. 1-2 (see :func:`mixann.rollout.rollout`).
+    mix_kinds : sequence of {"boundary", "spread", "interior", "paper"}, default=("boundary", "spread")
+        Default preset: the ways of generating, each scored with every volume.
+        ``"boundary"``: the actor's rollout, a minority point towards its nearest majority
+        point (the training mix); ``"spread"``: midpoints of random pairs of minority points
+        anywhere in the minority, without the actor (:func:`mixann.rollout.spread`);
+        ``"interior"``: the actor's rollout mixing a minority point with one of its k nearest
+        minority points; ``"paper"``: the actor's rollout with Eq. 1-2 (see
+        :func:`mixann.rollout.rollout`).
     volumes : sequence of float, default=(0, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1)
         Default preset: the candidate numbers of minority samples to return, as shares of
         the class gap ``n_majority - n_minority`` (1 balances the classes).
@@ -226,7 +231,7 @@ class MixAnN(BaseOverSampler):
                  gamma=0.9, tau=0.01, actor_lr=1e-3, critic_lr=1e-3, batch_size=64,
                  buffer_size=10_000, exploration_noise=0.5, hidden_sizes=(64, 64),
                  validation_size=0.2, validation_data=None, guard=True, update="auto",
-                 accumulate=False, mix_kinds=("boundary", "interior"), volumes=DEFAULT_VOLUMES,
+                 accumulate=False, mix_kinds=("boundary", "spread"), volumes=DEFAULT_VOLUMES,
                  selection_folds=5, selection_repeats=1, selection_rule="best",
                  selection_max_rows=100_000, device="cpu", random_state=None, verbose=False):
         self.estimator = estimator
@@ -426,6 +431,9 @@ class MixAnN(BaseOverSampler):
             policy = self._policy_function(agent)
 
             def generator(kind):
+                if kind == "spread":  # no actor (mixann.rollout.spread)
+                    return spread
+
                 def generate(X_part, y_part, n_minority, gen_rng):
                     return rollout(policy, X_part, y_part, n_minority,
                                    z_transform=env.scaler.transform,
@@ -472,9 +480,9 @@ class MixAnN(BaseOverSampler):
 
     def _checked_mix_kinds(self):
         kinds = [self.mix_kinds] if isinstance(self.mix_kinds, str) else list(self.mix_kinds)
-        bad = [k for k in kinds if k not in ROLLOUT_KINDS]
+        bad = [k for k in kinds if k not in MIX_KINDS]
         if not kinds or bad:
-            raise ValueError(f"mix_kinds must be a non-empty list of {ROLLOUT_KINDS}, got "
+            raise ValueError(f"mix_kinds must be a non-empty list of {MIX_KINDS}, got "
                              f"{self.mix_kinds!r}")
         return list(dict.fromkeys(kinds))
 
