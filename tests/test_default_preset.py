@@ -10,7 +10,7 @@ from xgboost import XGBClassifier
 from mixann import MixAnN
 from mixann.ddpg import scale_action
 from mixann.mixup import minority_mix
-from mixann.rollout import rollout, scale_actions
+from mixann.rollout import rollout, scale_actions, spread
 from mixann.selection import select_volume, volume_target
 from mixann.updaters import resolve_update
 
@@ -109,6 +109,26 @@ def test_rollout_interior_mixes_minority_neighbours():
         _roll(X, y, 10, _policy([0.0] * 4), kind="smote")
 
 
+def test_spread_midpoints_of_any_two_minority_points():
+    X, y = _blobs()
+    X[-6:] += 10.0  # two far-apart minority clusters of 6
+    out = spread(X, y, 300, np.random.default_rng(0))
+    i0, i1 = out.sources.T
+    assert len(out) == 300 and np.all(out.y == 1) and np.all(out.alpha == 0.5)
+    assert np.all(y[i0] == 1) and np.all(y[i1] == 1) and np.all(i0 != i1)
+    np.testing.assert_allclose(out.X, (X[i0] + X[i1]) / 2)
+    # partners come from the whole minority: pairs cross the clusters about half the time
+    # (6 * 6 of the 12 * 11 / 2 pairs), which "interior" with k = 3 never does
+    cross = (i0 >= len(y) - 6) != (i1 >= len(y) - 6)
+    assert 0.35 < cross.mean() < 0.75
+    near = _roll(X, y, 300, _policy([0.0, 0.0, 0.0, -2.0]), kind="interior", max_neighbors=3)
+    assert not ((near.sources[:, 0] >= len(y) - 6) != (near.sources[:, 1] >= len(y) - 6)).any()
+    again = spread(X, y, 300, np.random.default_rng(0))
+    assert again.X.tobytes() == out.X.tobytes()
+    assert len(spread(X, y, 0, np.random.default_rng(0))) == 0
+    assert len(spread(X, np.array([0] * (len(y) - 1) + [1]), 5, np.random.default_rng(0))) == 0
+
+
 def test_volume_target_hand_computed():
     y = np.array([0] * 90 + [1] * 10)
     assert [volume_target(v, y) for v in (0, 0.1, 0.5, 1.0)] == [0, 8, 40, 80]
@@ -191,7 +211,7 @@ def test_presets_differ_and_paper_ignores_volumes(diverse, tiny):
     default = MixAnN(random_state=0, guard=False, **tiny)
     default.fit_resample(X, y)
     assert default.history_["volume"] in (0.25, 1.0)
-    assert default.history_["mix_kind"] in ("boundary", "interior")
+    assert default.history_["mix_kind"] in ("boundary", "spread")
     assert np.all(default.synthetic_y_ == default.minority_label_)
     assert MixAnN().preset == "default"
 

@@ -15,7 +15,7 @@ def _check_invariant(sampler, X, y):
     """Every synthetic row is alpha*X[i0] + (1-alpha)*X[i1]. Paper preset: y[i0] != y[i1],
     labelled by Eq. 2. Default preset: labelled minority with X[i0] a minority point; "boundary"
     mixes it with a majority X[i1], alpha in [eta, 1] (mixann.mixup.minority_mix); "interior"
-    with another minority point."""
+    with another minority point; "spread" is the midpoint of two distinct minority points."""
     X = np.asarray(X, dtype=float)
     y = np.asarray(y)
     i0, i1 = sampler.synthetic_sources_.T
@@ -34,6 +34,8 @@ def _check_invariant(sampler, X, y):
         assert np.all(y[i1] != minority) and np.all(alpha >= sampler.eta - 1e-12)
     elif sampler.history_["mix_kind"] == "interior":
         assert np.all(y[i1] == minority) and np.all(i0 != i1)
+    elif sampler.history_["mix_kind"] == "spread":
+        assert np.all(y[i1] == minority) and np.all(i0 != i1) and np.all(alpha == 0.5)
 
 
 def test_default_preset_on_vowels(vowels, tiny):
@@ -45,7 +47,7 @@ def test_default_preset_on_vowels(vowels, tiny):
     h = sampler.history_
     cands = {(c["kind"], c["volume"]): c["score"] for c in h["candidates"]}
     assert h["preset"] == "default" and set(cands) == {
-        (k, v) for k in ("boundary", "interior") for v in (0.25, 1.0)}  # guard=False: no 0
+        (k, v) for k in ("boundary", "spread") for v in (0.25, 1.0)}  # guard=False: no 0
     assert cands[(h["mix_kind"], h["volume"])] == max(cands.values())
     target = volume_target(h["volume"], (y == sampler.minority_label_).astype(int))
     n_min = int(np.sum(sampler.synthetic_y_ == sampler.minority_label_))
