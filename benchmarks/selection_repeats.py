@@ -1,0 +1,80 @@
+"""MixAnN's default preset with more repeats of the selection folds, on the bench's own cells.
+
+Runs :func:`mixann.bench.runner.run_cell` for method ``mixann`` with ``selection_repeats`` added
+to the bench's fixed MixAnN parameters; seeds, splits and training are those of ``mixann bench``,
+so only the choice of kind and volume differs. With ``--db`` (a ``mixann bench`` results file
+holding the ``mixann`` rows of the same cells) it prints both means side by side and the
+per-cell wins / ties / losses (docs/quality.md, row 19)::
+
+    python benchmarks/selection_repeats.py --repeats 2 --classifiers knn \
+        --datasets vowels,annthyroid,mammography,satellite,smtp,cifar10 --seeds 5 --jobs 2 \
+        --data-dir ../shared/datasets/adbench --db final.sqlite
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import sqlite3
+from collections import defaultdict
+
+import numpy as np
+
+from mixann.bench import runner
+
+
+def run_one(args):
+    dataset, classifier, seed, budget, data_dir = args
+    out = runner.run_cell(runner.Cell(dataset, classifier, runner.MIXANN, seed, budget),
+                          data_dir=data_dir)
+    return dataset, classifier, seed, out["f1"]
+
+
+def default_f1(db, dataset, classifier, seed, budget):
+    """The default preset's test F1 for one cell in a bench results file (None if absent)."""
+    row = sqlite3.connect(db).execute(
+        "SELECT f1 FROM results WHERE dataset=? AND classifier=? AND seed=? AND method=? "
+        "AND budget=? AND status='ok'", (dataset, classifier, seed, runner.MIXANN, budget)
+    ).fetchone()
+    return None if row is None else row[0]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--datasets", default="vowels,annthyroid,mammography")
+    parser.add_argument("--classifiers", default="knn")
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--budget", default="quick")
+    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--db", default=None, help="bench results holding the default's rows")
+    args = parser.parse_args()
+    if args.repeats < 1:
+        parser.error("--repeats must be at least 1")
+    # Set before the pool forks, so every worker runs with it.
+    runner.MIXANN_FIXED = {**runner.MIXANN_FIXED, "selection_repeats": args.repeats}
+    cells = [(d, c, s, args.budget, args.data_dir) for c in args.classifiers.split(",")
+             for d in args.datasets.split(",") for s in range(args.seeds)]
+    results = defaultdict(list)
+    with multiprocessing.get_context("fork").Pool(args.jobs) as pool:
+        for dataset, classifier, seed, f1 in pool.imap_unordered(run_one, cells):
+            base = default_f1(args.db, dataset, classifier, seed, args.budget) if args.db else None
+            results[(classifier, dataset)].append((f1, base))
+            print(f"{classifier} {dataset} seed {seed}: repeats={args.repeats} F1 {f1:.3f}"
+                  + ("" if base is None else f", default {base:.3f}"), flush=True)
+    for classifier in args.classifiers.split(","):
+        rows = [results[(classifier, d)] for d in args.datasets.split(",")]
+        ours = np.mean([np.mean([f for f, _ in r]) for r in rows])
+        line = f"{classifier}: mean F1 with repeats={args.repeats} {ours:.3f}"
+        pairs = [(f, b) for r in rows for f, b in r if b is not None]
+        if len(pairs) == sum(len(r) for r in rows):
+            base = np.mean([np.mean([b for _, b in r]) for r in rows])
+            diff = np.array([f - b for f, b in pairs])
+            line += (f", default {base:.3f} ({ours - base:+.3f}); wins / ties / losses "
+                     f"{(diff > 0).sum()} / {(diff == 0).sum()} / {(diff < 0).sum()}")
+        print(line)
+
+
+if __name__ == "__main__":
+    main()
