@@ -17,6 +17,7 @@ import argparse
 import multiprocessing
 import sqlite3
 from collections import defaultdict
+from contextlib import closing
 
 import numpy as np
 
@@ -30,13 +31,12 @@ def run_one(args):
     return dataset, classifier, seed, out["f1"]
 
 
-def default_f1(db, dataset, classifier, seed, budget):
-    """The default preset's test F1 for one cell in a bench results file (None if absent)."""
-    row = sqlite3.connect(db).execute(
-        "SELECT f1 FROM results WHERE dataset=? AND classifier=? AND seed=? AND method=? "
-        "AND budget=? AND status='ok'", (dataset, classifier, seed, runner.MIXANN, budget)
-    ).fetchone()
-    return None if row is None else row[0]
+def default_f1s(db, budget):
+    """``{(dataset, classifier, seed): f1}`` of the default preset's ok rows in a bench file."""
+    with closing(sqlite3.connect(db)) as conn:  # a bare connect() context does not close
+        rows = conn.execute("SELECT dataset, classifier, seed, f1 FROM results WHERE method=? "
+                            "AND budget=? AND status='ok'", (runner.MIXANN, budget)).fetchall()
+    return {(d, c, s): f1 for d, c, s, f1 in rows}
 
 
 def main():
@@ -56,10 +56,11 @@ def main():
     runner.MIXANN_FIXED = {**runner.MIXANN_FIXED, "selection_repeats": args.repeats}
     cells = [(d, c, s, args.budget, args.data_dir) for c in args.classifiers.split(",")
              for d in args.datasets.split(",") for s in range(args.seeds)]
+    defaults = default_f1s(args.db, args.budget) if args.db else {}
     results = defaultdict(list)
     with multiprocessing.get_context("fork").Pool(args.jobs) as pool:
         for dataset, classifier, seed, f1 in pool.imap_unordered(run_one, cells):
-            base = default_f1(args.db, dataset, classifier, seed, args.budget) if args.db else None
+            base = defaults.get((dataset, classifier, seed))
             results[(classifier, dataset)].append((f1, base))
             print(f"{classifier} {dataset} seed {seed}: repeats={args.repeats} F1 {f1:.3f}"
                   + ("" if base is None else f", default {base:.3f}"), flush=True)
