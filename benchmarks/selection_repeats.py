@@ -1,8 +1,10 @@
-"""MixAnN's default preset with more repeats of the selection folds, on the bench's own cells.
+"""MixAnN's default preset with another count of selection-fold repeats, on the bench's cells.
 
-Runs :func:`mixann.bench.runner.run_cell` for method ``mixann`` with ``selection_repeats`` added
-to the bench's fixed MixAnN parameters; seeds, splits and training are those of ``mixann bench``,
-so only the choice of kind and volume differs. With ``--db`` (a ``mixann bench`` results file
+The default is ``selection_repeats=1``; this script measured 2 against it on the grid (rows 19
+and 20 of docs/quality.md) and, with a bench file run at 2, 1 against 2 on the held-out data.
+Runs :func:`mixann.bench.runner.run_cell` for the sweep method ``mixann[selection_repeats=N]``
+(what ``mixann bench --sweep selection_repeats=N`` runs); seeds, splits and training are those
+of ``mixann bench``, so only the choice of kind and volume differs. With ``--db`` (a ``mixann bench`` results file
 holding the ``mixann`` rows of the same cells) it prints both means side by side and the
 per-cell wins / ties / losses (docs/quality.md, row 19)::
 
@@ -25,8 +27,9 @@ from mixann.bench import runner
 
 
 def run_one(args):
-    dataset, classifier, seed, budget, data_dir = args
-    out = runner.run_cell(runner.Cell(dataset, classifier, runner.MIXANN, seed, budget),
+    dataset, classifier, seed, budget, data_dir, repeats = args
+    method = runner.sweep_method("selection_repeats", repeats)  # mixann[selection_repeats=N]
+    out = runner.run_cell(runner.Cell(dataset, classifier, method, seed, budget),
                           data_dir=data_dir)
     return dataset, classifier, seed, out["f1"]
 
@@ -41,7 +44,7 @@ def default_f1s(db, budget):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=2, help="selection_repeats to run (the default preset uses 1)")
     parser.add_argument("--datasets", default="vowels,annthyroid,mammography")
     parser.add_argument("--classifiers", default="knn")
     parser.add_argument("--seeds", type=int, default=5)
@@ -52,9 +55,7 @@ def main():
     args = parser.parse_args()
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
-    # Set before the pool forks, so every worker runs with it.
-    runner.MIXANN_FIXED = {**runner.MIXANN_FIXED, "selection_repeats": args.repeats}
-    cells = [(d, c, s, args.budget, args.data_dir) for c in args.classifiers.split(",")
+    cells = [(d, c, s, args.budget, args.data_dir, args.repeats) for c in args.classifiers.split(",")
              for d in args.datasets.split(",") for s in range(args.seeds)]
     defaults = default_f1s(args.db, args.budget) if args.db else {}
     results = defaultdict(list)

@@ -42,6 +42,9 @@ def test_parse_sweep_valid_and_round_trip():
                                               "mixann[eta=0.9]"]
     assert parse_method("mixann[K=5]") == ("mixann", {"K": 5})
     assert parse_method("mixann[eta=0.3]") == ("mixann", {"eta": 0.3})
+    assert parse_sweep("selection_repeats=1,2") == ["mixann[selection_repeats=1]",
+                                                    "mixann[selection_repeats=2]"]
+    assert parse_method("mixann[selection_repeats=2]") == ("mixann", {"selection_repeats": 2})
     assert parse_method("smote") == ("smote", {})
 
 
@@ -55,6 +58,8 @@ def test_parse_sweep_valid_and_round_trip():
     ("eta=1.5", "eta values must be numbers in (0, 1)"),
     ("eta=abc", "eta values must be numbers in (0, 1)"),
     ("lambda=1", "unknown sweep parameter 'lambda'"),
+    ("selection_repeats=0", "selection_repeats values must be integers >= 1"),
+    ("selection_repeats=1.5", "selection_repeats values must be integers >= 1"),
     ("K=5,5.0", "repeats mixann[K=5]"),
 ])
 def test_parse_sweep_invalid(spec, message):
@@ -118,6 +123,21 @@ def test_sweep_cells_fix_k_or_set_eta(data_dir):
     p = run_cell(Cell("vowels", "knn", "mixann-paper[eta=0.5]", 0, "test"),
                  data_dir)["config"]["mixann"]
     assert p["preset"] == "paper" and p["K_candidates"] == list(protocol.k_candidates("test"))
+
+
+def test_selection_repeats_sweep_runs_the_default_preset_with_more_repeats(data_dir):
+    plain = run_cell(Cell("vowels", "knn", "mixann", 0, "test"), data_dir)
+    cell = run_cell(Cell("vowels", "knn", "mixann[selection_repeats=2]", 0, "test"), data_dir)
+    r = cell["config"]["mixann"]
+    assert r["selection_repeats"] == 2 and r["sweep"] == {"selection_repeats": 2}
+    assert "selection_repeats" not in plain["config"]["mixann"]  # the library default (1)
+    # Same split and training; the candidates' pooled scores average two repeats instead of one.
+    scores = {(c["kind"], c["volume"]): c["score"] for c in r["trials"][0]["candidates"]}
+    plain_scores = {(c["kind"], c["volume"]): c["score"]
+                    for c in plain["config"]["mixann"]["trials"][0]["candidates"]}
+    assert scores.keys() == plain_scores.keys() and scores != plain_scores
+    with pytest.raises(ValueError, match="default preset"):
+        run_cell(Cell("vowels", "knn", "mixann-paper[selection_repeats=2]", 0, "test"), data_dir)
 
 
 def test_detector_cell_runs(data_dir):
@@ -277,3 +297,31 @@ def test_case_study_flag_draws_fig5_and_existing_one_is_embedded(tmp_path, monke
     paths = write_report(db, out, case_study=True)
     assert "fig5" not in paths
     assert "not drawn: toy2 case-study file not found" in paths["report"].read_text()
+
+
+def test_margin_summary_oracle_and_losses_hand_computed():
+    """Best other by mean, the per-dataset best other (oracle), and each losing cell."""
+    from mixann.bench.report import margin_summary
+
+    def row(method, fa, fb):
+        return {"classifier": "knn", "method": method,
+                "cells": {"a": {"f1": fa, "f1_std": 0.01}, "b": {"f1": fb, "f1_std": 0.01}}}
+
+    rows = [row("none", 0.5, 0.9), row("smote", 0.8, 0.7), row("mixann", 0.78, 0.95)]
+    r = margin_summary(rows, ["a", "b"])[0]
+    assert r["best"] == ("smote", pytest.approx(0.75))
+    assert r["margin"] == pytest.approx(0.865 - 0.75)
+    assert r["oracle"] == pytest.approx((0.8 + 0.9) / 2)
+    assert r["goal_met"]
+    assert len(r["losses"]) == 1 and r["losses"][0].startswith("a: MixAnN 0.780")
+    # 0.05 below `none` with std 0.01 on b: the goal fails whatever the margin.
+    rows[2] = row("mixann", 0.95, 0.85)
+    assert not margin_summary(rows, ["a", "b"])[0]["goal_met"]
+
+
+def test_report_doctests():
+    import doctest
+
+    from mixann.bench import report
+
+    assert doctest.testmod(report, optionflags=doctest.ELLIPSIS).failed == 0

@@ -133,7 +133,8 @@ class MixAnN(BaseOverSampler):
         the class gap ``n_majority - n_minority`` (1 balances the classes).
     selection_folds, selection_repeats : int, default=5, 1
         Default preset: the repeated stratified folds over train + validation that score
-        each volume.
+        each volume. Two repeats cost twice the selection fits and did not help on data no
+        choice had looked at (docs/quality.md, rows 19-20), so one is the default.
     selection_rule : {"best", "one-se"}, default="best"
         Default preset: ``"best"`` takes the volume with the best pooled out-of-fold score
         (ties: the smaller); ``"one-se"`` the smallest volume within one standard error of

@@ -129,8 +129,19 @@ def _check_sweep_value(param, value):
         if not 0 < eta < 1:
             raise ValueError(f"eta values must be numbers in (0, 1), got {value!r}")
         return "eta", eta
-    raise ValueError(f"unknown sweep parameter {param!r}; sweep K or eta "
-                     "(e.g. K=5,10,15,20,25 or eta=0.1,0.3,0.5)")
+    if str(param) == "selection_repeats":
+        # Not a Fig. 4 axis: a lever of the default preset (docs/quality.md, rows 19-20), run
+        # beside plain ``mixann`` in the same grid so both share seeds and splits.
+        try:
+            repeats = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"selection_repeats values must be integers >= 1, got "
+                             f"{value!r}") from None
+        if not (repeats.is_integer() and repeats >= 1):
+            raise ValueError(f"selection_repeats values must be integers >= 1, got {value!r}")
+        return "selection_repeats", int(repeats)
+    raise ValueError(f"unknown sweep parameter {param!r}; sweep K, eta or selection_repeats "
+                     "(e.g. K=5,10,15,20,25, eta=0.1,0.3,0.5 or selection_repeats=2)")
 
 
 def parse_sweep(text):
@@ -239,7 +250,8 @@ def _fit_mixann(cell, sp, make_estimator, reward="full", overrides=None, preset=
     its own selection; K = ``max_neighbors``' default). ``preset="paper"`` is the paper's
     protocol: one run per K candidate, K chosen by validation macro-F1. ``reward`` is MixAnN's
     reward kind (the Table 4 ablations); ``overrides`` a sweep point: ``{"K": k}`` fixes K
-    (no selection), ``{"eta": e}`` replaces eta.
+    (no selection), ``{"eta": e}`` replaces eta, ``{"selection_repeats": r}`` sets the default
+    preset's fold repeats.
     """
     from ..sampler import MixAnN
 
@@ -253,6 +265,11 @@ def _fit_mixann(cell, sp, make_estimator, reward="full", overrides=None, preset=
               "update": resolve_update("auto", make_estimator(), prefer_warm_start=True)}
     if "eta" in overrides:
         params["eta"] = float(overrides["eta"])
+    if "selection_repeats" in overrides:
+        if preset == "paper":
+            raise ValueError("selection_repeats is a parameter of the default preset; sweep it "
+                             "on mixann, not mixann-paper")
+        params["selection_repeats"] = int(overrides["selection_repeats"])
     if "K" in overrides:
         candidates = (int(overrides["K"]),)
     elif preset == "paper":
