@@ -4,9 +4,9 @@ The default is ``selection_repeats=1``; this script measured 2 against it on the
 and 20 of docs/quality.md) and, with a bench file run at 2, 1 against 2 on the held-out data.
 Runs :func:`mixann.bench.runner.run_cell` for the sweep method ``mixann[selection_repeats=N]``
 (what ``mixann bench --sweep selection_repeats=N`` runs); seeds, splits and training are those
-of ``mixann bench``, so only the choice of kind and volume differs. With ``--db`` (a ``mixann bench`` results file
-holding the ``mixann`` rows of the same cells) it prints both means side by side and the
-per-cell wins / ties / losses (docs/quality.md, row 19)::
+of ``mixann bench``, so only the choice of kind and volume differs. With ``--db`` (a ``mixann
+bench`` results file holding the ``mixann`` rows of the same cells) it prints both means side by
+side and the per-cell wins / ties / losses (docs/quality.md, row 19)::
 
     python benchmarks/selection_repeats.py --repeats 2 --classifiers knn \
         --datasets vowels,annthyroid,mammography,satellite,smtp,cifar10 --seeds 5 --jobs 2 \
@@ -44,7 +44,8 @@ def default_f1s(db, budget):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=2, help="selection_repeats to run (the default preset uses 1)")
+    parser.add_argument("--repeats", type=int, default=2,
+                        help="selection_repeats to run (the default preset uses 1)")
     parser.add_argument("--datasets", default="vowels,annthyroid,mammography")
     parser.add_argument("--classifiers", default="knn")
     parser.add_argument("--seeds", type=int, default=5)
@@ -55,8 +56,9 @@ def main():
     args = parser.parse_args()
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
-    cells = [(d, c, s, args.budget, args.data_dir, args.repeats) for c in args.classifiers.split(",")
-             for d in args.datasets.split(",") for s in range(args.seeds)]
+    cells = [(d, c, s, args.budget, args.data_dir, args.repeats)
+             for c in args.classifiers.split(",") for d in args.datasets.split(",")
+             for s in range(args.seeds)]
     defaults = default_f1s(args.db, args.budget) if args.db else {}
     results = defaultdict(list)
     with multiprocessing.get_context("fork").Pool(args.jobs) as pool:

@@ -329,7 +329,8 @@ def margin_summary(rows, datasets):
                     "paper_preset": avg(paper) if paper else float("nan"),
                     "none": others.get("none", float("nan")), "best": (best, others.get(best)),
                     "margin": margin, "below_none": below_none,
-                    "oracle": float(np.mean(tops)) if len(tops) == len(ds) and tops else float("nan"),
+                    "oracle": (float(np.mean(tops)) if tops and len(tops) == len(ds)
+                               else float("nan")),
                     "goal_met": bool(best and margin >= 0.02 and not below_none),
                     "losses": losses})
     return out

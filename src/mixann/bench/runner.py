@@ -111,16 +111,21 @@ def sweep_method(param, value):
     return f"{MIXANN}[{param}={value!r}]"
 
 
+def _positive_int(name, value):
+    """``value`` as an int >= 1 (``"10.0"`` is 10); raises ValueError naming ``name``."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = float("nan")
+    if not (number.is_integer() and number >= 1):
+        raise ValueError(f"{name} values must be integers >= 1, got {value!r}")
+    return int(number)
+
+
 def _check_sweep_value(param, value):
     """Canonical ``(param, value)``; raises ValueError with the accepted forms."""
     if str(param).lower() == "k":
-        try:
-            k = float(value)
-        except (TypeError, ValueError):
-            raise ValueError(f"K values must be integers >= 1, got {value!r}") from None
-        if not (k.is_integer() and k >= 1):
-            raise ValueError(f"K values must be integers >= 1, got {value!r}")
-        return "K", int(k)
+        return "K", _positive_int("K", value)
     if str(param) == "eta":
         try:
             eta = float(value)
@@ -132,14 +137,7 @@ def _check_sweep_value(param, value):
     if str(param) == "selection_repeats":
         # Not a Fig. 4 axis: a lever of the default preset (docs/quality.md, rows 19-20), run
         # beside plain ``mixann`` in the same grid so both share seeds and splits.
-        try:
-            repeats = float(value)
-        except (TypeError, ValueError):
-            raise ValueError(f"selection_repeats values must be integers >= 1, got "
-                             f"{value!r}") from None
-        if not (repeats.is_integer() and repeats >= 1):
-            raise ValueError(f"selection_repeats values must be integers >= 1, got {value!r}")
-        return "selection_repeats", int(repeats)
+        return "selection_repeats", _positive_int("selection_repeats", value)
     raise ValueError(f"unknown sweep parameter {param!r}; sweep K, eta or selection_repeats "
                      "(e.g. K=5,10,15,20,25, eta=0.1,0.3,0.5 or selection_repeats=2)")
 
@@ -185,6 +183,9 @@ def parse_method(method):
         if item.count("=") != 1:
             raise ValueError(f"malformed method {method!r}; sweep points look like mixann[K=5]")
         param, value = _check_sweep_value(*(p.strip() for p in item.split("=")))
+        if param == "selection_repeats" and base != MIXANN:
+            raise ValueError(f"method {method!r}: selection_repeats is a parameter of the "
+                             f"default preset; sweep it on {MIXANN}, not {base}")
         overrides[param] = value
     return base, overrides
 
@@ -216,7 +217,7 @@ def resolve_methods(text, sweeps=()):
                 unknown.append(token)
     if unknown:
         valid = [*METHOD_SHORTCUTS, *all_methods(), *ABLATIONS, *DETECTORS, "mixann[K=..]",
-                 "mixann[eta=..]"]
+                 "mixann[eta=..]", "mixann[selection_repeats=..]"]
         raise ValueError(f"unknown method {', '.join(map(repr, unknown))}; valid: "
                          f"{', '.join(valid)}")
     for spec in sweeps or ():
@@ -266,9 +267,6 @@ def _fit_mixann(cell, sp, make_estimator, reward="full", overrides=None, preset=
     if "eta" in overrides:
         params["eta"] = float(overrides["eta"])
     if "selection_repeats" in overrides:
-        if preset == "paper":
-            raise ValueError("selection_repeats is a parameter of the default preset; sweep it "
-                             "on mixann, not mixann-paper")
         params["selection_repeats"] = int(overrides["selection_repeats"])
     if "K" in overrides:
         candidates = (int(overrides["K"]),)
