@@ -2,7 +2,9 @@
 
 * State: ``s_t = (x0, x1)``, two training points of different labels, standardised and
   concatenated. The first ``x0`` of an episode is a random training point; ``x1`` is always
-  the nearest training point whose label differs from ``x0``'s.
+  the nearest training point whose label differs from ``x0``'s. Optionally (``state_proba``,
+  the issue's "model-aware state") three more inputs: the un-augmented classifier's
+  P(minority) at x0 and at x1 and their distance (:func:`model_features`).
 * Step: decode the action (k, alpha, n, eps); mix (Eq. 1, Eq. 2); the classifier absorbs n
   copies; reward from the validation metric (Eq. 5) and the uncertainty around ``x_syn``
   (Eq. 6); next ``x0`` drawn uniformly among the k nearest training points of ``x_syn``.
@@ -18,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from sklearn.base import clone
 from sklearn.neighbors import KDTree, NearestNeighbors
 from sklearn.preprocessing import StandardScaler
 
@@ -25,6 +28,70 @@ from .ddpg import scale_action
 from .metrics import score_proba
 from .mixup import mix_pair
 from .reward import MovingBaseline, step_reward, uncertainty
+
+
+def state_width(n_features, model_aware):
+    """Inputs of the actor: two standardised points, plus 3 with the model-aware state.
+
+    Examples
+    --------
+    >>> from mixann.env import state_width
+    >>> state_width(6, False), state_width(6, True)
+    (12, 15)
+    """
+    return 2 * int(n_features) + (3 if model_aware else 0)
+
+
+def in_sample_proba(estimator, X, y):
+    """P(minority) of every row of ``X`` under a clone of ``estimator`` fitted on ``(X, y)``.
+
+    The model-aware state's view of "where the classifier is unsure": in-sample, because the
+    rollout must compute it on whatever data it is given, the same way as in training.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.neighbors import KNeighborsClassifier
+    >>> from mixann.env import in_sample_proba
+    >>> X = np.array([[0.0], [1.0], [2.0], [10.0]]); y = np.array([0, 0, 1, 1])
+    >>> in_sample_proba(KNeighborsClassifier(n_neighbors=2), X, y).tolist()
+    [0.0, 0.0, 0.5, 1.0]
+    """
+    model = clone(estimator).fit(X, y)
+    proba = np.asarray(model.predict_proba(X))
+    return proba[:, list(model.classes_).index(1)].astype(float)
+
+
+def model_features(Z, proba, i0, i1):
+    """The model-aware part of the state: ``(P(minority) at x0, at x1, distance)`` per pair.
+
+    Parameters
+    ----------
+    Z : ndarray of shape (n, d)
+        The standardised rows (the networks' inputs).
+    proba : ndarray of shape (n,)
+        P(minority) of each row under the un-augmented classifier.
+    i0, i1 : array of int, shape (m,)
+        The rows of ``x0`` and ``x1`` of each pair.
+
+    Returns
+    -------
+    ndarray of shape (m, 3), float32
+        The two probabilities and ``||Z[i0] - Z[i1]|| / sqrt(d)``: the Euclidean distance
+        per feature, so its scale does not grow with the width of the data.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mixann.env import model_features
+    >>> Z = np.array([[0.0, 0.0], [3.0, 4.0]]); p = np.array([0.2, 0.9])
+    >>> model_features(Z, p, [0], [1]).astype(float).round(4).tolist()  # 5 / sqrt(2)
+    [[0.2, 0.9, 3.5355]]
+    """
+    Z, proba = np.asarray(Z, dtype=float), np.asarray(proba, dtype=float)
+    i0, i1 = np.asarray(i0, dtype=np.intp), np.asarray(i1, dtype=np.intp)
+    distance = np.linalg.norm(Z[i0] - Z[i1], axis=1) / np.sqrt(Z.shape[1])
+    return np.column_stack([proba[i0], proba[i1], distance]).astype(np.float32)
 
 
 def nearest_opposite(X, y):
@@ -96,9 +163,9 @@ class MixUpEnv:
         and these validation rows, it answers ``proba_validation()`` and
         ``proba_training(indices)`` (row indices into ``X_train``).
     metric : str
-        scikit-learn scorer name for M.
+        scikit-learn scorer name for M (the episode's score, ``StepInfo.metric``).
     baseline : MovingBaseline
-        The window of recent metric values behind Eq. 5 (shared across episodes).
+        The window of recent reward-metric values behind Eq. 5 (shared across episodes).
     rng : numpy.random.Generator
         All randomness of the transitions.
     max_neighbors, max_oversample, eta, reward_scale, reward_kind, max_steps
@@ -106,15 +173,23 @@ class MixUpEnv:
     mix_kind : {"paper", "boundary"}
         How a step mixes (:func:`mixann.mixup.mix_pair`): Eq. 1-2 (paper preset) or
         :func:`mixann.mixup.minority_mix` (default preset).
+    state_proba : ndarray of shape (n_train,) or None
+        P(minority) of every training row under the un-augmented classifier: when given,
+        the state gains :func:`model_features` (3 inputs) after ``(x0, x1)``.
+    reward_metric : str or None
+        Scorer behind the reward's Eq. 5 (None: ``metric``). A smoother one than macro-F1
+        (e.g. ``"neg_brier_score"``) moves with every changed validation probability, not
+        only with changed predictions.
     """
 
     def __init__(self, X_train, y_train, X_val, y_val, *, updater, metric, baseline, rng,
                  max_neighbors, max_oversample, eta, reward_scale, reward_kind, max_steps,
-                 mix_kind="paper"):
+                 mix_kind="paper", state_proba=None, reward_metric=None):
         self.X_train = np.asarray(X_train, dtype=float)
         self.y_train = np.asarray(y_train)
         self.X_val, self.y_val = np.asarray(X_val, dtype=float), np.asarray(y_val)
         self.updater, self.metric, self.baseline, self.rng = updater, metric, baseline, rng
+        self.reward_metric = reward_metric or metric
         # The "random" ablation draws its rewards from its own generator, so every reward kind
         # walks the same pairs until the rewards (hence the learned actions) differ.
         self._reward_rng = np.random.default_rng(int(rng.integers(2**63)))
@@ -131,21 +206,31 @@ class MixUpEnv:
             self._tree = None
             self._knn = NearestNeighbors(n_neighbors=max_neighbors).fit(self.X_train)
         self._opposite = nearest_opposite(self.X_train, self.y_train)
-        self.state_dim = 2 * self.X_train.shape[1]
-        self._last_score = None  # (validation probabilities, metric) of the last scored step
+        self.state_proba = None if state_proba is None else np.asarray(state_proba, dtype=float)
+        if self.state_proba is not None and self.state_proba.shape != (len(self.X_train),):
+            raise ValueError(f"state_proba must hold one probability per training row "
+                             f"({len(self.X_train)}), got shape {self.state_proba.shape}")
+        self.state_dim = state_width(self.X_train.shape[1], self.state_proba is not None)
+        self._last_score = None  # (validation probabilities, scores) of the last scored step
 
     def _score(self, proba_val):
-        """The metric M of phi_t on validation; reused when the probabilities did not change
-        (an added sample often moves no validation row of a KNN), which saves the scorer."""
+        """``(M, reward metric)`` of phi_t on validation; reused when the probabilities did not
+        change (an added sample often moves no validation row of a KNN): saves the scorers."""
         last = self._last_score
         if last is not None and np.array_equal(last[0], proba_val):
             return last[1]
         value = score_proba(self.metric, proba_val, self.y_val)
-        self._last_score = (np.array(proba_val, copy=True), value)
-        return value
+        reward_value = (value if self.reward_metric == self.metric
+                        else score_proba(self.reward_metric, proba_val, self.y_val))
+        self._last_score = (np.array(proba_val, copy=True), (value, reward_value))
+        return value, reward_value
 
     def state(self):
-        return np.concatenate([self._z[self.i0], self._z[self.i1]])
+        pair = np.concatenate([self._z[self.i0], self._z[self.i1]])
+        if self.state_proba is None:
+            return pair
+        extra = model_features(self._z, self.state_proba, [self.i0], [self.i1])[0]
+        return np.concatenate([pair, extra])
 
     def reset(self):
         """Start an episode from the original data and a random first pair."""
@@ -179,11 +264,11 @@ class MixUpEnv:
             neighbors = self._knn.kneighbors(x_syn[None], n_neighbors=a.k, return_distance=False)[0]
         # The updater answers by row: the validation rows (the same every step) and the
         # training rows around x_syn, so an incremental updater needs no full query.
-        metric_value = self._score(self.updater.proba_validation())
-        delta = self.baseline.improvement(metric_value)
-        self.baseline.push(metric_value)
+        metric_value, reward_value = self._score(self.updater.proba_validation())
+        delta = self.baseline.improvement(reward_value)
+        self.baseline.push(reward_value)
         confidence = uncertainty(self.updater.proba_training(neighbors))
-        reward = step_reward(self.reward_kind, metric_value=metric_value, delta_metric=delta,
+        reward = step_reward(self.reward_kind, metric_value=reward_value, delta_metric=delta,
                              confidence=confidence, scale=self.reward_scale, rng=self._reward_rng)
 
         self.i0 = int(neighbors[self.rng.integers(len(neighbors))])

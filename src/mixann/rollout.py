@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.neighbors import NearestNeighbors
 
-from .env import nearest_opposite
+from .env import model_features, nearest_opposite
 from .mixup import mix, mix_pair
 
 __all__ = ["ROLLOUT_KINDS", "scale_actions", "Rollout", "rollout", "spread"]
@@ -73,7 +73,7 @@ class Rollout:
 
 
 def rollout(policy, X, y, n_minority, *, z_transform, max_neighbors, max_oversample, eta,
-            max_steps, noise, rng, kind="paper", max_rounds=200):
+            max_steps, noise, rng, kind="paper", max_rounds=200, proba=None):
     """Generate synthetic rows with ``policy`` until ``n_minority`` of them are minority.
 
     Parameters
@@ -103,12 +103,19 @@ def rollout(policy, X, y, n_minority, *, z_transform, max_neighbors, max_oversam
         the majority is); chains then walk among minority points only.
     max_rounds : int
         Cap on batched steps, so a policy that never labels a sample minority still stops.
+    proba : ndarray of shape (n_samples,) or None
+        For a policy trained on the model-aware state: P(minority) of every row of ``X``
+        under the classifier fitted on ``(X, y)``; the states gain
+        :func:`mixann.env.model_features`, as in training.
 
     Returns
     -------
     Rollout
     """
     X, y = np.asarray(X, dtype=float), np.asarray(y)
+    if proba is not None and np.shape(proba) != (len(X),):
+        raise ValueError(f"proba must hold one probability per row of X ({len(X)}), got shape "
+                         f"{np.shape(proba)}")
     if kind not in ROLLOUT_KINDS:
         raise ValueError(f"kind must be one of {ROLLOUT_KINDS}, got {kind!r}")
     n_features = X.shape[1]
@@ -133,7 +140,10 @@ def rollout(policy, X, y, n_minority, *, z_transform, max_neighbors, max_oversam
     parts, n_done = [], 0
     for _ in range(max_rounds):
         partner = opposite[current]
-        raw = np.asarray(policy(np.hstack([Z[current], Z[partner]])), dtype=float)
+        states = np.hstack([Z[current], Z[partner]])
+        if proba is not None:
+            states = np.hstack([states, model_features(Z, proba, current, partner)])
+        raw = np.asarray(policy(states), dtype=float)
         if noise > 0:
             raw = raw + rng.normal(0.0, noise, size=raw.shape)
         k, alpha, n, eps = scale_actions(1.0 / (1.0 + np.exp(-raw)), k_max, max_oversample)

@@ -19,7 +19,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from .ddpg import DDPGAgent
-from .env import Episode, MixUpEnv
+from .env import Episode, MixUpEnv, in_sample_proba
 from .metrics import check_metric, score_proba
 from .reward import REWARD_KINDS, MovingBaseline
 from .rollout import ROLLOUT_KINDS, rollout, spread
@@ -28,6 +28,7 @@ from .updaters import UPDATE_NAMES, make_updater, resolve_update
 
 POLICY_FORMAT = "mixann-policy-v1"
 PRESETS = ("default", "paper")
+STATE_FEATURES = ("pair", "model-aware")
 #: Candidate volumes of the default preset: shares of the class gap n_majority - n_minority.
 DEFAULT_VOLUMES = (0.0, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0)
 #: Mix kinds of the default preset: the actor's rollout kinds, plus "spread" (no actor).
@@ -81,7 +82,19 @@ class MixAnN(BaseOverSampler):
     baseline_window : int, default=25
         m, the number of recent validation scores averaged by the moving baseline of Eq. 5.
     metric : str, default="f1_macro"
-        M, any scikit-learn scorer name.
+        M, any scikit-learn scorer name: the reward's validation score (unless
+        ``reward_metric``), the episodes' score and the default preset's choice.
+    reward_metric : str or None, default=None
+        The scorer behind the reward's Eq. 5 only (None: ``metric``). A smoother signal such
+        as ``"neg_brier_score"`` changes with every moved validation probability, where
+        macro-F1 moves only when a prediction flips; measured no better (docs/quality.md,
+        row 22), hence the default.
+    state_features : {"pair", "model-aware"}, default="pair"
+        The actor's input. ``"pair"`` (the paper): x0 and x1, standardised.
+        ``"model-aware"``: also the un-augmented classifier's P(minority) at x0 and at x1
+        (in-sample) and their distance (:func:`mixann.env.model_features`), so the policy can
+        act on where the classifier is unsure; costs one extra classifier fit per rollout.
+        Measured no better (docs/quality.md, row 23), hence the default.
     reward : {"full", "no-improvement", "no-exploration", "random"}, default="full"
         The reward ablations of Table 4 (``"full"`` is the paper's reward).
     n_episodes : int, default=30
@@ -197,6 +210,8 @@ class MixAnN(BaseOverSampler):
         "reward_scale": [Interval(numbers.Real, 0, None, closed="neither")],
         "baseline_window": [Interval(numbers.Integral, 1, None, closed="left")],
         "metric": [str],
+        "reward_metric": [str, None],
+        "state_features": [StrOptions(set(STATE_FEATURES))],
         "reward": [StrOptions(set(REWARD_KINDS))],
         "n_episodes": [Interval(numbers.Integral, 1, None, closed="left")],
         "ddpg_updates": [Interval(numbers.Integral, 0, None, closed="left")],
@@ -227,7 +242,8 @@ class MixAnN(BaseOverSampler):
     }
 
     def __init__(self, estimator=None, *, preset="default", max_neighbors=10, max_oversample=5,
-                 eta=0.3, reward_scale=10.0, baseline_window=25, metric="f1_macro", reward="full",
+                 eta=0.3, reward_scale=10.0, baseline_window=25, metric="f1_macro",
+                 reward_metric=None, state_features="pair", reward="full",
                  n_episodes=30, ddpg_updates=50, max_steps_per_episode=50, warmup_steps=50,
                  gamma=0.9, tau=0.01, actor_lr=1e-3, critic_lr=1e-3, batch_size=64,
                  buffer_size=10_000, exploration_noise=0.5, hidden_sizes=(64, 64),
@@ -243,6 +259,8 @@ class MixAnN(BaseOverSampler):
         self.reward_scale = reward_scale
         self.baseline_window = baseline_window
         self.metric = metric
+        self.reward_metric = reward_metric
+        self.state_features = state_features
         self.reward = reward
         self.n_episodes = n_episodes
         self.ddpg_updates = ddpg_updates
@@ -290,6 +308,8 @@ class MixAnN(BaseOverSampler):
         self._validate_params()
         _check_estimator_has_proba(self.estimator)
         check_metric(self.metric)
+        if self.reward_metric is not None:
+            check_metric(self.reward_metric)
         _check_dense(X)
         check_classification_targets(y)  # 'Unknown label type: continuous' for regression targets
         arrays_transformer = ArraysTransformer(X, y)
@@ -308,6 +328,7 @@ class MixAnN(BaseOverSampler):
             "format": POLICY_FORMAT,
             "n_features": int(self.n_features_in_),
             "hidden_sizes": [int(h) for h in self.hidden_sizes],
+            "state_features": str(self.state_features),
             "actor": {k: v.detach().cpu() for k, v in self.actor_.state_dict().items()},
             "critic": {k: v.detach().cpu() for k, v in self.critic_.state_dict().items()},
         }
@@ -372,15 +393,20 @@ class MixAnN(BaseOverSampler):
         update = resolve_update(self.update, estimator, prefer_warm_start=self.preset == "default")
         updater = make_updater(update, estimator, X_train, y_train, X_val)
         baseline_score = score_proba(self.metric, updater.proba_validation(), y_val)
+        reward_metric = self.reward_metric or self.metric
         baseline = MovingBaseline(self.baseline_window)
-        baseline.push(baseline_score)  # phi_0 (Algorithm 1, line 3) seeds Eq. 5's window
+        # phi_0 (Algorithm 1, line 3) seeds Eq. 5's window
+        baseline.push(score_proba(reward_metric, updater.proba_validation(), y_val))
+        model_aware = self.state_features == "model-aware"
         env = MixUpEnv(X_train, y_train, X_val, y_val, updater=updater, metric=self.metric,
+                       reward_metric=reward_metric,
+                       state_proba=in_sample_proba(estimator, X_train, y_train) if model_aware else None,
                        baseline=baseline, rng=rng, max_neighbors=self.max_neighbors,
                        max_oversample=self.max_oversample, eta=self.eta,
                        reward_scale=self.reward_scale, reward_kind=self.reward,
                        max_steps=self.max_steps_per_episode,
                        mix_kind="boundary" if self.preset == "default" else "paper")
-        agent = self._make_agent(env.state_dim, seed)
+        agent = self._make_agent(X.shape[1], env.state_dim, seed)
 
         steps, episodes, best, kept = [], [], None, Episode()
         total_steps = 0
@@ -441,7 +467,9 @@ class MixAnN(BaseOverSampler):
                                    max_neighbors=self.max_neighbors,
                                    max_oversample=self.max_oversample, eta=self.eta,
                                    max_steps=self.max_steps_per_episode,
-                                   noise=self.exploration_noise, rng=gen_rng, kind=kind)
+                                   noise=self.exploration_noise, rng=gen_rng, kind=kind,
+                                   proba=(in_sample_proba(estimator, X_part, y_part)
+                                          if model_aware else None))
                 return generate
 
             generators = {kind: generator(kind) for kind in kinds}
@@ -497,16 +525,20 @@ class MixAnN(BaseOverSampler):
                                              device=device)).cpu().numpy()
         return policy
 
-    def _make_agent(self, state_dim, seed):
+    def _make_agent(self, n_features, state_dim, seed):
         agent = DDPGAgent(state_dim, hidden=tuple(self.hidden_sizes), actor_lr=self.actor_lr,
                           critic_lr=self.critic_lr, gamma=self.gamma, tau=self.tau,
                           batch_size=self.batch_size, buffer_size=self.buffer_size,
                           noise=self.exploration_noise, seed=seed, device=self.device)
         init = getattr(self, "_policy_init", None)
         if init is not None:
-            if init["n_features"] != state_dim // 2:
+            if init["n_features"] != n_features:
                 raise ValueError(f"the loaded policy was trained on {init['n_features']} features; "
-                                 f"X has {state_dim // 2}")
+                                 f"X has {n_features}")
+            saved = init.get("state_features", "pair")
+            if saved != self.state_features:
+                raise ValueError(f"the loaded policy was trained with state_features={saved!r}; "
+                                 f"set state_features={saved!r} before fit_resample")
             if list(init["hidden_sizes"]) != [int(h) for h in self.hidden_sizes]:
                 raise ValueError(f"the loaded policy has hidden_sizes={init['hidden_sizes']}; set "
                                  "the same hidden_sizes before fit_resample")
