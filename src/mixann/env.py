@@ -88,9 +88,11 @@ def model_features(Z, proba, i0, i1):
     >>> model_features(Z, p, [0], [1]).astype(float).round(4).tolist()  # 5 / sqrt(2)
     [[0.2, 0.9, 3.5355]]
     """
-    Z, proba = np.asarray(Z, dtype=float), np.asarray(proba, dtype=float)
+    # Index before converting: this runs at every step of training, and Z can be wide.
+    Z, proba = np.asarray(Z), np.asarray(proba, dtype=float)
     i0, i1 = np.asarray(i0, dtype=np.intp), np.asarray(i1, dtype=np.intp)
-    distance = np.linalg.norm(Z[i0] - Z[i1], axis=1) / np.sqrt(Z.shape[1])
+    gap = np.asarray(Z[i0], dtype=float) - Z[i1]
+    distance = np.linalg.norm(gap, axis=1) / np.sqrt(Z.shape[1])
     return np.column_stack([proba[i0], proba[i1], distance]).astype(np.float32)
 
 
