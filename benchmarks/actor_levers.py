@@ -26,7 +26,6 @@ import argparse
 import json
 import multiprocessing
 import time
-from collections import defaultdict
 
 import numpy as np
 
@@ -43,18 +42,15 @@ def run_one(job):
     """One (dataset, seed, variant, kinds) cell: the record written to ``--out``."""
     from mixann import MixAnN
     from mixann.bench import protocol
-    from mixann.bench.runner import MIXANN_FIXED
+    from mixann.bench.runner import mixann_params
     from mixann.classifiers import make_classifier
     from mixann.datasets import load_dataset
-    from mixann.updaters import resolve_update
 
     classifier, dataset, seed, variant, kinds, budget, data_dir = job
     X, y = load_dataset(dataset, data_dir=data_dir)
     sp = protocol.split(X, y, seed)
     start = time.perf_counter()
-    params = {**MIXANN_FIXED, **protocol.budget_params(budget),
-              "update": resolve_update("auto", make_classifier(classifier, seed),
-                                       prefer_warm_start=True)}
+    params = mixann_params(budget, make_classifier(classifier, seed))  # as `mixann bench`
     sampler = MixAnN(estimator=make_classifier(classifier, seed),
                      validation_data=(sp.X_val, sp.y_val), random_state=seed,
                      mix_kinds=tuple(kinds.split("+")), **params, **VARIANTS[variant])

@@ -127,7 +127,8 @@ def test_bad_lever_values_are_clear_errors(diverse, tiny, kwargs, match):
         MixAnN(random_state=0, **{**tiny, **kwargs}).fit_resample(X, y)
 
 
-@pytest.mark.parametrize("name", ["env", "rollout", "reward", "mixup", "selection", "metrics"])
+@pytest.mark.parametrize("name", ["env", "rollout", "reward", "mixup", "selection", "metrics",
+                                  "bench.runner"])
 def test_doctests(name):
     # The numpydoc examples of the MDP's modules (model_features, state_width, in_sample_proba
     # among them) are run here, so a wrong example fails the suite.

@@ -28,6 +28,7 @@ from .ddpg import scale_action
 from .metrics import score_proba
 from .mixup import mix_pair
 from .reward import MovingBaseline, step_reward, uncertainty
+from .selection import _proba  # [P(y=0), P(y=1)] whatever order the estimator keeps
 
 
 def state_width(n_features, model_aware):
@@ -57,9 +58,7 @@ def in_sample_proba(estimator, X, y):
     >>> in_sample_proba(KNeighborsClassifier(n_neighbors=2), X, y).tolist()
     [0.0, 0.0, 0.5, 1.0]
     """
-    model = clone(estimator).fit(X, y)
-    proba = np.asarray(model.predict_proba(X))
-    return proba[:, list(model.classes_).index(1)].astype(float)
+    return _proba(clone(estimator).fit(X, y), X)[:, 1].astype(float)
 
 
 def model_features(Z, proba, i0, i1):

@@ -244,6 +244,26 @@ def _make_baseline(method, estimator, seed, y_train, budget, validation_data):
     return make_sampler(method, **kwargs)
 
 
+def mixann_params(budget, estimator):
+    """The bench's MixAnN keyword arguments for ``budget`` and a classifier like ``estimator``:
+    the fixed ones (:data:`MIXANN_FIXED`), the budget tier's, and how samples are absorbed.
+
+    Examples
+    --------
+    >>> from sklearn.neighbors import KNeighborsClassifier
+    >>> from mixann.bench.runner import mixann_params
+    >>> p = mixann_params("quick", KNeighborsClassifier(n_neighbors=10))
+    >>> p["n_episodes"], p["update"], p["metric"]
+    (8, 'exact-knn', 'f1_macro')
+    """
+    from ..updaters import resolve_update
+
+    # Refitting an XGBoost or MLP after every step of every episode takes hours per cell; both
+    # presets absorb samples by warm start there (exact-knn for KNN).
+    return {**MIXANN_FIXED, **protocol.budget_params(budget),
+            "update": resolve_update("auto", estimator, prefer_warm_start=True)}
+
+
 def _fit_mixann(cell, sp, make_estimator, reward="full", overrides=None, preset="default"):
     """MixAnN on the split; returns (X_res, y_res, n_synthetic, config).
 
@@ -256,14 +276,8 @@ def _fit_mixann(cell, sp, make_estimator, reward="full", overrides=None, preset=
     """
     from ..sampler import MixAnN
 
-    from ..updaters import resolve_update
-
     overrides = dict(overrides or {})
-    params = {**MIXANN_FIXED, **protocol.budget_params(cell.budget), "reward": reward,
-              "preset": preset,
-              # Refitting an XGBoost or MLP after every step of every episode takes hours per
-              # cell; both presets absorb samples by warm start there (exact-knn for KNN).
-              "update": resolve_update("auto", make_estimator(), prefer_warm_start=True)}
+    params = {**mixann_params(cell.budget, make_estimator()), "reward": reward, "preset": preset}
     if "eta" in overrides:
         params["eta"] = float(overrides["eta"])
     if "selection_repeats" in overrides:
