@@ -157,6 +157,15 @@ class MixAnN(BaseOverSampler):
         (None: all), which bounds their cost on very large data.
     device : str, default="cpu"
         Torch device of the networks (``"cuda"`` where present).
+    n_threads : int or None, default=1
+        Torch CPU threads of the actor and critic, set around each of their calls (training
+        steps, actions, rollout) and restored after it; the classifier's own work is left
+        alone. Why 1: for other thread counts torch splits the networks' matrix products
+        differently on wide data (a state of about 800 numbers or more, i.e. 400 features),
+        which changes the weights' last bits and so the samples. A fixed count makes the same
+        seed give the same bytes whatever the process's torch setting (the bench's workers, a
+        notebook); a machine with other CPU kernels can still round differently. ``None``
+        leaves torch's setting alone.
     random_state : int, RandomState instance or None, default=None
         Seeds the split, the networks, the exploration and the transitions.
     verbose : bool, default=False
@@ -237,6 +246,7 @@ class MixAnN(BaseOverSampler):
         "selection_rule": [StrOptions({"one-se", "best"})],
         "selection_max_rows": [Interval(numbers.Integral, 10, None, closed="left"), None],
         "device": [str],
+        "n_threads": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -250,7 +260,8 @@ class MixAnN(BaseOverSampler):
                  validation_size=0.2, validation_data=None, guard=True, update="auto",
                  accumulate=False, mix_kinds=("boundary", "spread"), volumes=DEFAULT_VOLUMES,
                  selection_folds=5, selection_repeats=1, selection_rule="best",
-                 selection_max_rows=100_000, device="cpu", random_state=None, verbose=False):
+                 selection_max_rows=100_000, device="cpu", n_threads=1, random_state=None,
+                 verbose=False):
         self.estimator = estimator
         self.preset = preset
         self.max_neighbors = max_neighbors
@@ -286,6 +297,7 @@ class MixAnN(BaseOverSampler):
         self.selection_rule = selection_rule
         self.selection_max_rows = selection_max_rows
         self.device = device
+        self.n_threads = n_threads
         self.random_state = random_state
         self.verbose = verbose
 
@@ -455,7 +467,7 @@ class MixAnN(BaseOverSampler):
         else:
             # The default preset: the trained actor generates (mixann.rollout), and the volume
             # is chosen on repeated folds over train + validation (mixann.selection).
-            policy = self._policy_function(agent)
+            policy = agent.policy
 
             def generator(kind):
                 if kind == "spread":  # no actor (mixann.rollout.spread)
@@ -515,21 +527,12 @@ class MixAnN(BaseOverSampler):
                              f"{self.mix_kinds!r}")
         return list(dict.fromkeys(kinds))
 
-    def _policy_function(self, agent):
-        """The actor as a numpy function: states (m, 2 * n_features) -> pre-sigmoid actions."""
-        actor, device = agent.actor, agent.device
-
-        def policy(states):
-            with torch.no_grad():
-                return actor(torch.as_tensor(states, dtype=torch.float32,
-                                             device=device)).cpu().numpy()
-        return policy
-
     def _make_agent(self, n_features, state_dim, seed):
         agent = DDPGAgent(state_dim, hidden=tuple(self.hidden_sizes), actor_lr=self.actor_lr,
                           critic_lr=self.critic_lr, gamma=self.gamma, tau=self.tau,
                           batch_size=self.batch_size, buffer_size=self.buffer_size,
-                          noise=self.exploration_noise, seed=seed, device=self.device)
+                          noise=self.exploration_noise, seed=seed, device=self.device,
+                          n_threads=self.n_threads)
         init = getattr(self, "_policy_init", None)
         if init is not None:
             if init["n_features"] != n_features:

@@ -17,25 +17,6 @@ def resolve_seed(random_state):
 
 
 @contextlib.contextmanager
-def torch_threads(n_threads):
-    """Run with ``torch.set_num_threads(n_threads)`` and restore the previous count afterwards.
-
-    The small networks here train many times faster on one thread than on several, above all on
-    a busy machine. ``None`` leaves torch's setting alone. The setting is process-wide while the
-    block runs.
-    """
-    if n_threads is None:
-        yield
-        return
-    previous = torch.get_num_threads()
-    torch.set_num_threads(int(n_threads))
-    try:
-        yield
-    finally:
-        torch.set_num_threads(previous)
-
-
-@contextlib.contextmanager
 def seeded_torch(seed, device="cpu"):
     """Seed torch inside ``torch.random.fork_rng`` so the caller's generator states are restored.
 

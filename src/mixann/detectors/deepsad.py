@@ -24,7 +24,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._torch_utils import Standardizer, check_Xy, resolve_seed, seeded_torch, torch_threads
+from .._torch import torch_threads
+from ._torch_utils import Standardizer, check_Xy, resolve_seed, seeded_torch
 
 #: Deep SAD's label convention inside the loss: +1 labeled normal, -1 labeled anomaly, 0 unlabeled.
 LABELED_NORMAL, LABELED_ANOMALY, UNLABELED = 1, -1, 0

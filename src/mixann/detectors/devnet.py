@@ -33,7 +33,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._torch_utils import Standardizer, check_Xy, resolve_seed, seeded_torch, torch_threads
+from .._torch import torch_threads
+from ._torch_utils import Standardizer, check_Xy, resolve_seed, seeded_torch
 
 
 def deviation_loss(scores, y, ref=None, margin=5.0, n_ref=5000):

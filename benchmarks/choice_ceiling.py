@@ -1,0 +1,195 @@
+"""How much does the default preset's choice lose, and what could its candidates reach at best?
+
+The default preset scores every candidate (kind, volume) on out-of-fold predictions over
+train + validation and returns the best one (:mod:`mixann.selection`). This script runs the
+bench's own cells (:func:`mixann.bench.protocol.split`, the bench's fixed parameters and budget)
+and, after each ``fit_resample``, also trains the classifier on *every* candidate's samples
+and scores it on the test split. That is never done inside MixAnN (the test split chooses
+nothing there); here it measures:
+
+* ``best``: the default rule (the best pooled out-of-fold score), evaluated on the same
+  regenerated samples as the other rules;
+* ``smooth``: the best score after averaging each volume's score with its neighbouring
+  volumes of the same kind (a choice less drawn to a single lucky volume);
+* ``one-se``: the smallest volume within one standard error of the best;
+* ``oracle``: the best test F1 among the candidates, a hindsight ceiling no rule can pass:
+  if it is below a goal, better choosing cannot reach the goal and only better candidates can;
+* ``metric:<name>`` (with ``--choice-metrics``): the best pooled out-of-fold score under another
+  scikit-learn scorer, e.g. ``neg_brier_score``: the same folds and rollouts (same seed), so only
+  the signal that chooses differs. A smoother signal than macro-F1 is one of the issue's levers.
+
+``fitted`` is the test F1 of what ``fit_resample`` actually returned (its samples come from
+another random stream than the regenerated ones, so it differs from ``best`` by noise only)::
+
+    python benchmarks/choice_ceiling.py --classifier knn --budget paper \
+        --datasets vowels,annthyroid,mammography,satellite,smtp,cifar10 --seeds 5 --jobs 2 \
+        --data-dir ../shared/datasets/adbench --out knn_choice.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import time
+
+import numpy as np
+
+from mixann.metrics import check_metric
+
+RULES = ("fitted", "best", "smooth", "one-se", "oracle")
+
+
+def smooth_choice(scores):
+    """The candidate with the best score averaged over its kind's neighbouring volumes.
+
+    ``scores`` maps ``(kind, volume)`` to the pooled out-of-fold score; ``(None, 0.0)`` (no
+    augmentation) is every kind's volume-0 neighbour. Ties go to the smaller volume.
+    ``tests/test_choice_ceiling.py`` checks it on hand-computed numbers.
+    """
+    kinds = sorted({k for k, _ in scores if k is not None})
+    smoothed = {(None, 0.0): scores[(None, 0.0)]} if (None, 0.0) in scores else {}
+    for kind in kinds:
+        line = [(None, 0.0)] if (None, 0.0) in scores else []
+        line += sorted((c for c in scores if c[0] == kind), key=lambda c: c[1])
+        for i, c in enumerate(line):
+            if c[0] is None:
+                continue
+            window = line[max(0, i - 1): i + 2]
+            smoothed[c] = float(np.mean([scores[w] for w in window]))
+    return max(smoothed, key=lambda c: (smoothed[c], -c[1]))
+
+
+def one_se_choice(scores_se):
+    """The smallest volume within one standard error of the best pooled score."""
+    best = max(scores_se, key=lambda c: (scores_se[c][0], -c[1]))
+    floor = scores_se[best][0] - scores_se[best][1]
+    return min((c for c in scores_se if scores_se[c][0] >= floor), key=lambda c: c[1])
+
+
+def run_one(job):
+    """One (dataset, seed) cell: every candidate's OOF score and test F1, and each rule's pick."""
+    import mixann.sampler as sampler_module
+    from mixann import MixAnN
+    from mixann.bench import protocol
+    from mixann.bench.runner import mixann_params
+    from mixann.classifiers import make_classifier
+    from mixann.datasets import load_dataset
+    from mixann.selection import volume_target
+
+    classifier, dataset, seed, budget, data_dir, *rest = job
+    choice_metrics = rest[0] if rest else ()
+    X, y = load_dataset(dataset, data_dir=data_dir)
+    sp = protocol.split(X, y, seed)
+    start = time.perf_counter()
+    captured = {}
+    original = sampler_module.select_volume
+
+    def capturing(generators, *args, **kwargs):
+        # Keep the generators (the trained actor's rollout, spread) to regenerate every
+        # candidate after the fit; the choice itself is MixAnN's own.
+        best, scores = original(generators, *args, **kwargs)
+        captured.update(generators=dict(generators), scores=scores, best=best, args=args,
+                        kwargs=kwargs)
+        return best, scores
+
+    sampler_module.select_volume = capturing
+    try:
+        sampler = MixAnN(estimator=make_classifier(classifier, seed),
+                         validation_data=(sp.X_val, sp.y_val), random_state=seed,
+                         **mixann_params(budget, make_classifier(classifier, seed)))
+        X_res, y_res = sampler.fit_resample(sp.X_train, sp.y_train)
+    finally:
+        sampler_module.select_volume = original
+
+    def test_f1(X_fit, y_fit):
+        model = make_classifier(classifier, seed).fit(X_fit, y_fit)
+        return protocol.evaluate(sp.y_test, model.predict(sp.X_test))["f1"]
+
+    scores = captured["scores"]
+    y01 = sp.y_train.astype(int)
+    top = max(volume_target(v, y01) for _, v in scores)
+    full = {kind: gen(sp.X_train, y01, top, np.random.default_rng(seed))
+            for kind, gen in captured["generators"].items()}
+    candidates = []
+    for (kind, volume), (score, se) in scores.items():
+        if kind is None:
+            f1 = test_f1(sp.X_train, y01)
+        else:
+            part = full[kind].head(volume_target(volume, y01))
+            f1 = test_f1(np.vstack([sp.X_train, part.X]), np.concatenate([y01, part.y]))
+        candidates.append({"kind": kind, "volume": volume, "score": score, "se": se, "f1": f1})
+    by_candidate = {(c["kind"], c["volume"]): c for c in candidates}
+    picks = {"best": captured["best"],
+             "smooth": smooth_choice({c: v["score"] for c, v in by_candidate.items()}),
+             "one-se": one_se_choice({c: (v["score"], v["se"]) for c, v in by_candidate.items()}),
+             "oracle": max(by_candidate, key=lambda c: by_candidate[c]["f1"])}
+    for metric in choice_metrics:
+        # Same seed: the same folds and rollouts as MixAnN's own choice, another scorer.
+        pick, _ = original(captured["generators"], *captured["args"],
+                           **{**captured["kwargs"], "metric": metric})
+        picks[f"metric:{metric}"] = pick
+    rules = {rule: by_candidate[pick]["f1"] for rule, pick in picks.items()}
+    rules["fitted"] = test_f1(X_res, y_res)
+    return {"classifier": classifier, "dataset": dataset, "seed": seed, "budget": budget,
+            "rules": rules, "picks": {r: list(p) for r, p in picks.items()},
+            "candidates": candidates, "seconds": time.perf_counter() - start}
+
+
+def summarise(records):
+    """Text table: mean test F1 per rule and dataset, and the mean over datasets."""
+    datasets = sorted({r["dataset"] for r in records})
+    rules = list(RULES) + sorted({k for r in records for k in r["rules"]} - set(RULES))
+    lines = ["rule    " + " ".join(f"{d[:11]:>11}" for d in datasets) + "        mean"]
+    for rule in rules:
+        means = [np.mean([r["rules"][rule] for r in records if r["dataset"] == d])
+                 for d in datasets]
+        lines.append(f"{rule:7} " + " ".join(f"{m:11.3f}" for m in means)
+                     + f" {np.mean(means):11.3f}")
+    return "\n".join(lines)
+
+
+def _init_worker():
+    import torch
+
+    torch.set_num_threads(1)  # as the bench's workers
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--classifier", default="knn")
+    parser.add_argument("--datasets", default="vowels,annthyroid,mammography,satellite")
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--budget", default="quick")
+    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--choice-metrics", default="",
+                        help="comma-separated scorers to choose with besides MixAnN's own, "
+                             "e.g. neg_brier_score,neg_log_loss,average_precision")
+    parser.add_argument("--out", default=None, help="append one JSON line per cell here")
+    parser.add_argument("--summarise", default=None,
+                        help="only print the table of an earlier --out file")
+    args = parser.parse_args()
+    if args.summarise:
+        with open(args.summarise) as fh:
+            print(summarise([json.loads(line) for line in fh if line.strip()]))
+        return
+    choice_metrics = tuple(m for m in args.choice_metrics.split(",") if m)
+    for metric in choice_metrics:
+        check_metric(metric)
+    jobs = [(args.classifier, d, s, args.budget, args.data_dir, choice_metrics)
+            for d in args.datasets.split(",") for s in range(args.seeds)]
+    records = []
+    with multiprocessing.Pool(max(1, args.jobs), initializer=_init_worker) as pool:
+        for record in pool.imap_unordered(run_one, jobs):
+            records.append(record)
+            print(json.dumps({k: record[k] for k in ("dataset", "seed", "rules", "picks",
+                                                     "seconds")}), flush=True)
+            if args.out:
+                with open(args.out, "a") as fh:
+                    fh.write(json.dumps(record) + "\n")
+    print(summarise(records))
+
+
+if __name__ == "__main__":
+    main()

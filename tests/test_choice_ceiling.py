@@ -1,0 +1,57 @@
+"""benchmarks/choice_ceiling.py: the choice rules on hand-computed scores, and one real cell."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "choice_ceiling.py"
+
+
+@pytest.fixture(scope="module")
+def ceiling():
+    spec = importlib.util.spec_from_file_location("choice_ceiling", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+SCORES = {(None, 0.0): 0.5, ("a", 0.1): 0.9, ("a", 0.2): 0.6, ("a", 0.5): 0.6, ("a", 1.0): 0.8,
+          ("b", 0.1): 0.7, ("b", 0.2): 0.75, ("b", 0.5): 0.7, ("b", 1.0): 0.5}
+
+
+def test_smooth_choice_averages_neighbouring_volumes(ceiling):
+    # a: 0.1 -> mean(0.5, 0.9, 0.6) = 0.667, 1.0 -> mean(0.6, 0.8) = 0.7;
+    # b: 0.1 -> mean(0.5, 0.7, 0.75) = 0.65, 0.2 -> mean(0.7, 0.75, 0.7) = 0.717 (the best);
+    # the single best score, a at 0.1, loses its lead once its neighbours count.
+    assert ceiling.smooth_choice(SCORES) == ("b", 0.2)
+    assert max(SCORES, key=SCORES.get) == ("a", 0.1)
+
+
+def test_one_se_choice_takes_the_smallest_volume_within_one_se(ceiling):
+    scores = {c: (s, 0.0) for c, s in SCORES.items()}
+    assert ceiling.one_se_choice(scores) == ("a", 0.1)
+    scores[("a", 0.1)] = (0.9, 0.5)  # floor 0.4: everything, the smallest volume is "none"
+    assert ceiling.one_se_choice(scores) == (None, 0.0)
+
+
+def test_one_cell_scores_every_candidate_on_test(ceiling, shared_datasets):
+    record = ceiling.run_one(("knn", "vowels", 0, "test", str(shared_datasets / "adbench"),
+                              ("neg_brier_score", "f1_macro")))
+    candidates = {(c["kind"], c["volume"]): c for c in record["candidates"]}
+    assert len(candidates) == len(record["candidates"]) > 2
+    assert (None, 0.0) in candidates
+    assert set(record["rules"]) == {"fitted", "best", "smooth", "one-se", "oracle",
+                                    "metric:neg_brier_score", "metric:f1_macro"}
+    # Choosing again with MixAnN's own metric repeats its choice: same folds, same rollouts.
+    assert record["picks"]["metric:f1_macro"] == record["picks"]["best"]
+    # Each rule's F1 is that of its pick; the oracle is the best of them all.
+    for rule, pick in record["picks"].items():
+        assert record["rules"][rule] == candidates[tuple(pick)]["f1"]
+    assert record["rules"]["oracle"] == max(c["f1"] for c in candidates.values())
+    assert 0.0 <= record["rules"]["fitted"] <= 1.0
+    # The default rule's pick is the best pooled out-of-fold score.
+    best = max(candidates.values(), key=lambda c: c["score"])["score"]
+    assert candidates[tuple(record["picks"]["best"])]["score"] == best
