@@ -1,4 +1,4 @@
-"""Does the actor learn more with a smoother reward, a model-aware state, or no saturation? (docs/quality.md 22-23, 26)
+"""Does the actor learn more with a smoother reward, a model-aware state, or unsaturated? (quality.md 22-26)
 
 Each variant is MixAnN's default preset with one lever set, run on the bench's own cells
 (:func:`mixann.bench.protocol.split`, the bench's fixed parameters and budget), and scored by
@@ -108,8 +108,8 @@ def run_one(job):
 def saturated(record, eta=0.3):
     """Whether a cell returned the actor's rollout with its median ratio at an end of its range.
 
-    The boundary mix's weight on the minority point lies in [eta, 1] (:func:`mixann.mixup.minority_mix`);
-    a median within 0.05 of eta or above 0.98 means the actor sits on a flat end of its sigmoid.
+    The boundary mix's weight on the minority point lies in [eta, 1]
+    (:func:`mixann.mixup.minority_mix`); a median within 0.05 of eta or above 0.98 means the actor sits on a flat end of its sigmoid.
     """
     a = record.get("median_alpha")
     return record.get("mix_kind") == "boundary" and a is not None and (a < eta + 0.05 or a > 0.98)

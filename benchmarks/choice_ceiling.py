@@ -60,13 +60,6 @@ def smooth_choice(scores):
     return max(smoothed, key=lambda c: (smoothed[c], -c[1]))
 
 
-def one_se_choice(scores_se):
-    """The smallest volume within one standard error of the best pooled score."""
-    best = max(scores_se, key=lambda c: (scores_se[c][0], -c[1]))
-    floor = scores_se[best][0] - scores_se[best][1]
-    return min((c for c in scores_se if scores_se[c][0] >= floor), key=lambda c: c[1])
-
-
 def run_one(job):
     """One (dataset, seed) cell: every candidate's OOF score and test F1, and each rule's pick."""
     import mixann.sampler as sampler_module
@@ -75,7 +68,7 @@ def run_one(job):
     from mixann.bench.runner import mixann_params
     from mixann.classifiers import make_classifier
     from mixann.datasets import load_dataset
-    from mixann.selection import volume_target
+    from mixann.selection import choose, volume_target
 
     classifier, dataset, seed, budget, data_dir, *rest = job
     choice_metrics = rest[0] if rest else ()
@@ -122,7 +115,7 @@ def run_one(job):
     by_candidate = {(c["kind"], c["volume"]): c for c in candidates}
     picks = {"best": captured["best"],
              "smooth": smooth_choice({c: v["score"] for c, v in by_candidate.items()}),
-             "one-se": one_se_choice({c: (v["score"], v["se"]) for c, v in by_candidate.items()}),
+             "one-se": choose(scores, one_se=True),
              "oracle": max(by_candidate, key=lambda c: by_candidate[c]["f1"])}
     for metric in choice_metrics:
         # Same seed: the same folds and rollouts as MixAnN's own choice, another scorer.

@@ -128,7 +128,7 @@ def test_bad_lever_values_are_clear_errors(diverse, tiny, kwargs, match):
 
 
 @pytest.mark.parametrize("name", ["env", "rollout", "reward", "mixup", "selection", "metrics",
-                                  "bench.runner"])
+                                  "ddpg", "bench.runner"])
 def test_doctests(name):
     # The numpydoc examples of the MDP's modules (model_features, state_width, in_sample_proba
     # among them) are run here, so a wrong example fails the suite.

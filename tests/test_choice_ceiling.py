@@ -30,13 +30,6 @@ def test_smooth_choice_averages_neighbouring_volumes(ceiling):
     assert max(SCORES, key=SCORES.get) == ("a", 0.1)
 
 
-def test_one_se_choice_takes_the_smallest_volume_within_one_se(ceiling):
-    scores = {c: (s, 0.0) for c, s in SCORES.items()}
-    assert ceiling.one_se_choice(scores) == ("a", 0.1)
-    scores[("a", 0.1)] = (0.9, 0.5)  # floor 0.4: everything, the smallest volume is "none"
-    assert ceiling.one_se_choice(scores) == (None, 0.0)
-
-
 def test_one_cell_scores_every_candidate_on_test(ceiling, shared_datasets):
     record = ceiling.run_one(("knn", "vowels", 0, "test", str(shared_datasets / "adbench"),
                               ("neg_brier_score", "f1_macro")))

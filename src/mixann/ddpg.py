@@ -175,7 +175,8 @@ class DDPGAgent:
         Torch CPU threads inside :meth:`act`, :meth:`update` and :meth:`policy` (restored
         after each call; ``None`` leaves torch's setting alone). Why: torch splits the products
         of wide states (from about 800 numbers) differently for other thread counts, which
-        changes the weights' last bits; a fixed count keeps the same seed giving the same bytes.    action_penalty : float
+        changes the weights' last bits; a fixed count keeps the same seed giving the same bytes.
+    action_penalty : float
         Adds ``action_penalty * mean(pi(s) ** 2)`` to the actor's loss, which keeps the
         pre-sigmoid actions off the sigmoid's flat ends (0: Eq. 3 as written). Measured: it
         stops the actor's saturation but gains nothing over an untrained actor
@@ -240,9 +241,11 @@ class DDPGAgent:
         with torch.no_grad():
             raw_next = self.actor_target(s2)
             if self.target_noise > 0:
-                noise = torch.as_tensor(rng.normal(0.0, self.target_noise, size=tuple(raw_next.shape)),
-                                        dtype=raw_next.dtype, device=self.device)
-                raw_next = raw_next + noise.clamp(-2.5 * self.target_noise, 2.5 * self.target_noise)
+                # TD3's target-policy smoothing; clipped at 2.5 std as in TD3 (0.2, clip 0.5).
+                bound = 2.5 * self.target_noise
+                noise = rng.normal(0.0, self.target_noise, size=tuple(raw_next.shape))
+                raw_next = raw_next + torch.as_tensor(noise, dtype=raw_next.dtype,
+                                                      device=self.device).clamp(-bound, bound)
             next_u = torch.sigmoid(raw_next)
             target = critic_target(r, self.critic_target(s2, next_u), d, self.gamma)
         critic_loss = nn.functional.mse_loss(self.critic(s, u), target)  # Eq. 4

@@ -19,7 +19,7 @@ from sklearn.model_selection import RepeatedStratifiedKFold, train_test_split
 
 from .metrics import score_proba
 
-__all__ = ["volume_target", "select_volume"]
+__all__ = ["volume_target", "select_volume", "choose"]
 
 
 def volume_target(volume, y):
@@ -118,10 +118,26 @@ def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_split
         pooled = np.mean([score_proba(metric, oof[c][r], y_all) for r in range(n_repeats)])
         se = np.std(per_fold[c], ddof=1) / np.sqrt(len(per_fold[c]))
         scores[c] = (float(pooled), float(se))
-    order = {c: i for i, c in enumerate(candidates)}
-    best = max(candidates, key=lambda c: (scores[c][0], -c[1], -order[c]))
+    return choose(scores, one_se=one_se), scores
+
+
+def choose(scores, one_se=False):
+    """The candidate :func:`select_volume` returns, from its ``scores``.
+
+    The best pooled score (ties: the smaller volume, then the earlier candidate), or with
+    ``one_se`` the smallest volume whose score is within one standard error of that best.
+
+    Examples
+    --------
+    >>> from mixann.selection import choose
+    >>> scores = {(None, 0.0): (0.70, 0.02), ("spread", 0.1): (0.74, 0.03),
+    ...           ("spread", 0.5): (0.76, 0.04)}
+    >>> choose(scores), choose(scores, one_se=True)
+    (('spread', 0.5), ('spread', 0.1))
+    """
+    order = {c: i for i, c in enumerate(scores)}
+    best = max(scores, key=lambda c: (scores[c][0], -c[1], -order[c]))
     if one_se:
         floor = scores[best][0] - scores[best][1]
-        best = min((c for c in candidates if scores[c][0] >= floor),
-                   key=lambda c: (c[1], order[c]))
-    return best, scores
+        best = min((c for c in scores if scores[c][0] >= floor), key=lambda c: (c[1], order[c]))
+    return best
