@@ -142,12 +142,6 @@ def summarise(records):
     return "\n".join(lines)
 
 
-def _init_worker():
-    import torch
-
-    torch.set_num_threads(1)  # as the bench's workers
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--classifier", default="knn")
@@ -173,6 +167,8 @@ def main():
     jobs = [(args.classifier, d, s, args.budget, args.data_dir, choice_metrics)
             for d in args.datasets.split(",") for s in range(args.seeds)]
     records = []
+    from mixann.bench.runner import _init_worker  # the bench's own worker setup
+
     with multiprocessing.Pool(max(1, args.jobs), initializer=_init_worker) as pool:
         for record in pool.imap_unordered(run_one, jobs):
             records.append(record)
