@@ -19,11 +19,29 @@ nothing there); here it measures:
   the signal that chooses differs. A smoother signal than macro-F1 is one of the issue's levers.
 
 ``fitted`` is the test F1 of what ``fit_resample`` actually returned (its samples come from
-another random stream than the regenerated ones, so it differs from ``best`` by noise only)::
+another random stream than the regenerated ones, so it differs from ``best`` by noise only).
+
+Two wider hindsight ceilings (both answer "would other candidates reach the goal, if a perfect
+choice were possible?"):
+
+* ``--with-baseline autosmote`` also runs that bench method on the cell exactly as
+  ``mixann bench`` does (same split, seed, budget, validation data) and adds
+  ``oracle+autosmote``: the better of the oracle and that method's test F1. Below a goal of
+  "baseline + 0.02", even a MixAnN that could also return the baseline's own samples and
+  always picked the better one would miss it.
+* ``--cleaners enn,enn-mode,tomek`` scores every candidate again after removing majority rows
+  with imbalanced-learn's ``EditedNearestNeighbours`` (``kind_sel="all"`` / ``"mode"``) or
+  ``TomekLinks`` (majority rows only; synthetic rows are kept): ``fitted+<cleaner>`` and
+  ``oracle+<cleaner>``. A cleaning step is a way of changing the data that no candidate
+  has (KNN votes over the majority rows near the minority too).
+
+``--volumes`` and ``--minority-multiples`` (``none`` for ``()``) replace MixAnN's candidate
+grid, e.g. to measure a grid change (``fitted`` is then what the bench would give with it)::
 
     python benchmarks/choice_ceiling.py --classifier knn --budget paper \
         --datasets vowels,annthyroid,mammography,satellite,smtp,cifar10 --seeds 5 --jobs 2 \
-        --data-dir ../shared/datasets/adbench --out knn_choice.jsonl
+        --data-dir ../shared/datasets/adbench --out knn_choice.jsonl \
+        --with-baseline autosmote --cleaners enn,enn-mode,tomek
 """
 
 from __future__ import annotations
@@ -38,6 +56,27 @@ import numpy as np
 from mixann.metrics import check_metric
 
 RULES = ("fitted", "best", "smooth", "one-se", "oracle")
+#: ``--cleaners`` names: imbalanced-learn under-samplers that remove majority rows only.
+CLEANERS = ("enn", "enn-mode", "tomek")
+
+
+def make_cleaner(name):
+    """The imbalanced-learn cleaning sampler called ``name``, aimed at class 0 (majority) only.
+
+    Examples
+    --------
+    >>> make_cleaner("tomek")
+    TomekLinks(sampling_strategy=[0])
+    """
+    from imblearn.under_sampling import EditedNearestNeighbours, TomekLinks
+
+    if name == "enn":
+        return EditedNearestNeighbours(sampling_strategy=[0])
+    if name == "enn-mode":
+        return EditedNearestNeighbours(sampling_strategy=[0], kind_sel="mode")
+    if name == "tomek":
+        return TomekLinks(sampling_strategy=[0])
+    raise ValueError(f"unknown cleaner {name!r}; choose from {', '.join(CLEANERS)}")
 
 
 def smooth_choice(scores):
@@ -65,13 +104,18 @@ def run_one(job):
     import mixann.sampler as sampler_module
     from mixann import MixAnN
     from mixann.bench import protocol
-    from mixann.bench.runner import mixann_params
+    from mixann.bench.runner import _make_baseline, mixann_params
     from mixann.classifiers import make_classifier
     from mixann.datasets import load_dataset
     from mixann.selection import choose, volume_target
 
     classifier, dataset, seed, budget, data_dir, *rest = job
-    choice_metrics = rest[0] if rest else ()
+    options = rest[0] if rest else {}
+    choice_metrics = tuple(options.get("choice_metrics", ()))
+    baseline, cleaners = options.get("baseline"), tuple(options.get("cleaners", ()))
+    grid = {"volumes": tuple(options["volumes"])} if options.get("volumes") else {}
+    if options.get("minority_multiples") is not None:
+        grid["minority_multiples"] = tuple(options["minority_multiples"])
     X, y = load_dataset(dataset, data_dir=data_dir)
     sp = protocol.split(X, y, seed)
     start = time.perf_counter()
@@ -90,7 +134,7 @@ def run_one(job):
     try:
         sampler = MixAnN(estimator=make_classifier(classifier, seed),
                          validation_data=(sp.X_val, sp.y_val), random_state=seed,
-                         **mixann_params(budget, make_classifier(classifier, seed)))
+                         **mixann_params(budget, make_classifier(classifier, seed)), **grid)
         X_res, y_res = sampler.fit_resample(sp.X_train, sp.y_train)
     finally:
         sampler_module.select_volume = original
@@ -98,6 +142,11 @@ def run_one(job):
     def test_f1(X_fit, y_fit):
         model = make_classifier(classifier, seed).fit(X_fit, y_fit)
         return protocol.evaluate(sp.y_test, model.predict(sp.X_test))["f1"]
+
+    def cleaned_f1(X_fit, y_fit):
+        # Remove majority rows, then score as any candidate (one F1 per cleaner).
+        return {name: test_f1(*make_cleaner(name).fit_resample(X_fit, y_fit))
+                for name in cleaners}
 
     scores = captured["scores"]
     y01 = sp.y_train.astype(int)
@@ -107,11 +156,12 @@ def run_one(job):
     candidates = []
     for (kind, volume), (score, se) in scores.items():
         if kind is None:
-            f1 = test_f1(sp.X_train, y01)
+            X_fit, y_fit = sp.X_train, y01
         else:
             part = full[kind].head(volume_target(volume, y01))
-            f1 = test_f1(np.vstack([sp.X_train, part.X]), np.concatenate([y01, part.y]))
-        candidates.append({"kind": kind, "volume": volume, "score": score, "se": se, "f1": f1})
+            X_fit, y_fit = np.vstack([sp.X_train, part.X]), np.concatenate([y01, part.y])
+        candidates.append({"kind": kind, "volume": volume, "score": score, "se": se,
+                           "f1": test_f1(X_fit, y_fit), "cleaned": cleaned_f1(X_fit, y_fit)})
     by_candidate = {(c["kind"], c["volume"]): c for c in candidates}
     picks = {"best": captured["best"],
              "smooth": smooth_choice({c: v["score"] for c, v in by_candidate.items()}),
@@ -124,8 +174,22 @@ def run_one(job):
         picks[f"metric:{metric}"] = pick
     rules = {rule: by_candidate[pick]["f1"] for rule, pick in picks.items()}
     rules["fitted"] = test_f1(X_res, y_res)
-    return {"classifier": classifier, "dataset": dataset, "seed": seed, "budget": budget,
-            "rules": rules, "picks": {r: list(p) for r, p in picks.items()},
+    y_res01 = (y_res == sampler.minority_label_).astype(int)
+    for name, f1 in cleaned_f1(X_res, y_res01).items():
+        rules[f"fitted+{name}"] = f1
+        rules[f"oracle+{name}"] = max(c["cleaned"][name] for c in candidates)
+    record = {"classifier": classifier, "dataset": dataset, "seed": seed, "budget": budget,
+              "volumes": list(sampler.volumes),
+              "minority_multiples": list(sampler.minority_multiples)}
+    if baseline:
+        # Exactly the bench's cell for this method (mixann.bench.runner.run_cell).
+        other = _make_baseline(baseline, make_classifier(classifier, seed, n_jobs=1), seed,
+                               sp.y_train, budget, (sp.X_val, sp.y_val))
+        record["baseline"] = {"method": baseline, "f1": test_f1(*other.fit_resample(
+            sp.X_train, sp.y_train))}
+        rules[f"baseline:{baseline}"] = record["baseline"]["f1"]
+        rules[f"oracle+{baseline}"] = max(rules["oracle"], record["baseline"]["f1"])
+    return {**record, "rules": rules, "picks": {r: list(p) for r, p in picks.items()},
             "candidates": candidates, "seconds": time.perf_counter() - start}
 
 
@@ -133,11 +197,12 @@ def summarise(records):
     """Text table: mean test F1 per rule and dataset, and the mean over datasets."""
     datasets = sorted({r["dataset"] for r in records})
     rules = list(RULES) + sorted({k for r in records for k in r["rules"]} - set(RULES))
-    lines = ["rule    " + " ".join(f"{d[:11]:>11}" for d in datasets) + "        mean"]
+    width = max(len(rule) for rule in rules)
+    lines = [f"{'rule':{width}} " + " ".join(f"{d[:11]:>11}" for d in datasets) + "        mean"]
     for rule in rules:
         means = [np.mean([r["rules"][rule] for r in records if r["dataset"] == d])
                  for d in datasets]
-        lines.append(f"{rule:7} " + " ".join(f"{m:11.3f}" for m in means)
+        lines.append(f"{rule:{width}} " + " ".join(f"{m:11.3f}" for m in means)
                      + f" {np.mean(means):11.3f}")
     return "\n".join(lines)
 
@@ -153,6 +218,16 @@ def main():
     parser.add_argument("--choice-metrics", default="",
                         help="comma-separated scorers to choose with besides MixAnN's own, "
                              "e.g. neg_brier_score,neg_log_loss,average_precision")
+    parser.add_argument("--with-baseline", default=None,
+                        help="a bench method (e.g. autosmote) whose test F1 joins the oracle")
+    parser.add_argument("--cleaners", default="",
+                        help=f"comma-separated, from {','.join(CLEANERS)}: score every "
+                             "candidate again after removing majority rows")
+    parser.add_argument("--volumes", default=None,
+                        help="comma-separated candidate volumes (MixAnN(volumes=...)) instead "
+                             "of the default grid")
+    parser.add_argument("--minority-multiples", default=None,
+                        help="comma-separated MixAnN(minority_multiples=...); 'none' for ()")
     parser.add_argument("--out", default=None, help="append one JSON line per cell here")
     parser.add_argument("--summarise", default=None,
                         help="only print the table of an earlier --out file")
@@ -164,7 +239,22 @@ def main():
     choice_metrics = tuple(m for m in args.choice_metrics.split(",") if m)
     for metric in choice_metrics:
         check_metric(metric)
-    jobs = [(args.classifier, d, s, args.budget, args.data_dir, choice_metrics)
+    cleaners = tuple(c for c in args.cleaners.split(",") if c)
+    if set(cleaners) - set(CLEANERS):  # fail before any cell runs
+        parser.error(f"--cleaners takes names from {', '.join(CLEANERS)}")
+    if args.with_baseline:
+        from mixann.bench.runner import MIXANN_REWARDS, all_methods
+
+        baselines = [m for m in all_methods() if m not in MIXANN_REWARDS]
+        if args.with_baseline not in baselines:  # fail before any cell runs
+            parser.error(f"--with-baseline must be one of {', '.join(baselines)}")
+    options = {"choice_metrics": choice_metrics, "baseline": args.with_baseline,
+               "cleaners": cleaners,
+               "volumes": [float(v) for v in args.volumes.split(",")] if args.volumes else None,
+               "minority_multiples": (None if args.minority_multiples is None else
+                                      [] if args.minority_multiples == "none" else
+                                      [float(m) for m in args.minority_multiples.split(",")])}
+    jobs = [(args.classifier, d, s, args.budget, args.data_dir, options)
             for d in args.datasets.split(",") for s in range(args.seeds)]
     records = []
     from mixann.bench.runner import _init_worker  # the bench's own worker setup

@@ -41,9 +41,10 @@ def diverse():
 
 
 # Budgets small enough for the whole suite to stay under a few minutes on 2 cores.
-# ``volumes`` and ``selection_folds`` only matter to the default preset (the volume search).
+# ``volumes``, ``minority_multiples`` and ``selection_folds`` only matter to the default preset
+# (the volume search); no minority-count candidates below 0.25 keeps the searches small.
 TINY = dict(n_episodes=3, max_steps_per_episode=6, ddpg_updates=3, warmup_steps=5, batch_size=8,
-            hidden_sizes=(16, 16), volumes=(0.25, 1.0), selection_folds=2)
+            hidden_sizes=(16, 16), volumes=(0.25, 1.0), minority_multiples=(), selection_folds=2)
 
 
 @pytest.fixture

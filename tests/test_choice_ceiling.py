@@ -5,7 +5,10 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import numpy as np
 import pytest
+
+from mixann.bench.runner import Cell, run_cell
 
 SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "choice_ceiling.py"
 
@@ -32,12 +35,22 @@ def test_smooth_choice_averages_neighbouring_volumes(ceiling):
 
 def test_one_cell_scores_every_candidate_on_test(ceiling, shared_datasets):
     record = ceiling.run_one(("knn", "vowels", 0, "test", str(shared_datasets / "adbench"),
-                              ("neg_brier_score", "f1_macro")))
+                              {"choice_metrics": ("neg_brier_score", "f1_macro"),
+                               "baseline": "autosmote", "cleaners": ("tomek",)}))
     candidates = {(c["kind"], c["volume"]): c for c in record["candidates"]}
     assert len(candidates) == len(record["candidates"]) > 2
     assert (None, 0.0) in candidates
     assert set(record["rules"]) == {"fitted", "best", "smooth", "one-se", "oracle",
-                                    "metric:neg_brier_score", "metric:f1_macro"}
+                                    "metric:neg_brier_score", "metric:f1_macro",
+                                    "fitted+tomek", "oracle+tomek", "baseline:autosmote",
+                                    "oracle+autosmote"}
+    # The baseline is the bench's own cell: the same test F1 as `mixann bench` gives it.
+    bench = run_cell(Cell("vowels", "knn", "autosmote", 0, "test"),
+                     data_dir=shared_datasets / "adbench")
+    assert record["baseline"] == {"method": "autosmote", "f1": bench["f1"]}
+    assert record["rules"]["oracle+autosmote"] == max(record["rules"]["oracle"], bench["f1"])
+    assert record["rules"]["oracle+tomek"] == max(c["cleaned"]["tomek"]
+                                                  for c in candidates.values())
     # Choosing again with MixAnN's own metric repeats its choice: same folds, same rollouts.
     assert record["picks"]["metric:f1_macro"] == record["picks"]["best"]
     # Each rule's F1 is that of its pick; the oracle is the best of them all.
@@ -48,3 +61,22 @@ def test_one_cell_scores_every_candidate_on_test(ceiling, shared_datasets):
     # The default rule's pick is the best pooled out-of-fold score.
     best = max(candidates.values(), key=lambda c: c["score"])["score"]
     assert candidates[tuple(record["picks"]["best"])]["score"] == best
+
+
+def test_cleaners_remove_majority_rows_only(ceiling):
+    # Rows 0 (class 0) and 1 (class 1) are each other's nearest neighbours: a Tomek link.
+    # TomekLinks aimed at class 0 drops row 0 and keeps every class-1 row.
+    X = np.array([[0.0], [0.1], [1.0], [1.2], [5.0], [5.3], [9.0]])
+    y = np.array([0, 1, 1, 1, 0, 0, 0])
+    X_clean, y_clean = ceiling.make_cleaner("tomek").fit_resample(X, y)
+    assert X_clean.ravel().tolist() == [0.1, 1.0, 1.2, 5.0, 5.3, 9.0]
+    assert y_clean.tolist() == [1, 1, 1, 0, 0, 0]
+    with pytest.raises(ValueError, match="unknown cleaner"):
+        ceiling.make_cleaner("smote")
+
+
+def test_doctests(ceiling):
+    import doctest
+
+    result = doctest.testmod(ceiling)
+    assert result.attempted > 0 and result.failed == 0

@@ -11,7 +11,7 @@ from mixann import MixAnN
 from mixann.ddpg import scale_action
 from mixann.mixup import minority_mix
 from mixann.rollout import rollout, scale_actions, spread
-from mixann.selection import select_volume, volume_target
+from mixann.selection import minority_volumes, select_volume, volume_target
 from mixann.updaters import resolve_update
 
 
@@ -185,6 +185,41 @@ def test_bad_volumes_are_clear_errors(diverse, tiny, volumes):
     X, y = diverse
     with pytest.raises(ValueError, match="volumes"):
         MixAnN(**{**tiny, "volumes": volumes}).fit_resample(X, y)
+
+
+@pytest.mark.parametrize("multiples", [(0,), (-1,), (float("inf"),), ("lots",), 3])
+def test_bad_minority_multiples_are_clear_errors(diverse, tiny, multiples):
+    X, y = diverse
+    with pytest.raises(ValueError, match="minority_multiples"):
+        MixAnN(**{**tiny, "minority_multiples": multiples}).fit_resample(X, y)
+
+
+def test_minority_volumes_hand_computed():
+    y = np.array([0] * 2010 + [1] * 10)  # gap 2000, minority 10
+    assert minority_volumes((1, 2, 5, 10), y, below=0.02) == [0.005, 0.01]
+    assert minority_volumes((1, 4, 2), y, below=1.0) == [0.005, 0.01, 0.02]  # sorted
+    assert minority_volumes((1,), y, below=0.005) == []  # strictly below
+    assert minority_volumes((1,), np.array([0] * 5 + [1] * 5), below=1.0) == []  # no gap
+    assert minority_volumes((1,), np.zeros(9), below=1.0) == []  # no minority
+
+
+def test_minority_multiples_add_candidates_only_under_extreme_imbalance(tiny):
+    # 2,000 majority rows, 12 anomalies: one minority count is 0.006 of the gap, under the
+    # grid's smallest volume 0.25, so 1x and 2x (and 20x = 0.12) are candidates too.
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(0, 1, (2000, 2)), rng.normal(3, 0.3, (12, 2))])
+    y = np.array([0] * 2000 + [1] * 12)
+    params = {**tiny, "minority_multiples": (1, 2, 20), "random_state": 0}
+    sampler = MixAnN(**params)
+    sampler.fit_resample(X, y)
+    volumes = sorted({c["volume"] for c in sampler.history_["candidates"]})
+    assert volumes == pytest.approx([0.0, 12 / 1988, 24 / 1988, 240 / 1988, 0.25, 1.0])
+    assert {c["kind"] for c in sampler.history_["candidates"] if 0 < c["volume"] < 0.25} == \
+        {"boundary", "spread"}
+    # Without them, the grid of gap shares alone.
+    plain = MixAnN(**{**params, "minority_multiples": ()})
+    plain.fit_resample(X, y)
+    assert sorted({c["volume"] for c in plain.history_["candidates"]}) == [0.0, 0.25, 1.0]
 
 
 @pytest.mark.parametrize("kinds", [(), ("smote",), "nope"])

@@ -23,7 +23,7 @@ from .env import Episode, MixUpEnv, in_sample_proba
 from .metrics import check_metric, score_proba
 from .reward import REWARD_KINDS, MovingBaseline
 from .rollout import ROLLOUT_KINDS, rollout, spread
-from .selection import select_volume, volume_target
+from .selection import minority_volumes, select_volume, volume_target
 from .updaters import UPDATE_NAMES, make_updater, resolve_update
 
 POLICY_FORMAT = "mixann-policy-v1"
@@ -31,6 +31,8 @@ PRESETS = ("default", "paper")
 STATE_FEATURES = ("pair", "model-aware")
 #: Candidate volumes of the default preset: shares of the class gap n_majority - n_minority.
 DEFAULT_VOLUMES = (0.0, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0)
+#: Extra candidate volumes in minority counts, for extreme imbalance (see ``minority_multiples``).
+DEFAULT_MINORITY_MULTIPLES = (1, 2, 5, 10, 20)
 #: Mix kinds of the default preset: the actor's rollout kinds, plus "spread" (no actor).
 MIX_KINDS = (*ROLLOUT_KINDS, "spread")
 
@@ -60,7 +62,8 @@ class MixAnN(BaseOverSampler):
       minority sample between the pair's minority point and its majority point, at most
       ``1 - eta`` of the way (:func:`mixann.mixup.minority_mix`); after training, the actor
       is rolled out from every minority point (:mod:`mixann.rollout`) to produce any number
-      of samples, and the number returned, a share of the class gap from ``volumes``, is
+      of samples, and the number returned, a share of the class gap from ``volumes`` (or,
+      under extreme imbalance, a multiple of the minority from ``minority_multiples``), is
       chosen on repeated stratified folds over the training and validation rows
       (:mod:`mixann.selection`; volume 0, no augmentation, is the guard).
 
@@ -69,8 +72,8 @@ class MixAnN(BaseOverSampler):
     estimator : classifier with ``predict_proba``, default=None
         The classifier the augmentation is learned for (``None``: KNN with k = 10).
     preset : {"default", "paper"}, default="default"
-        See above. ``volumes`` and the ``selection_*`` parameters apply to ``"default"``
-        only; ``accumulate`` to ``"paper"`` only.
+        See above. ``volumes``, ``minority_multiples`` and the ``selection_*`` parameters
+        apply to ``"default"`` only; ``accumulate`` to ``"paper"`` only.
     max_neighbors : int, default=10
         K, the largest neighbourhood size the policy may choose (paper grid 5..25).
     max_oversample : int, default=5
@@ -144,6 +147,15 @@ class MixAnN(BaseOverSampler):
     volumes : sequence of float, default=(0, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1)
         Default preset: the candidate numbers of minority samples to return, as shares of
         the class gap ``n_majority - n_minority`` (1 balances the classes).
+    minority_multiples : sequence of float, default=(1, 2, 5, 10, 20)
+        Default preset: more candidate volumes, as multiples of the minority count (of train
+        + validation), added where they fall below the smallest positive entry of
+        ``volumes``. Under extreme imbalance (smtp: 30 anomalies in 95,000 rows) 0.02 of the
+        gap is 60 times the minority, so the gap shares alone have no candidate between no
+        augmentation and flooding; with a minority of a few percent, one minority count is
+        already above 0.02 of the gap and nothing is added
+        (:func:`mixann.selection.minority_volumes`; docs/quality.md, row 31). ``()`` turns
+        it off.
     selection_folds, selection_repeats : int, default=5, 1
         Default preset: the repeated stratified folds over train + validation that score
         each volume. Two repeats cost twice the selection fits and did not help on data no
@@ -241,6 +253,7 @@ class MixAnN(BaseOverSampler):
         "accumulate": ["boolean"],
         "mix_kinds": [tuple, list, str],
         "volumes": [tuple, list],
+        "minority_multiples": [tuple, list],
         "selection_folds": [Interval(numbers.Integral, 2, None, closed="left")],
         "selection_repeats": [Interval(numbers.Integral, 1, None, closed="left")],
         "selection_rule": [StrOptions({"one-se", "best"})],
@@ -259,9 +272,9 @@ class MixAnN(BaseOverSampler):
                  buffer_size=10_000, exploration_noise=0.5, hidden_sizes=(64, 64),
                  validation_size=0.2, validation_data=None, guard=True, update="auto",
                  accumulate=False, mix_kinds=("boundary", "spread"), volumes=DEFAULT_VOLUMES,
-                 selection_folds=5, selection_repeats=1, selection_rule="best",
-                 selection_max_rows=100_000, device="cpu", n_threads=1, random_state=None,
-                 verbose=False):
+                 minority_multiples=DEFAULT_MINORITY_MULTIPLES, selection_folds=5,
+                 selection_repeats=1, selection_rule="best", selection_max_rows=100_000,
+                 device="cpu", n_threads=1, random_state=None, verbose=False):
         self.estimator = estimator
         self.preset = preset
         self.max_neighbors = max_neighbors
@@ -292,6 +305,7 @@ class MixAnN(BaseOverSampler):
         self.accumulate = accumulate
         self.mix_kinds = mix_kinds
         self.volumes = volumes
+        self.minority_multiples = minority_multiples
         self.selection_folds = selection_folds
         self.selection_repeats = selection_repeats
         self.selection_rule = selection_rule
@@ -402,6 +416,7 @@ class MixAnN(BaseOverSampler):
         estimator = clone(self.estimator) if self.estimator is not None else default_estimator()
 
         volumes, kinds = self._checked_volumes(), self._checked_mix_kinds()
+        multiples = self._checked_minority_multiples()
         update = resolve_update(self.update, estimator, prefer_warm_start=self.preset == "default")
         updater = make_updater(update, estimator, X_train, y_train, X_val)
         baseline_score = score_proba(self.metric, updater.proba_validation(), y_val)
@@ -485,6 +500,10 @@ class MixAnN(BaseOverSampler):
                 return generate
 
             generators = {kind: generator(kind) for kind in kinds}
+            positive = [v for v in volumes if v > 0]
+            if positive:  # minority-count steps below the grid (extreme imbalance)
+                volumes = sorted(set(volumes) | set(minority_volumes(
+                    multiples, np.concatenate([y_train, y_val]), below=min(positive))))
             (kind, volume), scores = select_volume(
                 generators, estimator, X_train, y_train, X_val, y_val, volumes,
                 n_splits=self.selection_folds, n_repeats=self.selection_repeats,
@@ -518,6 +537,18 @@ class MixAnN(BaseOverSampler):
         if self.guard:
             volumes.append(0.0)
         return sorted(set(volumes))
+
+    def _checked_minority_multiples(self):
+        """``minority_multiples`` as floats; each must be a finite number > 0."""
+        try:
+            multiples = [float(m) for m in self.minority_multiples]
+        except (TypeError, ValueError):
+            multiples = None
+        if multiples is None or any(not np.isfinite(m) or m <= 0 for m in multiples):
+            raise ValueError(f"minority_multiples must be a list of finite numbers > 0 "
+                             f"(multiples of the minority count; () for none), got "
+                             f"{self.minority_multiples!r}")
+        return multiples
 
     def _checked_mix_kinds(self):
         kinds = [self.mix_kinds] if isinstance(self.mix_kinds, str) else list(self.mix_kinds)
