@@ -34,8 +34,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
-import multiprocessing
 import time
 
 import numpy as np
@@ -164,15 +162,9 @@ def main():
     jobs = [(args.classifier, d, s, v, k, args.budget, args.data_dir)
             for d in args.datasets.split(",") for s in range(args.seeds)
             for v in variants for k in kinds]
-    records = []
-    with multiprocessing.Pool(max(1, args.jobs)) as pool:
-        for record in pool.imap_unordered(run_one, jobs):
-            records.append(record)
-            print(json.dumps(record), flush=True)
-            if args.out:
-                with open(args.out, "a") as fh:
-                    fh.write(json.dumps(record) + "\n")
-    print(summarise(records))
+    from mixann.bench.runner import map_records
+
+    print(summarise(map_records(run_one, jobs, args.jobs, args.out)))
 
 
 if __name__ == "__main__":

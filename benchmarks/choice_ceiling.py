@@ -48,7 +48,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import time
 
 import numpy as np
@@ -256,17 +255,10 @@ def main():
                                       [float(m) for m in args.minority_multiples.split(",")])}
     jobs = [(args.classifier, d, s, args.budget, args.data_dir, options)
             for d in args.datasets.split(",") for s in range(args.seeds)]
-    records = []
-    from mixann.bench.runner import _init_worker  # the bench's own worker setup
+    from mixann.bench.runner import map_records  # the bench's own worker setup
 
-    with multiprocessing.Pool(max(1, args.jobs), initializer=_init_worker) as pool:
-        for record in pool.imap_unordered(run_one, jobs):
-            records.append(record)
-            print(json.dumps({k: record[k] for k in ("dataset", "seed", "rules", "picks",
-                                                     "seconds")}), flush=True)
-            if args.out:
-                with open(args.out, "a") as fh:
-                    fh.write(json.dumps(record) + "\n")
+    records = map_records(run_one, jobs, args.jobs, args.out, show=lambda r: {
+        k: r[k] for k in ("dataset", "seed", "rules", "picks", "seconds")})
     print(summarise(records))
 
 

@@ -244,3 +244,22 @@ def test_report_on_empty_database(tmp_path):
     ResultStore(db).close()
     paths = write_report(db, tmp_path / "out")
     assert "no ok results" in paths["md"].read_text()
+
+
+def test_map_records_prints_and_appends_every_record(tmp_path, capsys):
+    import json
+
+    from mixann.bench.runner import map_records
+
+    out = tmp_path / "cells.jsonl"
+    out.write_text('{"earlier": true}\n')  # appended to, never overwritten
+    jobs = [[("seed", s), ("f1", s / 10)] for s in range(3)]
+    records = map_records(dict, jobs, n_jobs=2, out=out, show=lambda r: {"seed": r["seed"]})
+    assert sorted(r["seed"] for r in records) == [0, 1, 2]
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert lines[0] == {"earlier": True}
+    assert sorted(lines[1:], key=lambda r: r["seed"]) == [{"seed": s, "f1": s / 10}
+                                                          for s in range(3)]
+    printed = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert sorted(p["seed"] for p in printed) == [0, 1, 2]
+    assert all(set(p) == {"seed"} for p in printed)

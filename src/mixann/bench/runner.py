@@ -408,6 +408,28 @@ def _init_worker():
         pass
 
 
+def map_records(run_one, jobs, n_jobs=1, out=None, show=None):
+    """Run ``run_one(job)`` for every job in worker processes set up as the bench's, and return
+    the records (dicts) in the order they finish.
+
+    For the scripts under ``benchmarks/`` that run their own cells: each record is printed as
+    a JSON line as soon as it comes (``show(record)`` picks what to print; default all of it)
+    and, with ``out``, appended to that file, so an interrupted run keeps what it finished.
+    """
+    import json
+    import multiprocessing
+
+    records = []
+    with multiprocessing.Pool(max(1, int(n_jobs)), initializer=_init_worker) as pool:
+        for record in pool.imap_unordered(run_one, jobs):
+            records.append(record)
+            print(json.dumps(show(record) if show else record), flush=True)
+            if out:
+                with open(out, "a") as fh:
+                    fh.write(json.dumps(record) + "\n")
+    return records
+
+
 def build_cells(datasets, classifiers, methods, seeds, budget):
     """Cells in a stable order; ``seeds`` is an int n (seeds 0..n-1) or an iterable of seeds.
 
