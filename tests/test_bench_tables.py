@@ -45,6 +45,8 @@ def test_parse_sweep_valid_and_round_trip():
     assert parse_sweep("selection_repeats=1,2") == ["mixann[selection_repeats=1]",
                                                     "mixann[selection_repeats=2]"]
     assert parse_method("mixann[selection_repeats=2]") == ("mixann", {"selection_repeats": 2})
+    assert parse_sweep("selection_folds=10") == ["mixann[selection_folds=10]"]
+    assert parse_method("mixann[selection_folds=10.0]") == ("mixann", {"selection_folds": 10})
     assert parse_method("smote") == ("smote", {})
 
 
@@ -60,6 +62,7 @@ def test_parse_sweep_valid_and_round_trip():
     ("lambda=1", "unknown sweep parameter 'lambda'"),
     ("selection_repeats=0", "selection_repeats values must be integers >= 1"),
     ("selection_repeats=1.5", "selection_repeats values must be integers >= 1"),
+    ("selection_folds=1", "selection_folds values must be integers >= 2"),
     ("K=5,5.0", "repeats mixann[K=5]"),
 ])
 def test_parse_sweep_invalid(spec, message):
@@ -138,6 +141,9 @@ def test_selection_repeats_sweep_runs_the_default_preset_with_more_repeats(data_
     assert scores.keys() == plain_scores.keys() and scores != plain_scores
     with pytest.raises(ValueError, match="default preset"):
         run_cell(Cell("vowels", "knn", "mixann-paper[selection_repeats=2]", 0, "test"), data_dir)
+    folds = run_cell(Cell("vowels", "knn", "mixann[selection_folds=3]", 0, "test"),
+                     data_dir)["config"]["mixann"]
+    assert folds["selection_folds"] == 3 and folds["sweep"] == {"selection_folds": 3}
 
 
 def test_detector_cell_runs(data_dir):

@@ -111,14 +111,20 @@ def sweep_method(param, value):
     return f"{MIXANN}[{param}={value!r}]"
 
 
-def _positive_int(name, value):
-    """``value`` as an int >= 1 (``"10.0"`` is 10); raises ValueError naming ``name``."""
+#: Sweepable levers of the default preset's choice (docs/quality.md, rows 19-20 and 32), with
+#: their smallest value: not Fig. 4 axes, but run beside plain ``mixann`` in one grid so that
+#: both share seeds and splits.
+SELECTION_SWEEPS = {"selection_repeats": 1, "selection_folds": 2}
+
+
+def _positive_int(name, value, low=1):
+    """``value`` as an int >= ``low`` (``"10.0"`` is 10); raises ValueError naming ``name``."""
     try:
         number = float(value)
     except (TypeError, ValueError):
         number = float("nan")
-    if not (number.is_integer() and number >= 1):
-        raise ValueError(f"{name} values must be integers >= 1, got {value!r}")
+    if not (number.is_integer() and number >= low):
+        raise ValueError(f"{name} values must be integers >= {low}, got {value!r}")
     return int(number)
 
 
@@ -134,12 +140,11 @@ def _check_sweep_value(param, value):
         if not 0 < eta < 1:
             raise ValueError(f"eta values must be numbers in (0, 1), got {value!r}")
         return "eta", eta
-    if str(param) == "selection_repeats":
-        # Not a Fig. 4 axis: a lever of the default preset (docs/quality.md, rows 19-20), run
-        # beside plain ``mixann`` in the same grid so both share seeds and splits.
-        return "selection_repeats", _positive_int("selection_repeats", value)
-    raise ValueError(f"unknown sweep parameter {param!r}; sweep K, eta or selection_repeats "
-                     "(e.g. K=5,10,15,20,25, eta=0.1,0.3,0.5 or selection_repeats=2)")
+    if str(param) in SELECTION_SWEEPS:
+        return str(param), _positive_int(str(param), value, SELECTION_SWEEPS[str(param)])
+    raise ValueError(f"unknown sweep parameter {param!r}; sweep K, eta, selection_repeats or "
+                     "selection_folds (e.g. K=5,10,15,20,25, eta=0.1,0.3,0.5, selection_repeats=2 "
+                     "or selection_folds=10)")
 
 
 def parse_sweep(text):
@@ -183,8 +188,8 @@ def parse_method(method):
         if item.count("=") != 1:
             raise ValueError(f"malformed method {method!r}; sweep points look like mixann[K=5]")
         param, value = _check_sweep_value(*(p.strip() for p in item.split("=")))
-        if param == "selection_repeats" and base != MIXANN:
-            raise ValueError(f"method {method!r}: selection_repeats is a parameter of the "
+        if param in SELECTION_SWEEPS and base != MIXANN:
+            raise ValueError(f"method {method!r}: {param} is a parameter of the "
                              f"default preset; sweep it on {MIXANN}, not {base}")
         overrides[param] = value
     return base, overrides
@@ -217,7 +222,7 @@ def resolve_methods(text, sweeps=()):
                 unknown.append(token)
     if unknown:
         valid = [*METHOD_SHORTCUTS, *all_methods(), *ABLATIONS, *DETECTORS, "mixann[K=..]",
-                 "mixann[eta=..]", "mixann[selection_repeats=..]"]
+                 "mixann[eta=..]", "mixann[selection_repeats=..]", "mixann[selection_folds=..]"]
         raise ValueError(f"unknown method {', '.join(map(repr, unknown))}; valid: "
                          f"{', '.join(valid)}")
     for spec in sweeps or ():
@@ -271,8 +276,8 @@ def _fit_mixann(cell, sp, make_estimator, reward="full", overrides=None, preset=
     its own selection; K = ``max_neighbors``' default). ``preset="paper"`` is the paper's
     protocol: one run per K candidate, K chosen by validation macro-F1. ``reward`` is MixAnN's
     reward kind (the Table 4 ablations); ``overrides`` a sweep point: ``{"K": k}`` fixes K
-    (no selection), ``{"eta": e}`` replaces eta, ``{"selection_repeats": r}`` sets the default
-    preset's fold repeats.
+    (no selection), ``{"eta": e}`` replaces eta, ``{"selection_repeats": r}`` and
+    ``{"selection_folds": f}`` set the default preset's fold repeats and folds.
     """
     from ..sampler import MixAnN
 
@@ -280,8 +285,9 @@ def _fit_mixann(cell, sp, make_estimator, reward="full", overrides=None, preset=
     params = {**mixann_params(cell.budget, make_estimator()), "reward": reward, "preset": preset}
     if "eta" in overrides:
         params["eta"] = float(overrides["eta"])
-    if "selection_repeats" in overrides:
-        params["selection_repeats"] = int(overrides["selection_repeats"])
+    for param in SELECTION_SWEEPS:
+        if param in overrides:
+            params[param] = int(overrides[param])
     if "K" in overrides:
         candidates = (int(overrides["K"]),)
     elif preset == "paper":
