@@ -709,8 +709,10 @@ def write_report(db, out_dir, budget=None, case_study=False):
 
     sweeps = sweep_summary(ok) if len(ok) else sweep_summary(pd.DataFrame(
         columns=["method", "dataset", "classifier", "seed", "f1"]))
+    from .runner import SWEEP_PARAMS
+
     figs = []
-    for param in ("K", "eta"):
+    for param in SWEEP_PARAMS:  # Fig. 4's axes; the selection sweeps only go to fig4.csv
         path = plot_sweep(sweeps, param, out_dir / f"fig4_{param}.png")
         if path is None:
             figs.append(f"- {param}: {NOT_RUN['fig4_' + param]}")
