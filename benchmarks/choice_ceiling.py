@@ -35,8 +35,10 @@ choice were possible?"):
   ``oracle+<cleaner>``. A cleaning step is a way of changing the data that no candidate
   has (KNN votes over the majority rows near the minority too).
 
-``--volumes`` and ``--minority-multiples`` (``none`` for ``()``) replace MixAnN's candidate
-grid, e.g. to measure a grid change (``fitted`` is then what the bench would give with it)::
+``--volumes``, ``--minority-multiples`` (``none`` for ``()``) and ``--mix-kinds`` replace
+MixAnN's candidate grid, e.g. to measure a grid change (``fitted`` is then what the bench
+would give with it; each record keeps every candidate's score and test F1, so the choice
+without one kind can be read from the same file)::
 
     python benchmarks/choice_ceiling.py --classifier knn --budget paper \
         --datasets vowels,annthyroid,mammography,satellite,smtp,cifar10 --seeds 5 --jobs 2 \
@@ -115,6 +117,8 @@ def run_one(job):
     grid = {"volumes": tuple(options["volumes"])} if options.get("volumes") else {}
     if options.get("minority_multiples") is not None:
         grid["minority_multiples"] = tuple(options["minority_multiples"])
+    if options.get("mix_kinds"):
+        grid["mix_kinds"] = tuple(options["mix_kinds"])
     X, y = load_dataset(dataset, data_dir=data_dir)
     sp = protocol.split(X, y, seed)
     start = time.perf_counter()
@@ -178,7 +182,7 @@ def run_one(job):
         rules[f"fitted+{name}"] = f1
         rules[f"oracle+{name}"] = max(c["cleaned"][name] for c in candidates)
     record = {"classifier": classifier, "dataset": dataset, "seed": seed, "budget": budget,
-              "volumes": list(sampler.volumes),
+              "volumes": list(sampler.volumes), "mix_kinds": list(sampler.mix_kinds),
               "minority_multiples": list(sampler.minority_multiples)}
     if baseline:
         # Exactly the bench's cell for this method (mixann.bench.runner.run_cell).
@@ -227,6 +231,8 @@ def main():
                              "of the default grid")
     parser.add_argument("--minority-multiples", default=None,
                         help="comma-separated MixAnN(minority_multiples=...); 'none' for ()")
+    parser.add_argument("--mix-kinds", default=None,
+                        help="comma-separated MixAnN(mix_kinds=...), e.g. boundary,spread,copy")
     parser.add_argument("--out", default=None, help="append one JSON line per cell here")
     parser.add_argument("--summarise", default=None,
                         help="only print the table of an earlier --out file")
@@ -252,7 +258,8 @@ def main():
                "volumes": [float(v) for v in args.volumes.split(",")] if args.volumes else None,
                "minority_multiples": (None if args.minority_multiples is None else
                                       [] if args.minority_multiples == "none" else
-                                      [float(m) for m in args.minority_multiples.split(",")])}
+                                      [float(m) for m in args.minority_multiples.split(",")]),
+               "mix_kinds": args.mix_kinds.split(",") if args.mix_kinds else None}
     jobs = [(args.classifier, d, s, args.budget, args.data_dir, options)
             for d in args.datasets.split(",") for s in range(args.seeds)]
     from mixann.bench.runner import map_records  # the bench's own worker setup

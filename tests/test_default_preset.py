@@ -10,7 +10,7 @@ from xgboost import XGBClassifier
 from mixann import MixAnN
 from mixann.ddpg import scale_action
 from mixann.mixup import minority_mix
-from mixann.rollout import rollout, scale_actions, spread
+from mixann.rollout import copies, rollout, scale_actions, spread
 from mixann.selection import minority_volumes, select_volume, volume_target
 from mixann.updaters import resolve_update
 
@@ -127,6 +127,23 @@ def test_spread_midpoints_of_any_two_minority_points():
     assert again.X.tobytes() == out.X.tobytes()
     assert len(spread(X, y, 0, np.random.default_rng(0))) == 0
     assert len(spread(X, np.array([0] * (len(y) - 1) + [1]), 5, np.random.default_rng(0))) == 0
+
+
+def test_copies_use_every_minority_row_equally_often():
+    X, y = _blobs()
+    minority = np.flatnonzero(y == 1)
+    out = copies(X, y, 2 * len(minority) + 3, np.random.default_rng(0))
+    assert len(out) == 2 * len(minority) + 3 and np.all(out.y == 1) and np.all(out.alpha == 1)
+    np.testing.assert_array_equal(out.sources[:, 0], out.sources[:, 1])
+    np.testing.assert_array_equal(out.X, X[out.sources[:, 0]])
+    counts = np.bincount(out.sources[:, 0], minlength=len(y))[minority]
+    assert counts.min() == 2 and counts.max() == 3 and np.sum(counts == 3) == 3
+    # a prefix is a weight: the first pass holds every minority row once
+    assert sorted(out.head(len(minority)).sources[:, 0]) == sorted(minority)
+    again = copies(X, y, 2 * len(minority) + 3, np.random.default_rng(0))
+    assert again.X.tobytes() == out.X.tobytes()
+    assert len(copies(X, y, 0, np.random.default_rng(0))) == 0
+    assert len(copies(X, np.zeros(len(y), dtype=int), 5, np.random.default_rng(0))) == 0
 
 
 def test_volume_target_hand_computed():

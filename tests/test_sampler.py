@@ -15,7 +15,8 @@ def _check_invariant(sampler, X, y):
     """Every synthetic row is alpha*X[i0] + (1-alpha)*X[i1]. Paper preset: y[i0] != y[i1],
     labelled by Eq. 2. Default preset: labelled minority with X[i0] a minority point; "boundary"
     mixes it with a majority X[i1], alpha in [eta, 1] (mixann.mixup.minority_mix); "interior"
-    with another minority point; "spread" is the midpoint of two distinct minority points."""
+    with another minority point; "spread" is the midpoint of two distinct minority points; "copy"
+    repeats a minority row."""
     X = np.asarray(X, dtype=float)
     y = np.asarray(y)
     i0, i1 = sampler.synthetic_sources_.T
@@ -36,6 +37,8 @@ def _check_invariant(sampler, X, y):
         assert np.all(y[i1] == minority) and np.all(i0 != i1)
     elif sampler.history_["mix_kind"] == "spread":
         assert np.all(y[i1] == minority) and np.all(i0 != i1) and np.all(alpha == 0.5)
+    elif sampler.history_["mix_kind"] == "copy":
+        assert np.all(i0 == i1) and np.all(alpha == 1)
 
 
 def test_default_preset_on_vowels(vowels, tiny):
@@ -56,6 +59,16 @@ def test_default_preset_on_vowels(vowels, tiny):
     np.testing.assert_array_equal(X_res[: len(X)], X)
     np.testing.assert_array_equal(X_res[len(X):], sampler.synthetic_X_)
     _check_invariant(sampler, X, y)
+
+
+def test_copy_kind_returns_each_anomaly_equally_often(diverse, tiny):
+    X, y = diverse
+    sampler = MixAnN(random_state=0, guard=False, **{**tiny, "mix_kinds": ("copy",)})
+    X_res, y_res = sampler.fit_resample(X, y)
+    assert sampler.history_["mix_kind"] == "copy" and len(X_res) > len(X)
+    _check_invariant(sampler, X, y)
+    counts = np.bincount(sampler.synthetic_sources_[:, 0], minlength=len(y))[y == 1]
+    assert counts.max() - counts.min() <= 1
 
 
 def test_invariant_on_vowels(vowels, paper_tiny):

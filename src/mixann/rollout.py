@@ -23,7 +23,7 @@ from sklearn.neighbors import NearestNeighbors
 from .env import model_features, nearest_opposite
 from .mixup import mix, mix_pair
 
-__all__ = ["ROLLOUT_KINDS", "scale_actions", "Rollout", "rollout", "spread"]
+__all__ = ["ROLLOUT_KINDS", "scale_actions", "Rollout", "rollout", "spread", "copies"]
 
 #: How a rollout step mixes (see :func:`rollout`).
 ROLLOUT_KINDS = ("paper", "boundary", "interior")
@@ -221,3 +221,43 @@ def spread(X, y, n_minority, rng):
     sources = np.column_stack([minority[i], minority[j]]).astype(np.intp)
     return Rollout(mix(X[sources[:, 0]], X[sources[:, 1]], np.full(n_minority, 0.5)),
                    np.ones(n_minority, dtype=int), sources, np.full(n_minority, 0.5))
+
+
+def copies(X, y, n_minority, rng):
+    """Copies of the minority rows, each as often as the others: the ``"copy"`` kind.
+
+    Random over-sampling in rows. Why it is a kind: XGBoost and an MLP respond to a heavier
+    minority (sample weights), and ``fit_resample`` returns rows only; ``m`` copies of every
+    minority row are exactly a minority weight of ``1 + m``. The rows are whole shuffled passes
+    over the minority, so any prefix uses every minority row equally often, up to one.
+
+    Parameters
+    ----------
+    X, y : ndarray
+        The data (labels 0/1, 1 = minority).
+    n_minority : int
+        Rows to generate (0, or no minority row, gives an empty result).
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    Rollout
+        ``alpha`` is 1 for every row; both ``sources`` are the copied row.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mixann.rollout import copies
+    >>> X = np.array([[0.0, 0.0], [9.0, 9.0], [2.0, 0.0], [0.0, 4.0]]); y = np.array([0, 0, 1, 1])
+    >>> sorted(copies(X, y, 4, np.random.default_rng(0)).X.tolist())
+    [[0.0, 4.0], [0.0, 4.0], [2.0, 0.0], [2.0, 0.0]]
+    """
+    X, y = np.asarray(X, dtype=float), np.asarray(y)
+    minority = np.flatnonzero(y == 1)
+    if n_minority <= 0 or len(minority) == 0:
+        return Rollout(np.empty((0, X.shape[1])), np.empty(0, dtype=int),
+                       np.empty((0, 2), dtype=np.intp), np.empty(0))
+    passes = -(-int(n_minority) // len(minority))  # ceil
+    rows = np.concatenate([rng.permutation(minority) for _ in range(passes)])[:n_minority]
+    return Rollout(X[rows].copy(), np.ones(len(rows), dtype=int),
+                   np.column_stack([rows, rows]).astype(np.intp), np.ones(len(rows)))

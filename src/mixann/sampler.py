@@ -22,7 +22,7 @@ from .ddpg import DDPGAgent
 from .env import Episode, MixUpEnv, in_sample_proba
 from .metrics import check_metric, score_proba
 from .reward import REWARD_KINDS, MovingBaseline
-from .rollout import ROLLOUT_KINDS, rollout, spread
+from .rollout import ROLLOUT_KINDS, copies, rollout, spread
 from .selection import minority_volumes, select_volume, volume_target
 from .updaters import UPDATE_NAMES, make_updater, resolve_update
 
@@ -33,8 +33,8 @@ STATE_FEATURES = ("pair", "model-aware")
 DEFAULT_VOLUMES = (0.0, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0)
 #: Extra candidate volumes in minority counts, for extreme imbalance (see ``minority_multiples``).
 DEFAULT_MINORITY_MULTIPLES = (1, 2, 5, 10, 20)
-#: Mix kinds of the default preset: the actor's rollout kinds, plus "spread" (no actor).
-MIX_KINDS = (*ROLLOUT_KINDS, "spread")
+#: Mix kinds of the default preset: the actor's rollout kinds, plus "spread" and "copy" (no actor).
+MIX_KINDS = (*ROLLOUT_KINDS, "spread", "copy")
 
 
 def default_estimator():
@@ -136,14 +136,15 @@ class MixAnN(BaseOverSampler):
         episode's set is returned. ``True``: an episode whose final validation score is at
         least the best so far is kept, later episodes start from the data plus every kept
         set, and the union of the kept sets is returned. Paper preset only.
-    mix_kinds : sequence of {"boundary", "spread", "interior", "paper"}, default=("boundary", "spread")
+    mix_kinds : sequence of {"boundary", "spread", "interior", "paper", "copy"}, default=("boundary", "spread")
         Default preset: the ways of generating, each scored with every volume.
         ``"boundary"``: the actor's rollout, a minority point towards its nearest majority
         point (the training mix); ``"spread"``: midpoints of random pairs of minority points
         anywhere in the minority, without the actor (:func:`mixann.rollout.spread`);
         ``"interior"``: the actor's rollout mixing a minority point with one of its k nearest
         minority points; ``"paper"``: the actor's rollout with Eq. 1-2 (see
-        :func:`mixann.rollout.rollout`).
+        :func:`mixann.rollout.rollout`); ``"copy"``: copies of the minority rows, each as
+        often as the others, i.e. a heavier minority in rows (:func:`mixann.rollout.copies`).
     volumes : sequence of float, default=(0, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1)
         Default preset: the candidate numbers of minority samples to return, as shares of
         the class gap ``n_majority - n_minority`` (1 balances the classes).
@@ -487,6 +488,8 @@ class MixAnN(BaseOverSampler):
             def generator(kind):
                 if kind == "spread":  # no actor (mixann.rollout.spread)
                     return spread
+                if kind == "copy":  # no actor (mixann.rollout.copies)
+                    return copies
 
                 def generate(X_part, y_part, n_minority, gen_rng):
                     return rollout(policy, X_part, y_part, n_minority,
