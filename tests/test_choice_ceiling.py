@@ -80,3 +80,11 @@ def test_doctests(ceiling):
 
     result = doctest.testmod(ceiling)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_mix_kinds_replace_the_candidate_kinds(ceiling, shared_datasets):
+    record = ceiling.run_one(("knn", "vowels", 0, "test", str(shared_datasets / "adbench"),
+                              {"mix_kinds": ("spread", "copy")}))
+    assert record["mix_kinds"] == ["spread", "copy"]
+    kinds = {c["kind"] for c in record["candidates"]}
+    assert kinds == {None, "spread", "copy"}
