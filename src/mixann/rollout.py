@@ -71,6 +71,12 @@ class Rollout:
     def __len__(self):
         return len(self.y)
 
+    @classmethod
+    def empty(cls, n_features):
+        """No rows (what every generator returns when there is nothing to generate)."""
+        return cls(np.empty((0, n_features)), np.empty(0, dtype=int),
+                   np.empty((0, 2), dtype=np.intp), np.empty(0))
+
 
 def rollout(policy, X, y, n_minority, *, z_transform, max_neighbors, max_oversample, eta,
             max_steps, noise, rng, kind="paper", max_rounds=200, proba=None):
@@ -119,8 +125,7 @@ def rollout(policy, X, y, n_minority, *, z_transform, max_neighbors, max_oversam
     if kind not in ROLLOUT_KINDS:
         raise ValueError(f"kind must be one of {ROLLOUT_KINDS}, got {kind!r}")
     n_features = X.shape[1]
-    empty = Rollout(np.empty((0, n_features)), np.empty(0, dtype=int),
-                    np.empty((0, 2), dtype=np.intp), np.empty(0))
+    empty = Rollout.empty(n_features)
     anchors = np.flatnonzero(y == 1)
     if n_minority <= 0 or len(anchors) == 0 or (kind == "interior" and len(anchors) < 2):
         return empty
@@ -213,8 +218,7 @@ def spread(X, y, n_minority, rng):
     X, y = np.asarray(X, dtype=float), np.asarray(y)
     minority = np.flatnonzero(y == 1)
     if n_minority <= 0 or len(minority) < 2:
-        return Rollout(np.empty((0, X.shape[1])), np.empty(0, dtype=int),
-                       np.empty((0, 2), dtype=np.intp), np.empty(0))
+        return Rollout.empty(X.shape[1])
     i = rng.integers(0, len(minority), size=n_minority)
     j = rng.integers(0, len(minority) - 1, size=n_minority)
     j = j + (j >= i)  # uniform among the other minority rows: j != i
@@ -255,8 +259,7 @@ def copies(X, y, n_minority, rng):
     X, y = np.asarray(X, dtype=float), np.asarray(y)
     minority = np.flatnonzero(y == 1)
     if n_minority <= 0 or len(minority) == 0:
-        return Rollout(np.empty((0, X.shape[1])), np.empty(0, dtype=int),
-                       np.empty((0, 2), dtype=np.intp), np.empty(0))
+        return Rollout.empty(X.shape[1])
     passes = -(-int(n_minority) // len(minority))  # ceil
     rows = np.concatenate([rng.permutation(minority) for _ in range(passes)])[:n_minority]
     return Rollout(X[rows].copy(), np.ones(len(rows), dtype=int),

@@ -22,7 +22,7 @@ from .ddpg import DDPGAgent
 from .env import Episode, MixUpEnv, in_sample_proba
 from .metrics import check_metric, score_proba
 from .reward import REWARD_KINDS, MovingBaseline
-from .rollout import ROLLOUT_KINDS, copies, rollout, spread
+from .rollout import ROLLOUT_KINDS, Rollout, copies, rollout, spread
 from .selection import minority_volumes, select_volume, volume_target
 from .updaters import UPDATE_NAMES, make_updater, resolve_update
 
@@ -585,8 +585,7 @@ class MixAnN(BaseOverSampler):
     def _store_episode(self, episode, n_features, train_idx):
         """The paper preset's result: one episode (or nothing), sources mapped back to X."""
         if episode is None or not episode.X:
-            self._store(np.empty((0, n_features)), np.empty(0, dtype=int),
-                        np.empty((0, 2), dtype=np.intp), np.empty(0))
+            self._store_rollout(Rollout.empty(n_features))
             return
         copies = np.asarray(episode.copies)
         self._store(np.repeat(np.asarray(episode.X), copies, axis=0),
