@@ -235,6 +235,12 @@ def test_wilcoxon_edge_cases_explained_not_raised():
     assert "zero" in rows["none"]["note"] and np.isnan(rows["none"]["p_value"])
     assert rows["smote"]["wins"] == 7 and rows["smote"]["p_value"] < 0.05
     assert "too few" in rows["adasyn"]["note"]
+    # SE of the mean difference: smote's seven differences are all 0.4 -> 0; adasyn's are six
+    # 0s and one 0.1: variance (ddof=1) = (6 * (0.1/7)**2 + (0.6/7)**2) / 6 = 0.1**2 / 7, so
+    # SE = (0.1 / sqrt(7)) / sqrt(7) = 0.1 / 7
+    assert rows["smote"]["se_delta_f1"] == pytest.approx(0.0, abs=1e-12)
+    assert rows["adasyn"]["se_delta_f1"] == pytest.approx(0.1 / 7, rel=1e-9)
+    assert rows["adasyn"]["mean_delta_f1"] == pytest.approx(0.1 / 7)
     only_base = frame("smote", [0.5])
     assert "no (dataset, seed) pairs" in wilcoxon_table(only_base)[0]["note"]
 
