@@ -23,7 +23,8 @@ from sklearn.neighbors import NearestNeighbors
 from .env import model_features, nearest_opposite
 from .mixup import mix, mix_pair
 
-__all__ = ["ROLLOUT_KINDS", "scale_actions", "Rollout", "rollout", "spread", "copies"]
+__all__ = ["ROLLOUT_KINDS", "ACTOR_FREE_KINDS", "scale_actions", "Rollout", "rollout", "spread",
+           "copies"]
 
 #: How a rollout step mixes (see :func:`rollout`).
 ROLLOUT_KINDS = ("paper", "boundary", "interior")
@@ -262,5 +263,9 @@ def copies(X, y, n_minority, rng):
         return Rollout.empty(X.shape[1])
     passes = -(-int(n_minority) // len(minority))  # ceil
     rows = np.concatenate([rng.permutation(minority) for _ in range(passes)])[:n_minority]
-    return Rollout(X[rows].copy(), np.ones(len(rows), dtype=int),
+    return Rollout(X[rows], np.ones(len(rows), dtype=int),
                    np.column_stack([rows, rows]).astype(np.intp), np.ones(len(rows)))
+
+
+#: Kinds that generate without the actor, by name: ``generate(X, y, n_minority, rng) -> Rollout``.
+ACTOR_FREE_KINDS = {"spread": spread, "copy": copies}

@@ -22,7 +22,7 @@ from .ddpg import DDPGAgent
 from .env import Episode, MixUpEnv, in_sample_proba
 from .metrics import check_metric, score_proba
 from .reward import REWARD_KINDS, MovingBaseline
-from .rollout import ROLLOUT_KINDS, Rollout, copies, rollout, spread
+from .rollout import ACTOR_FREE_KINDS, ROLLOUT_KINDS, Rollout, rollout
 from .selection import minority_volumes, select_volume, volume_target
 from .updaters import UPDATE_NAMES, make_updater, resolve_update
 
@@ -34,7 +34,7 @@ DEFAULT_VOLUMES = (0.0, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0)
 #: Extra candidate volumes in minority counts, for extreme imbalance (see ``minority_multiples``).
 DEFAULT_MINORITY_MULTIPLES = (1, 2, 5, 10, 20)
 #: Mix kinds of the default preset: the actor's rollout kinds, plus "spread" and "copy" (no actor).
-MIX_KINDS = (*ROLLOUT_KINDS, "spread", "copy")
+MIX_KINDS = (*ROLLOUT_KINDS, *ACTOR_FREE_KINDS)
 
 
 def default_estimator():
@@ -486,10 +486,8 @@ class MixAnN(BaseOverSampler):
             policy = agent.policy
 
             def generator(kind):
-                if kind == "spread":  # no actor (mixann.rollout.spread)
-                    return spread
-                if kind == "copy":  # no actor (mixann.rollout.copies)
-                    return copies
+                if kind in ACTOR_FREE_KINDS:  # spread, copy: no actor (mixann.rollout)
+                    return ACTOR_FREE_KINDS[kind]
 
                 def generate(X_part, y_part, n_minority, gen_rng):
                     return rollout(policy, X_part, y_part, n_minority,
