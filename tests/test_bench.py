@@ -269,3 +269,41 @@ def test_map_records_prints_and_appends_every_record(tmp_path, capsys):
     printed = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert sorted(p["seed"] for p in printed) == [0, 1, 2]
     assert all(set(p) == {"seed"} for p in printed)
+
+
+def _pool_threads():
+    """Thread counts of the BLAS / OpenMP pools loaded in this process, and torch's."""
+    import torch
+    from threadpoolctl import threadpool_info
+
+    return [info["num_threads"] for info in threadpool_info()], torch.get_num_threads()
+
+
+def test_bench_workers_run_single_threaded():
+    # Several workers share the cores; a worker whose BLAS also starts a thread per core made
+    # MLP fits 4x slower on 2 cores. Spawned like the bench's pool, with its initializer.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from mixann.bench.runner import _init_worker
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_init_worker) as pool:
+        pools, torch_threads = pool.submit(_pool_threads).result(timeout=120)
+    assert pools, "no BLAS pool found in the worker"
+    assert pools == [1] * len(pools)
+    assert torch_threads == 1
+
+
+def test_worker_threads_benchmark_reports_one_thread_per_bench_worker(data_dir):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "worker_threads.py"
+    out = subprocess.run([sys.executable, str(script), "--datasets", "vowels", "--classifier",
+                          "knn", "--jobs", "1", "--data-dir", str(data_dir)],
+                         capture_output=True, text=True, timeout=300, check=True).stdout
+    row = [line for line in out.splitlines() if line.startswith("| vowels |")]
+    assert len(row) == 1, out
+    assert "(1 BLAS thread)" in row[0]
