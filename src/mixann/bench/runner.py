@@ -414,13 +414,14 @@ def _init_worker():
 
     The workers already share the cores, one cell each. Left alone, every worker's BLAS starts
     one thread per core too, and the threads fight: on 2 cores, two workers fitting the MLP
-    (numpy matrix products) took 7.8 s a fit instead of 1.8 s.
+    (numpy matrix products) took 10.9 s a fit instead of 2.8 s (``benchmarks/worker_threads.py``).
     """
     import os
 
     for name in _ONE_THREAD_ENV:  # libraries loaded after this point start with one thread
         os.environ[name] = "1"
-    import numpy  # noqa: F401 - load the BLAS pools before limiting them
+    # numpy's BLAS is loaded with this module; scipy's own copy is loaded here so that the
+    # limit below reaches it too.
     import scipy.linalg  # noqa: F401
     from threadpoolctl import threadpool_limits
 
