@@ -307,3 +307,18 @@ def test_worker_threads_benchmark_reports_one_thread_per_bench_worker(data_dir):
     row = [line for line in out.splitlines() if line.startswith("| vowels |")]
     assert len(row) == 1, out
     assert "(1 BLAS thread)" in row[0]
+
+
+def test_parallel_search_benchmark_reports_the_same_samples(data_dir):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "parallel_search.py"
+    out = subprocess.run([sys.executable, str(script), "--datasets", "vowels", "--classifier",
+                          "knn", "--n-jobs", "1,2", "--budget", "test", "--data-dir",
+                          str(data_dir)],
+                         capture_output=True, text=True, timeout=300, check=True).stdout
+    rows = [line.split("|") for line in out.splitlines() if line.startswith("| vowels |")]
+    assert [r[2].strip() for r in rows] == ["1", "2"], out
+    assert [r[6].strip() for r in rows] == ["yes", "yes"], out

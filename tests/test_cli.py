@@ -25,6 +25,13 @@ def test_resample_csv(tmp_path, diverse):
     frame = pd.read_csv(out)
     assert list(frame.columns) == ["a", "b", "label"] and len(frame) >= len(X)
     np.testing.assert_allclose(frame[["a", "b"]].to_numpy()[: len(X)], X)
+    # --jobs runs the volume search's fits in parallel and writes the same file
+    again = tmp_path / "again.csv"
+    result = runner.invoke(app, ["resample", str(src), str(again), "--episodes", "2", "--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    assert again.read_bytes() == out.read_bytes()
+    result = runner.invoke(app, ["resample", str(src), str(again), "--jobs", "0"])
+    assert result.exit_code != 0 and "--jobs 0" in result.output
 
 
 def test_resample_unknown_label_column(tmp_path, diverse):

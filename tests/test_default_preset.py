@@ -282,3 +282,45 @@ def test_select_volume_max_rows_caps_the_fold_data():
     assert len(seen) == 3 and all(n <= 66 * 2 / 3 + 1 for n, _ in seen)
     assert all(m >= 3 for _, m in seen)  # stratified: the minority share is kept
     assert best in scores
+
+
+def test_select_volume_gives_the_same_choice_with_parallel_fits():
+    # The fits run in joblib workers; the rollouts stay in this process, in fold order.
+    rng = np.random.default_rng(1)
+    X = np.vstack([rng.uniform(0, 1, (300, 2)), rng.normal(0.5, 0.02, (20, 2))])
+    X[300:310] += 0.3
+    y = np.array([0] * 300 + [1] * 20)
+    calls = []
+
+    def gen(Xp, yp, n, g):
+        calls.append(len(yp))
+        return rollout(_policy([0.0, -3.0, 0.0, -2.0]), Xp, yp, n, z_transform=lambda A: A,
+                       max_neighbors=5, max_oversample=3, eta=0.3, max_steps=4, noise=0.3,
+                       rng=g, kind="boundary")
+
+    args = ({"boundary": gen, "spread": lambda Xp, yp, n, g: spread(Xp, yp, n, rng=g)},
+            KNeighborsClassifier(n_neighbors=10), X[::2], y[::2], X[1::2], y[1::2],
+            (0.0, 0.1, 0.5, 1.0))
+    kw = dict(n_splits=3, n_repeats=2, metric="f1_macro", seed=0)
+    serial = select_volume(*args, **kw)
+    parallel = select_volume(*args, **kw, n_jobs=2)
+    assert parallel == serial
+    assert serial[0][1] > 0  # augmentation chosen: the scores differ between candidates
+    assert len(calls) == 2 * 3 * 2  # one boundary rollout per fold, per call
+
+
+def test_n_jobs_returns_the_same_samples(diverse, tiny):
+    X, y = diverse
+    serial = MixAnN(random_state=0, guard=False, **tiny)
+    parallel = MixAnN(random_state=0, guard=False, n_jobs=2, **tiny)
+    X1, y1 = serial.fit_resample(X, y)
+    X2, y2 = parallel.fit_resample(X, y)
+    assert X1.tobytes() == X2.tobytes() and y1.tobytes() == y2.tobytes()
+    assert serial.history_["candidates"] == parallel.history_["candidates"]
+
+
+@pytest.mark.parametrize("n_jobs", [0, 1.5, "2"])
+def test_bad_n_jobs_is_a_clear_error(diverse, tiny, n_jobs):
+    X, y = diverse
+    with pytest.raises((ValueError, TypeError), match="n_jobs"):
+        MixAnN(n_jobs=n_jobs, **tiny).fit_resample(X, y)

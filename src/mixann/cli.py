@@ -85,6 +85,8 @@ def resample(
     classifier: str = typer.Option("knn", help="knn, xgboost, xgboost-linear or mlp."),
     episodes: int = typer.Option(30, min=1, help="MixAnN episodes (E)."),
     seed: int = typer.Option(0, help="Random seed."),
+    jobs: int = typer.Option(1, help="Classifier fits of the volume search run at once "
+                             "(-1: every core); the output does not depend on it."),
 ):
     """Augment a CSV file with MixAnN and write the result (original rows first)."""
     import pandas as pd
@@ -95,9 +97,11 @@ def resample(
     frame = pd.read_csv(input_csv)
     if label not in frame.columns:
         raise typer.BadParameter(f"no column {label!r} in {input_csv}; columns are {list(frame.columns)}")
+    if jobs == 0:
+        raise typer.BadParameter("--jobs 0 runs nothing; give 1 or more, or -1 for every core")
     X, y = frame.drop(columns=[label]), frame[label]
     sampler = MixAnN(estimator=make_classifier(classifier, random_state=seed), n_episodes=episodes,
-                     random_state=seed, verbose=True)
+                     n_jobs=jobs, random_state=seed, verbose=True)
     X_res, y_res = sampler.fit_resample(X, y)
     out = pd.DataFrame(X_res, columns=X.columns)
     out[label] = y_res

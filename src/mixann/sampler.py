@@ -168,6 +168,12 @@ class MixAnN(BaseOverSampler):
     selection_max_rows : int or None, default=100_000
         Default preset: the folds run on a stratified sample of at most this many rows
         (None: all), which bounds their cost on very large data.
+    n_jobs : int or None, default=None
+        Default preset: classifier fits of the volume search run at once (joblib processes;
+        ``None`` means 1 unless inside :func:`joblib.parallel_config`, ``-1`` every core).
+        The search fits the classifier once per fold and candidate (85 times by default),
+        which is most of the time for a slow classifier (MLP, XGBoost). The rollouts stay in
+        this process, so the same seed returns the same samples whatever ``n_jobs`` is.
     device : str, default="cpu"
         Torch device of the networks (``"cuda"`` where present).
     n_threads : int or None, default=1
@@ -259,6 +265,8 @@ class MixAnN(BaseOverSampler):
         "selection_repeats": [Interval(numbers.Integral, 1, None, closed="left")],
         "selection_rule": [StrOptions({"one-se", "best"})],
         "selection_max_rows": [Interval(numbers.Integral, 10, None, closed="left"), None],
+        "n_jobs": [Interval(numbers.Integral, 1, None, closed="left"),
+                   Interval(numbers.Integral, None, -1, closed="right"), None],
         "device": [str],
         "n_threads": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "random_state": ["random_state"],
@@ -275,7 +283,7 @@ class MixAnN(BaseOverSampler):
                  accumulate=False, mix_kinds=("boundary", "spread"), volumes=DEFAULT_VOLUMES,
                  minority_multiples=DEFAULT_MINORITY_MULTIPLES, selection_folds=5,
                  selection_repeats=1, selection_rule="best", selection_max_rows=100_000,
-                 device="cpu", n_threads=1, random_state=None, verbose=False):
+                 n_jobs=None, device="cpu", n_threads=1, random_state=None, verbose=False):
         self.estimator = estimator
         self.preset = preset
         self.max_neighbors = max_neighbors
@@ -311,6 +319,7 @@ class MixAnN(BaseOverSampler):
         self.selection_repeats = selection_repeats
         self.selection_rule = selection_rule
         self.selection_max_rows = selection_max_rows
+        self.n_jobs = n_jobs
         self.device = device
         self.n_threads = n_threads
         self.random_state = random_state
@@ -509,7 +518,7 @@ class MixAnN(BaseOverSampler):
                 generators, estimator, X_train, y_train, X_val, y_val, volumes,
                 n_splits=self.selection_folds, n_repeats=self.selection_repeats,
                 metric=self.metric, seed=seed, one_se=self.selection_rule == "one-se",
-                max_rows=self.selection_max_rows)
+                max_rows=self.selection_max_rows, n_jobs=self.n_jobs)
             # The returned rows are rolled out on every row given, as the folds were.
             if kind is None:  # no augmentation won
                 self._store_episode(None, X.shape[1], train_idx)

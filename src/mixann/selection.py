@@ -14,6 +14,7 @@ augmentation) is always a candidate, so the selection is also the guard.
 from __future__ import annotations
 
 import numpy as np
+from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.model_selection import RepeatedStratifiedKFold, train_test_split
 
@@ -71,8 +72,16 @@ def _proba(model, X):
     return np.column_stack([proba[:, classes.index(0)], proba[:, classes.index(1)]])
 
 
+def _fit_predict(estimator, X_tr, y_tr, part, X_te):
+    """Probabilities on ``X_te`` of a clone of ``estimator`` fitted on the fold's rows plus
+    ``part`` (a :class:`~mixann.rollout.Rollout`, or None for no augmentation)."""
+    if part is not None and len(part):
+        X_tr, y_tr = np.vstack([X_tr, part.X]), np.concatenate([y_tr, part.y])
+    return _proba(clone(estimator).fit(X_tr, y_tr), X_te)
+
+
 def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_splits, n_repeats,
-                  metric, seed, one_se=False, max_rows=None):
+                  metric, seed, one_se=False, max_rows=None, n_jobs=None):
     """Score every (kind, volume) on repeated stratified folds of train + validation.
 
     Parameters
@@ -100,6 +109,10 @@ def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_split
         Run the folds on a stratified sample of at most this many rows (volumes are shares
         of the class gap, so they carry over to the full data). Why: on a million rows the
         folds would cost minutes per candidate; the choice needs far fewer.
+    n_jobs : int or None
+        Classifier fits run at once (joblib; ``None`` means 1 unless in a
+        :func:`joblib.parallel_config` context, ``-1`` all cores). The rollouts stay in this
+        process, in fold order, so the result does not depend on ``n_jobs``.
 
     Returns
     -------
@@ -124,23 +137,40 @@ def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_split
     n_splits = int(max(2, min(n_splits, n_min)))  # each fold needs a minority row
     folds = RepeatedStratifiedKFold(n_splits=n_splits, n_repeats=n_repeats, random_state=seed)
     rng = np.random.default_rng(seed)
+    fold_list = list(folds.split(X_all, y_all))
+    # The rollouts draw from one generator in fold order, so they stay in the main process
+    # and in that order; only the classifier fits (the cost: 85 of them by default) run in
+    # the workers. The same seed therefore gives the same choice whatever n_jobs is.
+    plans = []  # per fold: {candidate: fit key} and the distinct fits, in candidate order
+
+    def tasks():
+        for tr, te in fold_list:
+            X_tr, y_tr = X_all[tr], y_all[tr]
+            targets = {v: volume_target(v, y_tr) for v in volumes}
+            full = {kind: generators[kind](X_tr, y_tr, max(targets.values()), rng)
+                    for kind in kinds}
+            keys, fits = {}, []  # a candidate whose rows equal another's reuses its fit
+            for kind, v in candidates:
+                part = full[kind].head(targets[v]) if kind is not None else None
+                key = (kind, len(part)) if part is not None and len(part) else (None, 0)
+                keys[(kind, v)] = key
+                if key not in [k for k, _ in fits]:
+                    fits.append((key, part))
+            plans.append(keys)
+            for key, part in fits:
+                yield delayed(_fit_predict)(estimator, X_tr, y_tr, part, X_all[te])
+
+    probas = iter(Parallel(n_jobs=n_jobs)(tasks()))
     oof = {c: np.zeros((n_repeats, len(y_all), 2)) for c in candidates}
     per_fold = {c: [] for c in candidates}
-    for i, (tr, te) in enumerate(folds.split(X_all, y_all)):
+    for i, ((tr, te), keys) in enumerate(zip(fold_list, plans)):
         repeat = i // n_splits
-        X_tr, y_tr = X_all[tr], y_all[tr]
-        targets = {v: volume_target(v, y_tr) for v in volumes}
-        full = {kind: generators[kind](X_tr, y_tr, max(targets.values()), rng) for kind in kinds}
-        fitted = {}  # a candidate whose rows equal another's (e.g. a cut-short rollout) reuses it
-        for kind, v in candidates:
-            part = full[kind].head(targets[v]) if kind is not None else None
-            key = (kind, len(part)) if part is not None and len(part) else (None, 0)
-            if key not in fitted:
-                X_fit = X_tr if key[1] == 0 else np.vstack([X_tr, part.X])
-                y_fit = y_tr if key[1] == 0 else np.concatenate([y_tr, part.y])
-                fitted[key] = _proba(clone(estimator).fit(X_fit, y_fit), X_all[te])
-            oof[(kind, v)][repeat, te] = fitted[key]
-            per_fold[(kind, v)].append(score_proba(metric, fitted[key], y_all[te]))
+        fitted = {}
+        for key in dict.fromkeys(keys.values()):  # distinct keys, in the order they were fitted
+            fitted[key] = next(probas)
+        for c, key in keys.items():
+            oof[c][repeat, te] = fitted[key]
+            per_fold[c].append(score_proba(metric, fitted[key], y_all[te]))
     scores = {}
     for c in candidates:
         pooled = np.mean([score_proba(metric, oof[c][r], y_all) for r in range(n_repeats)])
