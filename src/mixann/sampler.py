@@ -172,7 +172,7 @@ class MixAnN(BaseOverSampler):
         Default preset: classifier fits of the volume search run at once (joblib processes;
         ``None`` means 1 unless inside :func:`joblib.parallel_config`, ``-1`` every core).
         The search fits the classifier once per fold and candidate (85 times by default),
-        which is most of the time for a slow classifier (MLP, XGBoost). The rollouts stay in
+        which is most of the time for a slow classifier (an MLP: over 90 %). The rollouts stay in
         this process, so the same seed returns the same samples whatever ``n_jobs`` is.
     device : str, default="cpu"
         Torch device of the networks (``"cuda"`` where present).
