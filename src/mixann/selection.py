@@ -141,7 +141,7 @@ def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_split
     # The rollouts draw from one generator in fold order, so they stay in the main process
     # and in that order; only the classifier fits (the cost: 85 of them by default) run in
     # the workers. The same seed therefore gives the same choice whatever n_jobs is.
-    plans = []  # per fold: {candidate: fit key} and the distinct fits, in candidate order
+    plans = []  # per fold: {candidate: key of its fit}; fits run in first-appearance order
 
     def tasks():
         for tr, te in fold_list:
@@ -149,15 +149,14 @@ def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_split
             targets = {v: volume_target(v, y_tr) for v in volumes}
             full = {kind: generators[kind](X_tr, y_tr, max(targets.values()), rng)
                     for kind in kinds}
-            keys, fits = {}, []  # a candidate whose rows equal another's reuses its fit
+            keys, fits = {}, {}  # a candidate whose rows equal another's reuses its fit
             for kind, v in candidates:
                 part = full[kind].head(targets[v]) if kind is not None else None
                 key = (kind, len(part)) if part is not None and len(part) else (None, 0)
                 keys[(kind, v)] = key
-                if key not in [k for k, _ in fits]:
-                    fits.append((key, part))
+                fits.setdefault(key, part)
             plans.append(keys)
-            for key, part in fits:
+            for part in fits.values():
                 yield delayed(_fit_predict)(estimator, X_tr, y_tr, part, X_all[te])
 
     probas = iter(Parallel(n_jobs=n_jobs)(tasks()))
