@@ -141,7 +141,7 @@ def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_split
     # The rollouts draw from one generator in fold order, so they stay in the main process
     # and in that order; only the classifier fits (the cost: 85 of them by default) run in
     # the workers. The same seed therefore gives the same choice whatever n_jobs is.
-    plans = []  # per fold: {candidate: key of its fit}; fits run in first-appearance order
+    plans = []  # per fold: ({candidate: key of its fit}, the distinct keys in fitting order)
 
     def tasks():
         for tr, te in fold_list:
@@ -155,18 +155,16 @@ def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_split
                 key = (kind, len(part)) if part is not None and len(part) else (None, 0)
                 keys[(kind, v)] = key
                 fits.setdefault(key, part)
-            plans.append(keys)
+            plans.append((keys, list(fits)))
             for part in fits.values():
                 yield delayed(_fit_predict)(estimator, X_tr, y_tr, part, X_all[te])
 
     probas = iter(Parallel(n_jobs=n_jobs)(tasks()))
     oof = {c: np.zeros((n_repeats, len(y_all), 2)) for c in candidates}
     per_fold = {c: [] for c in candidates}
-    for i, ((tr, te), keys) in enumerate(zip(fold_list, plans)):
+    for i, ((tr, te), (keys, fit_keys)) in enumerate(zip(fold_list, plans)):
         repeat = i // n_splits
-        fitted = {}
-        for key in dict.fromkeys(keys.values()):  # distinct keys, in the order they were fitted
-            fitted[key] = next(probas)
+        fitted = {key: next(probas) for key in fit_keys}
         for c, key in keys.items():
             oof[c][repeat, te] = fitted[key]
             per_fold[c].append(score_proba(metric, fitted[key], y_all[te]))
