@@ -18,6 +18,12 @@ nothing there); here it measures:
   scikit-learn scorer, e.g. ``neg_brier_score``: the same folds and rollouts (same seed), so only
   the signal that chooses differs. A smoother signal than macro-F1 is one of the issue's levers.
 
+* ``blend-<m>`` (with ``--blends``): a soft choice instead of one candidate. The ``m``
+  best-scoring candidates each contribute ``1/m`` of their volume, so the returned set mixes
+  their kinds at the mean of their volumes (:func:`blend_counts`); "no augmentation" among
+  them contributes nothing. Averaging over near-equal candidates, as model averaging does,
+  could lose less to the out-of-fold score's noise than picking the single best one.
+
 ``fitted`` is the test F1 of what ``fit_resample`` actually returned (its samples come from
 another random stream than the regenerated ones, so it differs from ``best`` by noise only).
 
@@ -100,6 +106,31 @@ def smooth_choice(scores):
     return max(smoothed, key=lambda c: (smoothed[c], -c[1]))
 
 
+def blend_counts(scores, m, targets):
+    """Minority rows per kind for the ``blend-<m>`` rule: the ``m`` best candidates' mean.
+
+    ``scores`` maps ``(kind, volume)`` to the pooled out-of-fold score (ties: the smaller
+    volume); ``targets`` maps a volume to its minority row count
+    (:func:`mixann.selection.volume_target`). Each of the ``m`` best candidates adds
+    ``targets[volume] / m`` rows of its kind; ``(None, 0.0)`` adds none. Counts are rounded.
+
+    Examples
+    --------
+    >>> scores = {(None, 0.0): 0.5, ("a", 0.1): 0.9, ("a", 0.5): 0.8, ("b", 0.2): 0.85}
+    >>> blend_counts(scores, 3, {0.1: 10, 0.2: 20, 0.5: 50})  # a: (10 + 50) / 3, b: 20 / 3
+    {'a': 20, 'b': 7}
+    >>> blend_counts(scores, 1, {0.1: 10, 0.2: 20, 0.5: 50})  # the default rule's pick
+    {'a': 10}
+    """
+    order = {c: i for i, c in enumerate(scores)}
+    top = sorted(scores, key=lambda c: (-scores[c], c[1], order[c]))[:m]
+    counts = {}
+    for kind, volume in top:
+        if kind is not None:
+            counts[kind] = counts.get(kind, 0.0) + targets[volume] / len(top)
+    return {kind: int(round(n)) for kind, n in counts.items()}
+
+
 def run_one(job):
     """One (dataset, seed) cell: every candidate's OOF score and test F1, and each rule's pick."""
     import mixann.sampler as sampler_module
@@ -114,6 +145,7 @@ def run_one(job):
     options = rest[0] if rest else {}
     choice_metrics = tuple(options.get("choice_metrics", ()))
     baseline, cleaners = options.get("baseline"), tuple(options.get("cleaners", ()))
+    blends = tuple(options.get("blends", ()))
     grid = {"volumes": tuple(options["volumes"])} if options.get("volumes") else {}
     if options.get("minority_multiples") is not None:
         grid["minority_multiples"] = tuple(options["minority_multiples"])
@@ -176,6 +208,13 @@ def run_one(job):
                            **{**captured["kwargs"], "metric": metric})
         picks[f"metric:{metric}"] = pick
     rules = {rule: by_candidate[pick]["f1"] for rule, pick in picks.items()}
+    targets = {v: volume_target(v, y01) for _, v in scores}
+    for m in blends:
+        counts = blend_counts({c: s for c, (s, _) in scores.items()}, m, targets)
+        parts = [full[kind].head(n) for kind, n in sorted(counts.items()) if n > 0]
+        X_fit = np.vstack([sp.X_train, *[p.X for p in parts]])
+        y_fit = np.concatenate([y01, *[p.y for p in parts]])
+        rules[f"blend-{m}"] = test_f1(X_fit, y_fit)
     rules["fitted"] = test_f1(X_res, y_res)
     y_res01 = (y_res == sampler.minority_label_).astype(int)
     for name, f1 in cleaned_f1(X_res, y_res01).items():
@@ -226,6 +265,9 @@ def main():
     parser.add_argument("--cleaners", default="",
                         help=f"comma-separated, from {','.join(CLEANERS)}: score every "
                              "candidate again after removing majority rows")
+    parser.add_argument("--blends", default="",
+                        help="comma-separated m: also score the blend of the m best candidates "
+                             "(each at 1/m of its volume), e.g. 2,3,5")
     parser.add_argument("--volumes", default=None,
                         help="comma-separated candidate volumes (MixAnN(volumes=...)) instead "
                              "of the default grid")
@@ -255,6 +297,7 @@ def main():
             parser.error(f"--with-baseline must be one of {', '.join(baselines)}")
     options = {"choice_metrics": choice_metrics, "baseline": args.with_baseline,
                "cleaners": cleaners,
+               "blends": [int(m) for m in args.blends.split(",") if m],
                "volumes": [float(v) for v in args.volumes.split(",")] if args.volumes else None,
                "minority_multiples": (None if args.minority_multiples is None else
                                       [] if args.minority_multiples == "none" else

@@ -33,17 +33,30 @@ def test_smooth_choice_averages_neighbouring_volumes(ceiling):
     assert max(SCORES, key=SCORES.get) == ("a", 0.1)
 
 
+def test_blend_counts_average_the_best_candidates(ceiling):
+    targets = {0.1: 10, 0.2: 20, 0.5: 50, 1.0: 100}
+    # Best three of SCORES: a 0.1 (0.9), a 1.0 (0.8), b 0.2 (0.75): a (10 + 100) / 3, b 20 / 3.
+    assert ceiling.blend_counts(SCORES, 3, targets) == {"a": 37, "b": 7}
+    # Four: b at 0.1 and 0.5 tie at 0.7; the smaller volume comes first.
+    assert ceiling.blend_counts(SCORES, 4, targets) == {"a": 28, "b": 8}
+    # No augmentation among the best adds nothing but still takes its share.
+    assert ceiling.blend_counts({(None, 0.0): 0.9, ("a", 0.5): 0.8}, 2, targets) == {"a": 25}
+
+
 def test_one_cell_scores_every_candidate_on_test(ceiling, shared_datasets):
     record = ceiling.run_one(("knn", "vowels", 0, "test", str(shared_datasets / "adbench"),
                               {"choice_metrics": ("neg_brier_score", "f1_macro"),
-                               "baseline": "autosmote", "cleaners": ("tomek",)}))
+                               "baseline": "autosmote", "cleaners": ("tomek",),
+                               "blends": (1, 3)}))
     candidates = {(c["kind"], c["volume"]): c for c in record["candidates"]}
     assert len(candidates) == len(record["candidates"]) > 2
     assert (None, 0.0) in candidates
     assert set(record["rules"]) == {"fitted", "best", "smooth", "one-se", "oracle",
                                     "metric:neg_brier_score", "metric:f1_macro",
                                     "fitted+tomek", "oracle+tomek", "baseline:autosmote",
-                                    "oracle+autosmote"}
+                                    "oracle+autosmote", "blend-1", "blend-3"}
+    # A blend of one candidate is the default rule's pick, rows and all.
+    assert record["rules"]["blend-1"] == record["rules"]["best"]
     # The baseline is the bench's own cell: the same test F1 as `mixann bench` gives it.
     bench = run_cell(Cell("vowels", "knn", "autosmote", 0, "test"),
                      data_dir=shared_datasets / "adbench")
