@@ -185,15 +185,15 @@ def run_one(job):
 
     scores = captured["scores"]
     y01 = sp.y_train.astype(int)
-    top = max(volume_target(v, y01) for _, v in scores)
-    full = {kind: gen(sp.X_train, y01, top, np.random.default_rng(seed))
+    targets = {v: volume_target(v, y01) for _, v in scores}  # minority rows per volume
+    full = {kind: gen(sp.X_train, y01, max(targets.values()), np.random.default_rng(seed))
             for kind, gen in captured["generators"].items()}
     candidates = []
     for (kind, volume), (score, se) in scores.items():
         if kind is None:
             X_fit, y_fit = sp.X_train, y01
         else:
-            part = full[kind].head(volume_target(volume, y01))
+            part = full[kind].head(targets[volume])
             X_fit, y_fit = np.vstack([sp.X_train, part.X]), np.concatenate([y01, part.y])
         candidates.append({"kind": kind, "volume": volume, "score": score, "se": se,
                            "f1": test_f1(X_fit, y_fit), "cleaned": cleaned_f1(X_fit, y_fit)})
@@ -208,7 +208,6 @@ def run_one(job):
                            **{**captured["kwargs"], "metric": metric})
         picks[f"metric:{metric}"] = pick
     rules = {rule: by_candidate[pick]["f1"] for rule, pick in picks.items()}
-    targets = {v: volume_target(v, y01) for _, v in scores}
     for m in blends:
         counts = blend_counts({c: s for c, (s, _) in scores.items()}, m, targets)
         parts = [full[kind].head(n) for kind, n in sorted(counts.items()) if n > 0]
