@@ -254,6 +254,48 @@ def test_report_with_only_table2_rows_says_what_is_not_run(tmp_path):
     assert "not run: use `mixann bench --methods ablations ...`" in report
 
 
+def test_report_keeps_only_the_datasets_and_first_seeds_asked_for(tmp_path):
+    # Seeds 0-4 give MixAnN 0.9 and none 0.8; seeds 5-9 give 0.6 and 0.7, so the mean over the
+    # first five seeds (0.9 vs 0.8) and over all ten (0.75 vs 0.75) differ.
+    db = tmp_path / "filter.sqlite"
+    rows = [(ds, "knn", m, s, (f if s < 5 else g)) for ds in ("vowels", "smtp")
+            for m, f, g in (("none", 0.8, 0.7), ("mixann", 0.9, 0.6)) for s in range(10)]
+    _fake_rows(db, rows)
+
+    def avg(paths, method):
+        with open(paths["csv"], newline="") as fh:
+            return {r["method"]: r for r in csv.DictReader(fh)}[method]
+
+    everything = write_report(db, tmp_path / "all")
+    assert float(avg(everything, "mixann")["avg_f1"]) == pytest.approx(0.75)
+    first5 = write_report(db, tmp_path / "five", seeds=5, datasets=["vowels"])
+    row = avg(first5, "mixann")
+    assert float(row["avg_f1"]) == pytest.approx(0.9) and row["vowels_n"] == "5"
+    assert "smtp_f1" not in row  # the dataset left out has no column
+    assert "seeds per cell: 5" in first5["md"].read_text()
+    with pytest.raises(ValueError, match=r"datasets \['cifar10'\] have no 'quick' results.*"
+                                         r"choose from \['smtp', 'vowels'\]"):
+        write_report(db, tmp_path / "bad", datasets=["vowels", "cifar10"])
+    with pytest.raises(ValueError, match="seeds must be an integer >= 1"):
+        write_report(db, tmp_path / "bad", seeds=0)
+
+
+def test_cli_report_filters_and_rejects_an_unknown_dataset(tmp_path):
+    from mixann.cli import app
+
+    db = tmp_path / "cli.sqlite"
+    _fake_rows(db, [("vowels", "knn", m, s, f) for m, f in (("none", 0.8), ("mixann", 0.9))
+                    for s in range(3)])
+    res = CliRunner().invoke(app, ["report", "--db", str(db), "--out", str(tmp_path / "o"),
+                                   "--datasets", "vowels", "--seeds", "2"])
+    assert res.exit_code == 0, res.output
+    assert "seeds per cell: 2" in (tmp_path / "o" / "table2.md").read_text()
+    res = CliRunner().invoke(app, ["report", "--db", str(db), "--out", str(tmp_path / "p"),
+                                   "--datasets", "vowels,smtp"])
+    assert res.exit_code != 0 and "datasets ['smtp'] have no 'quick' results" in _flat(res.output)
+    assert not (tmp_path / "p").exists()  # nothing written for a bad request
+
+
 def test_table3_best_baseline_across_classifiers(tmp_path):
     db = tmp_path / "t3.sqlite"
     _fake_rows(db, [("vowels", "knn", "smote", 0, 0.7), ("vowels", "mlp", "adasyn", 0, 0.8),

@@ -121,6 +121,11 @@ def report(
     case_study: bool = typer.Option(False, "--case-study", help="Also draw fig5.png, the toy2 "
                                     "case study (mixann.plots.case_study on "
                                     "mixann.datasets.load_toy2(); takes a while)."),
+    datasets: Optional[str] = typer.Option(None, help="Comma-separated datasets to report "
+                                           "(default: every dataset in the database), e.g. to "
+                                           "leave out one whose cells are unfinished."),
+    seeds: Optional[int] = typer.Option(None, min=1, help="Report seeds 0..n-1 only (default: "
+                                        "all), e.g. --seeds 5 on a database run with --seeds 10."),
 ):
     """Write the paper's tables and figures from a results file into --out.
 
@@ -134,6 +139,11 @@ def report(
 
     if not db.is_file():
         raise typer.BadParameter(f"no results database at {db}", param_hint="--db")
-    paths = write_report(db, out, budget=budget, case_study=case_study)
+    names = None if datasets is None else [d.strip() for d in datasets.split(",") if d.strip()]
+    try:
+        paths = write_report(db, out, budget=budget, case_study=case_study, datasets=names,
+                             seeds=seeds)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--datasets") from None
     for path in paths.values():
         console.print(f"wrote {path}")
