@@ -8,6 +8,7 @@ import json
 import sqlite3
 import struct
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -278,6 +279,10 @@ def test_report_keeps_only_the_datasets_and_first_seeds_asked_for(tmp_path):
         write_report(db, tmp_path / "bad", datasets=["vowels", "cifar10"])
     with pytest.raises(ValueError, match="seeds must be an integer >= 1"):
         write_report(db, tmp_path / "bad", seeds=0)
+    with pytest.raises(ValueError, match="seeds must be an integer >= 1"):
+        write_report(db, tmp_path / "bad", seeds=2.5)
+    numpy_five = write_report(db, tmp_path / "np", seeds=np.int64(5), datasets=["vowels"])
+    assert numpy_five["csv"].read_bytes() == first5["csv"].read_bytes()
 
 
 def test_cli_report_filters_and_rejects_an_unknown_dataset(tmp_path):

@@ -40,6 +40,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import numbers
 import warnings
 from importlib import resources
 from pathlib import Path
@@ -152,7 +153,7 @@ def _load(db, budget, datasets=None, seeds=None):
         frame = frame[frame["dataset"].isin(list(datasets))]
     if seeds is not None:
         # Why: report the first n seeds of a database that holds more (e.g. a protocol's 5 of 10).
-        if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
+        if isinstance(seeds, bool) or not isinstance(seeds, numbers.Integral) or seeds < 1:
             raise ValueError(f"seeds must be an integer >= 1 (seeds 0..n-1 are reported), "
                              f"got {seeds!r}")
         frame = frame[frame["seed"] < seeds]
