@@ -696,20 +696,20 @@ def write_report(db, out_dir, budget=None, case_study=False, datasets=None, seed
     out_dir.mkdir(parents=True, exist_ok=True)
     horizontal = ok[ok["method"].map(is_table2_method)] if len(ok) else ok
     if budget is None:
-        rows, datasets, wil = [], [], []
+        rows, columns, wil = [], [], []
     else:
-        rows, datasets = build_table(horizontal) if len(horizontal) else ([], [])
+        rows, columns = build_table(horizontal) if len(horizontal) else ([], [])
         wil = wilcoxon_table(horizontal) if len(horizontal) else []
     wil_md = _wilcoxon_md(wil, budget)
-    table2_md = _table_md(rows, datasets, budget, budgets, failed)
-    margin_md = _margin_md(margin_summary(rows, datasets))
+    table2_md = _table_md(rows, columns, budget, budgets, failed)
+    margin_md = _margin_md(margin_summary(rows, columns))
     if margin_md:
         table2_md += "\n" + margin_md
     paths = {"md": out_dir / "table2.md", "csv": out_dir / "table2.csv",
              "wilcoxon": out_dir / "wilcoxon.md"}
     paths["md"].write_text(table2_md + "\n" + wil_md, encoding="utf-8")
     paths["wilcoxon"].write_text(wil_md, encoding="utf-8")
-    _write_csv(rows, datasets, paths["csv"])
+    _write_csv(rows, columns, paths["csv"])
 
     sections = [("Table 2: horizontal comparison", _demote(table2_md))]
     t3_rows, t3_datasets = build_table3(ok) if len(ok) else ([], [])
