@@ -24,6 +24,12 @@ nothing there); here it measures:
   them contributes nothing. Averaging over near-equal candidates, as model averaging does,
   could lose less to the out-of-fold score's noise than picking the single best one.
 
+``--extra-kind <name>`` scores one more kind next to the default's two, from
+``benchmarks/extra_kinds.py`` (kinds measured and not kept: ``segment``, row 36; ``rose`` and
+``local``, smoothed bootstraps, row 43), and adds ``without:<name>`` (the default rule among the
+other candidates, on the same samples: the choice as the library makes it) and
+``oracle-without:<name>``.
+
 ``fitted`` is the test F1 of what ``fit_resample`` actually returned (its samples come from
 another random stream than the regenerated ones, so it differs from ``best`` by noise only).
 
@@ -131,6 +137,18 @@ def blend_counts(scores, m, targets):
     return {kind: int(round(n)) for kind, n in counts.items()}
 
 
+def load_extra_kinds():
+    """``benchmarks/extra_kinds.py`` as a module (the benchmarks folder is not a package)."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().with_name("extra_kinds.py")
+    spec = importlib.util.spec_from_file_location("extra_kinds", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def run_one(job):
     """One (dataset, seed) cell: every candidate's OOF score and test F1, and each rule's pick."""
     import mixann.sampler as sampler_module
@@ -149,6 +167,12 @@ def run_one(job):
     grid = {"volumes": tuple(options["volumes"])} if options.get("volumes") else {}
     if options.get("minority_multiples") is not None:
         grid["minority_multiples"] = tuple(options["minority_multiples"])
+    extra = options.get("extra_kind")
+    if extra:
+        # A kind measured but not kept (benchmarks/extra_kinds.py), added as one more
+        # candidate next to the default's kinds unless --mix-kinds lists the kinds.
+        load_extra_kinds().register(extra)
+        grid["mix_kinds"] = (*MixAnN().mix_kinds, extra)
     if options.get("mix_kinds"):
         grid["mix_kinds"] = tuple(options["mix_kinds"])
     X, y = load_dataset(dataset, data_dir=data_dir)
@@ -207,6 +231,11 @@ def run_one(job):
         pick, _ = original(captured["generators"], *captured["args"],
                            **{**captured["kwargs"], "metric": metric})
         picks[f"metric:{metric}"] = pick
+    for kind in ([extra] if extra else []):
+        # The default rule and the hindsight best without the extra kind, on the same samples.
+        others = {c: v for c, v in scores.items() if c[0] != kind}
+        picks[f"without:{kind}"] = choose(others)
+        picks[f"oracle-without:{kind}"] = max(others, key=lambda c: by_candidate[c]["f1"])
     rules = {rule: by_candidate[pick]["f1"] for rule, pick in picks.items()}
     for m in blends:
         counts = blend_counts({c: s for c, (s, _) in scores.items()}, m, targets)
@@ -274,6 +303,10 @@ def main():
                         help="comma-separated MixAnN(minority_multiples=...); 'none' for ()")
     parser.add_argument("--mix-kinds", default=None,
                         help="comma-separated MixAnN(mix_kinds=...), e.g. boundary,spread,copy")
+    parser.add_argument("--extra-kind", default=None,
+                        help="a kind from benchmarks/extra_kinds.py (segment, rose, local) "
+                             "scored next to the default's kinds; adds the rules "
+                             "without:<kind> and oracle-without:<kind>")
     parser.add_argument("--out", default=None, help="append one JSON line per cell here")
     parser.add_argument("--summarise", default=None,
                         help="only print the table of an earlier --out file")
@@ -288,6 +321,9 @@ def main():
     cleaners = tuple(c for c in args.cleaners.split(",") if c)
     if set(cleaners) - set(CLEANERS):  # fail before any cell runs
         parser.error(f"--cleaners takes names from {', '.join(CLEANERS)}")
+    if args.extra_kind and args.extra_kind not in load_extra_kinds().EXTRA_KINDS:
+        parser.error(f"--extra-kind must be one of "
+                     f"{', '.join(load_extra_kinds().EXTRA_KINDS)}")  # before any cell runs
     if args.with_baseline:
         from mixann.bench.runner import MIXANN_REWARDS, all_methods
 
@@ -301,7 +337,8 @@ def main():
                "minority_multiples": (None if args.minority_multiples is None else
                                       [] if args.minority_multiples == "none" else
                                       [float(m) for m in args.minority_multiples.split(",")]),
-               "mix_kinds": args.mix_kinds.split(",") if args.mix_kinds else None}
+               "mix_kinds": args.mix_kinds.split(",") if args.mix_kinds else None,
+               "extra_kind": args.extra_kind}
     jobs = [(args.classifier, d, s, args.budget, args.data_dir, options)
             for d in args.datasets.split(",") for s in range(args.seeds)]
     from mixann.bench.runner import map_records  # the bench's own worker setup

@@ -101,3 +101,89 @@ def test_mix_kinds_replace_the_candidate_kinds(ceiling, shared_datasets):
     assert record["mix_kinds"] == ["spread", "copy"]
     kinds = {c["kind"] for c in record["candidates"]}
     assert kinds == {None, "spread", "copy"}
+
+
+# --- benchmarks/extra_kinds.py: kinds measured and not kept (rows 36, 43) ---------------------
+
+EXTRA = Path(__file__).resolve().parents[1] / "benchmarks" / "extra_kinds.py"
+
+
+@pytest.fixture
+def extra_kinds():
+    """The module, with the library's kind tables restored after the test (register edits them)."""
+    import mixann.rollout as rollout_module
+    import mixann.sampler as sampler_module
+
+    kinds, table = sampler_module.MIX_KINDS, dict(rollout_module.ACTOR_FREE_KINDS)
+    spec = importlib.util.spec_from_file_location("extra_kinds", EXTRA)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    yield module
+    sampler_module.MIX_KINDS = kinds
+    rollout_module.ACTOR_FREE_KINDS.clear()
+    rollout_module.ACTOR_FREE_KINDS.update(table)
+
+
+def test_extra_kinds_doctests(extra_kinds):
+    import doctest
+
+    result = doctest.testmod(extra_kinds)
+    assert result.attempted > 0 and result.failed == 0
+
+
+def test_rose_noise_is_silverman_times_the_minority_std(extra_kinds):
+    # Minority rows (0, 0), (2, 0), (0, 4): n = 3, d = 2, Silverman h = (4 / 12) ** (1 / 6)
+    # = 0.83268; population std per feature sqrt(8/9) = 0.94281 and 2 * 0.94281 = 1.88562;
+    # the noise's std per feature is their product: 0.78505 and 1.57009.
+    X = np.array([[0.0, 0.0], [2.0, 0.0], [0.0, 4.0], [9.0, 9.0]])
+    y = np.array([1, 1, 1, 0])
+    assert extra_kinds.silverman_bandwidth(3, 2) == pytest.approx(0.83268, abs=1e-5)
+    out = extra_kinds.rose(X, y, 30000, np.random.default_rng(0))
+    noise = out.X - X[out.sources[:, 0]]
+    assert set(out.sources[:, 0].tolist()) == {0, 1, 2} and out.y.tolist() == [1] * 30000
+    assert noise.std(axis=0) == pytest.approx([0.78505, 1.57009], rel=0.02)
+    assert extra_kinds.rose(X, y, 0, np.random.default_rng(0)).X.shape == (0, 2)
+
+
+def test_local_noise_is_half_the_nearest_anomaly_distance(extra_kinds):
+    # Minority rows (0, 0), (3, 0), (0, 8): nearest other anomaly at 3, 3 and 8 (the row at
+    # (0, 0); (3, 0) is sqrt(73) away). Noise std per feature = 0.5 * distance / sqrt(2):
+    # 1.06066, 1.06066, 2.82843.
+    X = np.array([[0.0, 0.0], [3.0, 0.0], [0.0, 8.0], [9.0, 9.0]])
+    y = np.array([1, 1, 1, 0])
+    out = extra_kinds.local(X, y, 30000, np.random.default_rng(0))
+    noise = out.X - X[out.sources[:, 0]]
+    for row, expected in [(0, 1.06066), (1, 1.06066), (2, 2.82843)]:
+        assert noise[out.sources[:, 0] == row].std(axis=0) == pytest.approx([expected] * 2,
+                                                                             rel=0.03)
+
+
+def test_register_makes_a_kind_valid_and_rejects_unknown_names(extra_kinds):
+    from mixann import MixAnN
+    from mixann.datasets import make_diverse_minorities
+
+    with pytest.raises(ValueError, match="unknown extra kind 'smote'"):
+        extra_kinds.register("smote")
+    X, y = make_diverse_minorities(n_samples=300, random_state=0)
+    with pytest.raises(ValueError, match="mix_kinds"):
+        MixAnN(mix_kinds=("spread", "rose"), random_state=0).fit_resample(X, y)
+    extra_kinds.register("rose")
+    extra_kinds.register("rose")  # twice is harmless
+    import mixann.sampler as sampler_module
+    assert sampler_module.MIX_KINDS.count("rose") == 1
+
+
+def test_one_cell_with_an_extra_kind(ceiling, extra_kinds, shared_datasets):
+    record = ceiling.run_one(("knn", "vowels", 0, "test", str(shared_datasets / "adbench"),
+                              {"extra_kind": "rose"}))
+    assert record["mix_kinds"] == ["boundary", "spread", "rose"]
+    candidates = {(c["kind"], c["volume"]): c for c in record["candidates"]}
+    assert {kind for kind, _ in candidates} == {None, "boundary", "spread", "rose"}
+    assert {"without:rose", "oracle-without:rose"} <= set(record["rules"])
+    without = candidates[tuple(record["picks"]["without:rose"])]
+    others = [c for c in candidates.values() if c["kind"] != "rose"]
+    # The default rule among the other kinds: their best pooled out-of-fold score.
+    assert without["kind"] != "rose" and without["score"] == max(c["score"] for c in others)
+    assert record["rules"]["oracle-without:rose"] == max(c["f1"] for c in others)
+    for rule, pick in record["picks"].items():
+        assert record["rules"][rule] == candidates[tuple(pick)]["f1"]
