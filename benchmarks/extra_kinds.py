@@ -29,10 +29,11 @@ def _rollout(rows, points, alpha):
                    np.column_stack([rows, rows]).astype(np.intp), alpha)
 
 
-def _passes(minority, n_minority, rng):
-    """``n_minority`` minority row indices in whole shuffled passes (as ``copy`` uses them)."""
-    passes = -(-int(n_minority) // len(minority))  # ceil
-    return np.concatenate([rng.permutation(minority) for _ in range(passes)])[:n_minority]
+def _passes(X, y, n_minority, rng):
+    """``n_minority`` minority row indices in whole shuffled passes: the ``copy`` kind's rows."""
+    from mixann.rollout import copies
+
+    return copies(X, y, n_minority, rng).sources[:, 0]
 
 
 def silverman_bandwidth(n, d):
@@ -47,21 +48,20 @@ def silverman_bandwidth(n, d):
 
 
 def segment(X, y, n_minority, rng):
-    """Points at a uniform ratio on segments of random minority pairs (row 36)."""
-    from mixann.mixup import mix
-    from mixann.rollout import Rollout
+    """Points at a uniform ratio on segments of random minority pairs (row 36).
 
-    X, y = np.asarray(X, dtype=float), np.asarray(y)
-    minority = np.flatnonzero(y == 1)
-    if n_minority <= 0 or len(minority) < 2:
+    The pairs are :func:`mixann.rollout.spread`'s (same draws), then a ratio per pair.
+    """
+    from mixann.mixup import mix
+    from mixann.rollout import Rollout, spread
+
+    X = np.asarray(X, dtype=float)
+    pairs = spread(X, y, n_minority, rng).sources
+    if len(pairs) == 0:
         return Rollout.empty(X.shape[1])
-    i = rng.integers(0, len(minority), size=n_minority)
-    j = rng.integers(0, len(minority) - 1, size=n_minority)
-    j = j + (j >= i)  # uniform among the other minority rows
-    lam = rng.random(n_minority)
-    sources = np.column_stack([minority[i], minority[j]]).astype(np.intp)
-    return Rollout(mix(X[sources[:, 0]], X[sources[:, 1]], lam),
-                   np.ones(n_minority, dtype=int), sources, lam)
+    lam = rng.random(len(pairs))
+    return Rollout(mix(X[pairs[:, 0]], X[pairs[:, 1]], lam),
+                   np.ones(len(pairs), dtype=int), pairs, lam)
 
 
 def rose(X, y, n_minority, rng):
@@ -80,7 +80,7 @@ def rose(X, y, n_minority, rng):
     minority = np.flatnonzero(y == 1)
     if n_minority <= 0 or len(minority) < 2:
         return Rollout.empty(X.shape[1])
-    rows = _passes(minority, n_minority, rng)
+    rows = _passes(X, y, n_minority, rng)
     n, d = len(minority), X.shape[1]
     scale = silverman_bandwidth(n, d) * X[minority].std(axis=0)
     noise = rng.standard_normal((len(rows), d)) * scale
@@ -108,7 +108,7 @@ def local(X, y, n_minority, rng):
     minority = np.flatnonzero(y == 1)
     if n_minority <= 0 or len(minority) < 2:
         return Rollout.empty(X.shape[1])
-    rows = _passes(minority, n_minority, rng)
+    rows = _passes(X, y, n_minority, rng)
     d = X.shape[1]
     dist, _ = NearestNeighbors(n_neighbors=2).fit(X[minority]).kneighbors(X[minority])
     nearest = dict(zip(minority.tolist(), dist[:, 1]))  # distance to the nearest other anomaly
