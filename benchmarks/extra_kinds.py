@@ -22,11 +22,12 @@ from __future__ import annotations
 import numpy as np
 
 
-def _rollout(rows, points, alpha):
+def _around(rows, points):
+    """A Rollout of ``points`` drawn around the minority ``rows`` (both sources the row)."""
     from mixann.rollout import Rollout
 
     return Rollout(points, np.ones(len(rows), dtype=int),
-                   np.column_stack([rows, rows]).astype(np.intp), alpha)
+                   np.column_stack([rows, rows]).astype(np.intp), np.ones(len(rows)))
 
 
 def _passes(X, y, n_minority, rng):
@@ -84,7 +85,7 @@ def rose(X, y, n_minority, rng):
     n, d = len(minority), X.shape[1]
     scale = silverman_bandwidth(n, d) * X[minority].std(axis=0)
     noise = rng.standard_normal((len(rows), d)) * scale
-    return _rollout(rows, X[rows] + noise, np.ones(len(rows)))
+    return _around(rows, X[rows] + noise)
 
 
 def local(X, y, n_minority, rng):
@@ -114,7 +115,7 @@ def local(X, y, n_minority, rng):
     nearest = dict(zip(minority.tolist(), dist[:, 1]))  # distance to the nearest other anomaly
     scale = np.array([nearest[i] for i in rows.tolist()]) * 0.5 / np.sqrt(d)
     noise = rng.standard_normal((len(rows), d)) * scale[:, None]
-    return _rollout(rows, X[rows] + noise, np.ones(len(rows)))
+    return _around(rows, X[rows] + noise)
 
 
 EXTRA_KINDS = {"segment": segment, "rose": rose, "local": local}
