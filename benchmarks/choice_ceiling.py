@@ -231,11 +231,11 @@ def run_one(job):
         pick, _ = original(captured["generators"], *captured["args"],
                            **{**captured["kwargs"], "metric": metric})
         picks[f"metric:{metric}"] = pick
-    for kind in ([extra] if extra else []):
+    if extra:
         # The default rule and the hindsight best without the extra kind, on the same samples.
-        others = {c: v for c, v in scores.items() if c[0] != kind}
-        picks[f"without:{kind}"] = choose(others)
-        picks[f"oracle-without:{kind}"] = max(others, key=lambda c: by_candidate[c]["f1"])
+        others = {c: v for c, v in scores.items() if c[0] != extra}
+        picks[f"without:{extra}"] = choose(others)
+        picks[f"oracle-without:{extra}"] = max(others, key=lambda c: by_candidate[c]["f1"])
     rules = {rule: by_candidate[pick]["f1"] for rule, pick in picks.items()}
     for m in blends:
         counts = blend_counts({c: s for c, (s, _) in scores.items()}, m, targets)
@@ -321,9 +321,9 @@ def main():
     cleaners = tuple(c for c in args.cleaners.split(",") if c)
     if set(cleaners) - set(CLEANERS):  # fail before any cell runs
         parser.error(f"--cleaners takes names from {', '.join(CLEANERS)}")
-    if args.extra_kind and args.extra_kind not in load_extra_kinds().EXTRA_KINDS:
-        parser.error(f"--extra-kind must be one of "
-                     f"{', '.join(load_extra_kinds().EXTRA_KINDS)}")  # before any cell runs
+    known_kinds = load_extra_kinds().EXTRA_KINDS
+    if args.extra_kind and args.extra_kind not in known_kinds:  # fail before any cell runs
+        parser.error(f"--extra-kind must be one of {', '.join(known_kinds)}")
     if args.with_baseline:
         from mixann.bench.runner import MIXANN_REWARDS, all_methods
 

@@ -105,20 +105,14 @@ def test_mix_kinds_replace_the_candidate_kinds(ceiling, shared_datasets):
 
 # --- benchmarks/extra_kinds.py: kinds measured and not kept (rows 36, 43) ---------------------
 
-EXTRA = Path(__file__).resolve().parents[1] / "benchmarks" / "extra_kinds.py"
-
-
 @pytest.fixture
-def extra_kinds():
+def extra_kinds(ceiling):
     """The module, with the library's kind tables restored after the test (register edits them)."""
     import mixann.rollout as rollout_module
     import mixann.sampler as sampler_module
 
     kinds, table = sampler_module.MIX_KINDS, dict(rollout_module.ACTOR_FREE_KINDS)
-    spec = importlib.util.spec_from_file_location("extra_kinds", EXTRA)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    yield module
+    yield ceiling.load_extra_kinds()
     sampler_module.MIX_KINDS = kinds
     rollout_module.ACTOR_FREE_KINDS.clear()
     rollout_module.ACTOR_FREE_KINDS.update(table)
