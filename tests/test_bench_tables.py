@@ -245,9 +245,10 @@ def test_report_with_only_table2_rows_says_what_is_not_run(tmp_path):
     _fake_rows(db, [("vowels", "knn", m, s, f) for m, f in (("none", 0.8), ("mixann", 0.9))
                     for s in range(3)])
     paths = write_report(db, tmp_path / "out")
-    assert set(paths) == {"md", "csv", "wilcoxon", "report"}
+    assert set(paths) == {"md", "csv", "wilcoxon", "report", "margin_png", "margin_csv"}
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert names == ["report.md", "table2.csv", "table2.md", "wilcoxon.md"]
+    assert names == ["margin.csv", "margin.png", "report.md", "table2.csv", "table2.md",
+                     "wilcoxon.md"]
     report = paths["report"].read_text()
     assert "| knn | MixAnN |" in report
     for key in ("table3", "table4", "fig4_K", "fig4_eta", "fig5"):
@@ -372,9 +373,77 @@ def test_margin_summary_oracle_and_losses_hand_computed():
     assert not margin_summary(rows, ["a", "b"])[0]["goal_met"]
 
 
+def test_margin_deltas_hand_computed():
+    """Paired differences per dataset, their standard error, and the mean row."""
+    import pandas as pd
+
+    from mixann.bench.margins import margin_deltas
+
+    f1 = {("mixann", "a"): [0.9, 0.8, 0.7], ("smote", "a"): [0.8, 0.8, 0.8],
+          ("mixann", "b"): [0.5, 0.6], ("smote", "b"): [0.7, 0.5, 0.9],
+          ("none", "a"): [0.1, 0.1, 0.1]}
+    ok = pd.DataFrame([("knn", m, d, s, f) for (m, d), fs in f1.items()
+                       for s, f in enumerate(fs)],
+                      columns=["classifier", "method", "dataset", "seed", "f1"])
+    out = margin_deltas(ok, {"knn": "smote"}, datasets=["b", "a", "c"]).set_index("dataset")
+    assert list(out.index) == ["b", "a", "mean"]  # the order asked for; "c" has no rows
+    # a: differences +0.1, 0, -0.1 -> mean 0, std 0.1, se 0.1 / sqrt(3).
+    assert out.loc["a", "delta"] == pytest.approx(0.0)
+    assert out.loc["a", "se"] == pytest.approx(0.1 / np.sqrt(3))
+    assert (out.loc["a", "wins"], out.loc["a", "ties"], out.loc["a", "losses"]) == (1, 1, 1)
+    # b: only seeds 0 and 1 are paired: -0.2 and +0.1.
+    assert out.loc["b", "n"] == 2 and out.loc["b", "delta"] == pytest.approx(-0.05)
+    assert out.loc["b", "se"] == pytest.approx(np.std([-0.2, 0.1], ddof=1) / np.sqrt(2))
+    # The mean row: mean of the two datasets' deltas; se over the five pairs.
+    assert out.loc["mean", "delta"] == pytest.approx(-0.025)
+    assert out.loc["mean", "n"] == 5
+    assert out.loc["mean", "se"] == pytest.approx(
+        np.std([0.1, 0.0, -0.1, -0.2, 0.1], ddof=1) / np.sqrt(5))
+    only_a = margin_deltas(ok, {"knn": "smote"}, datasets=["a"]).set_index("dataset")
+    assert only_a.loc["mean", "n"] == 3  # a dataset left out is out of the mean too
+    assert margin_deltas(ok, {"knn": "random"}).empty  # no such method: no rows
+    assert margin_deltas(ok, {"knn": None}).empty
+
+
+def test_report_reads_several_databases_and_refuses_a_cell_in_two(tmp_path):
+    """One results file per classifier, reported together; a shared cell is an error."""
+    from mixann.cli import app
+
+    knn, xgb = tmp_path / "knn.sqlite", tmp_path / "xgb.sqlite"
+    _fake_rows(knn, [("vowels", "knn", m, s, f) for m, f in (("none", 0.8), ("mixann", 0.9))
+                     for s in range(3)])
+    _fake_rows(xgb, [("vowels", "xgboost", m, s, f) for m, f in (("none", 0.95),
+                                                                    ("mixann", 0.9))
+                     for s in range(3)])
+    paths = write_report([knn, xgb], tmp_path / "both")
+    with open(paths["margin_csv"], newline="") as fh:
+        means = {r["classifier"]: float(r["delta"]) for r in csv.DictReader(fh)
+                 if r["dataset"] == "mean"}
+    assert means == {"knn": pytest.approx(0.1), "xgboost": pytest.approx(-0.05)}
+    assert _png_size(paths["margin_png"])[0] > 0
+    assert "![MixAnN minus the best other method" in paths["report"].read_text()
+    res = CliRunner().invoke(app, ["report", "--db", str(knn), "--db", str(xgb),
+                                   "--out", str(tmp_path / "cli")])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "cli" / "margin.csv").read_bytes() == paths["margin_csv"].read_bytes()
+
+    again = tmp_path / "again.sqlite"
+    _fake_rows(again, [("vowels", "knn", "none", 1, 0.5)])
+    with pytest.raises(ValueError, match=r"vowels / knn / none / seed 1 / quick is in more "
+                                         r"than one database"):
+        write_report([knn, again], tmp_path / "bad")
+    res = CliRunner().invoke(app, ["report", "--db", str(knn), "--db", str(again),
+                                   "--out", str(tmp_path / "bad")])
+    assert res.exit_code != 0 and "more than one database" in _flat(res.output)
+    res = CliRunner().invoke(app, ["report", "--db", str(knn), "--db",
+                                   str(tmp_path / "missing.sqlite")])
+    assert res.exit_code != 0 and "no results database at" in _flat(res.output)
+
+
 def test_report_doctests():
     import doctest
 
-    from mixann.bench import report
+    from mixann.bench import margins, report
 
     assert doctest.testmod(report, optionflags=doctest.ELLIPSIS).failed == 0
+    assert doctest.testmod(margins, optionflags=doctest.ELLIPSIS).failed == 0

@@ -114,7 +114,9 @@ def _dataset_file_exists(name, data_dir):
 
 
 def report(
-    db: Path = typer.Option(Path("results.sqlite"), dir_okay=False, help="SQLite results file."),
+    db: List[Path] = typer.Option([Path("results.sqlite")], dir_okay=False,
+                                  help="SQLite results file; repeat it to report several "
+                                       "together, e.g. one per classifier."),
     out: Path = typer.Option(Path("report"), file_okay=False, help="Output folder."),
     budget: Optional[str] = typer.Option(None, help="Budget to report (default: paper if "
                                          "present, else quick)."),
@@ -129,7 +131,8 @@ def report(
 ):
     """Write the paper's tables and figures from a results file into --out.
 
-    Always table2.md/.csv, wilcoxon.md and report.md (everything, figures embedded); also,
+    Always table2.md/.csv, wilcoxon.md and report.md (everything, figures embedded);
+    margin.png/.csv (MixAnN minus the best other method, per dataset) when MixAnN has rows; also,
     when the database holds their rows, table3.md/.csv (detectors), table4.md/.csv (reward
     ablations), fig4_K.png / fig4_eta.png / fig4.csv (sweeps), and fig5.png with --case-study
     (an existing fig5.png in --out is embedded as is). Missing pieces are listed in report.md
@@ -137,13 +140,15 @@ def report(
     """
     from .report import write_report
 
-    if not db.is_file():
-        raise typer.BadParameter(f"no results database at {db}", param_hint="--db")
+    for path in db:
+        if not path.is_file():
+            raise typer.BadParameter(f"no results database at {path}", param_hint="--db")
     names = None if datasets is None else [d.strip() for d in datasets.split(",") if d.strip()]
     try:
         paths = write_report(db, out, budget=budget, case_study=case_study, datasets=names,
                              seeds=seeds)
     except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--datasets") from None
+        hint = "--db" if "more than one database" in str(exc) else "--datasets"
+        raise typer.BadParameter(str(exc), param_hint=hint) from None
     for path in paths.values():
         console.print(f"wrote {path}")

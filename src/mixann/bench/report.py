@@ -31,6 +31,9 @@ written only when the database holds its rows:
                     study of :func:`mixann.plots.case_study` on toy2 from
                     :func:`mixann.datasets.load_toy2`; a ``fig5.png`` already in the folder is
                     kept and embedded.
+``margin.png``, ``margin.csv``  (MixAnN rows present) per classifier and dataset, MixAnN's
+                    test F1 minus the best other method's on the same seeds, with its standard
+                    error, next to issue 6's goal line; see :mod:`mixann.bench.margins`.
 ``report.md``       Tables 2, 3, 4, the Wilcoxon table and the figures as Markdown images; a
                     missing piece is one line saying which ``mixann bench`` command fills it.
 """
@@ -131,14 +134,30 @@ def _ordered(values, preferred):
     return head + sorted(v for v in values if v not in head)
 
 
-def _load(db, budget, datasets=None, seeds=None):
+def _load(dbs, budget, datasets=None, seeds=None):
     from .store import ResultStore
 
-    with ResultStore(db) as store:
-        rows = store.rows()
-    frame = pd.DataFrame(rows)
+    frames = []
+    for db in dbs:
+        with ResultStore(db) as store:
+            part = pd.DataFrame(store.rows())
+        if not part.empty:
+            frames.append(part.assign(_db=str(db)))
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     if frame.empty:
         return frame, frame, None, []
+    key = ["dataset", "classifier", "method", "seed", "budget"]
+    clash = frame[frame.duplicated(key, keep=False)]
+    if len(clash):
+        # Why: two files with the same cell would make every mean depend on which one wins.
+        first = clash.iloc[0]
+        where = sorted(clash.merge(first[key].to_frame().T, on=key)["_db"].unique())
+        raise ValueError(f"the cell {first['dataset']} / {first['classifier']} / "
+                         f"{first['method']} / seed {first['seed']} / {first['budget']} is in "
+                         f"more than one database ({', '.join(where)}); report them separately, "
+                         "or give each classifier's cells in one file only")
+    frame = frame.drop(columns="_db")
+    db = ", ".join(str(d) for d in dbs)
     budgets = sorted(frame["budget"].unique())
     if budget is None:
         budget = "paper" if "paper" in budgets else ("quick" if "quick" in budgets else budgets[0])
@@ -677,21 +696,29 @@ def _draw_case_study(path):
 def write_report(db, out_dir, budget=None, case_study=False, datasets=None, seeds=None):
     """Write the report files (see the module docstring) for ``db`` into ``out_dir``.
 
+    ``db`` is one results file or a list of them (e.g. one per classifier, run apart); their
+    rows are read together, and a cell present in two of them is a ``ValueError``.
+
     ``budget=None`` reports the ``paper`` budget if the database has it, else ``quick``, else
     the only one present. ``case_study=True`` also draws ``fig5.png`` (toy2 case study).
     ``datasets`` (names) keeps only those datasets' rows, ``seeds`` (an integer n) only seeds
     0..n-1, as ``mixann bench --seeds n`` runs them; a dataset without rows for the budget is
     a ``ValueError`` that lists the ones present.
     Returns the dict of written paths: always ``md``, ``csv``, ``wilcoxon`` (Table 2) and
-    ``report``; ``table3_md``, ``table3_csv``, ``table4_md``, ``table4_csv``, ``fig4_K``,
-    ``fig4_eta``, ``fig4_csv`` and ``fig5`` when written (or already present, for fig5).
+    ``report``; ``margin_png`` and ``margin_csv`` when MixAnN has rows; ``table3_md``,
+    ``table3_csv``, ``table4_md``, ``table4_csv``, ``fig4_K``, ``fig4_eta``, ``fig4_csv`` and
+    ``fig5`` when written (or already present, for fig5).
     """
     from .figures import plot_sweep, sweep_summary
+    from .margins import margin_deltas, plot_margins
 
-    db = Path(db)
-    if not db.is_file():
-        raise FileNotFoundError(f"no results database at {db}")
-    ok, failed, budget, budgets = _load(db, budget, datasets=datasets, seeds=seeds)
+    dbs = [Path(d) for d in ([db] if isinstance(db, (str, Path)) else db)]
+    if not dbs:
+        raise ValueError("no results database given")
+    for path in dbs:
+        if not path.is_file():
+            raise FileNotFoundError(f"no results database at {path}")
+    ok, failed, budget, budgets = _load(dbs, budget, datasets=datasets, seeds=seeds)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     horizontal = ok[ok["method"].map(is_table2_method)] if len(ok) else ok
@@ -702,11 +729,21 @@ def write_report(db, out_dir, budget=None, case_study=False, datasets=None, seed
         wil = wilcoxon_table(horizontal) if len(horizontal) else []
     wil_md = _wilcoxon_md(wil, budget)
     table2_md = _table_md(rows, columns, budget, budgets, failed)
-    margin_md = _margin_md(margin_summary(rows, columns))
-    if margin_md:
-        table2_md += "\n" + margin_md
+    summary = margin_summary(rows, columns)
+    margin_md = _margin_md(summary)
     paths = {"md": out_dir / "table2.md", "csv": out_dir / "table2.csv",
              "wilcoxon": out_dir / "wilcoxon.md"}
+    deltas = margin_deltas(horizontal, {r["classifier"]: r["best"][0] for r in summary},
+                           datasets=columns)
+    if plot_margins(deltas, out_dir / "margin.png", labels=METHOD_LABELS):
+        paths["margin_png"], paths["margin_csv"] = out_dir / "margin.png", out_dir / "margin.csv"
+        deltas.to_csv(paths["margin_csv"], index=False)
+        margin_md += ("\n![MixAnN minus the best other method, per dataset](margin.png)\n\n"
+                      "Per dataset, MixAnN's test F1 minus the best other method's on the same "
+                      "seeds (bars: ± 1 standard error; W/T/L over seeds; dashed: the goal). "
+                      "The numbers: [margin.csv](margin.csv).\n")
+    if margin_md:
+        table2_md += "\n" + margin_md
     paths["md"].write_text(table2_md + "\n" + wil_md, encoding="utf-8")
     paths["wilcoxon"].write_text(wil_md, encoding="utf-8")
     _write_csv(rows, columns, paths["csv"])
