@@ -426,6 +426,9 @@ def test_report_reads_several_databases_and_refuses_a_cell_in_two(tmp_path):
                                    "--out", str(tmp_path / "cli")])
     assert res.exit_code == 0, res.output
     assert (tmp_path / "cli" / "margin.csv").read_bytes() == paths["margin_csv"].read_bytes()
+    out = _flat(res.output)  # the verdict is printed, one line per classifier
+    assert "knn w/o Augmentation +0.100 0.000 3 3/0/0 yes" in out
+    assert "xgboost w/o Augmentation -0.050 0.000 3 0/0/3 no" in out
 
     again = tmp_path / "again.sqlite"
     _fake_rows(again, [("vowels", "knn", "none", 1, 0.5)])

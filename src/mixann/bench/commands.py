@@ -152,3 +152,26 @@ def report(
         raise typer.BadParameter(str(exc), param_hint=hint) from None
     for path in paths.values():
         console.print(f"wrote {path}")
+    if "margin_csv" in paths:
+        _print_margins(paths["margin_csv"])
+
+
+def _print_margins(path):
+    """The verdict on the terminal: one line per classifier from ``margin.csv``."""
+    import pandas as pd
+    from rich.table import Table
+
+    from .margins import ALL, GOAL
+    from .report import METHOD_LABELS
+
+    means = pd.read_csv(path)
+    means = means[means["dataset"] == ALL]
+    table = Table(title="MixAnN minus the best other method, test macro-F1")
+    for name in ("classifier", "best other", "margin", "SE", "pairs W/T/L", f">= +{GOAL:g}"):
+        table.add_column(name, justify="left" if name in ("classifier", "best other") else "right")
+    for r in means.itertuples(index=False):
+        # Only the margin's half of the goal: table2.md also checks "never below none".
+        table.add_row(r.classifier, METHOD_LABELS.get(r.baseline, r.baseline),
+                      f"{r.delta:+.3f}", f"{r.se:.3f}", f"{r.n} {r.wins}/{r.ties}/{r.losses}",
+                      "yes" if r.delta >= GOAL else "no")
+    console.print(table)
