@@ -151,13 +151,13 @@ def _load(dbs, budget, datasets=None, seeds=None):
     if len(clash):
         # Why: two files with the same cell would make every mean depend on which one wins.
         first = clash.iloc[0]
-        where = sorted(clash.merge(first[key].to_frame().T, on=key)["_db"].unique())
+        where = sorted(set(clash.loc[(clash[key] == first[key]).all(axis=1), "_db"]))
         raise ValueError(f"the cell {first['dataset']} / {first['classifier']} / "
                          f"{first['method']} / seed {first['seed']} / {first['budget']} is in "
                          f"more than one database ({', '.join(where)}); report them separately, "
                          "or give each classifier's cells in one file only")
     frame = frame.drop(columns="_db")
-    db = ", ".join(str(d) for d in dbs)
+    source = ", ".join(str(d) for d in dbs)
     budgets = sorted(frame["budget"].unique())
     if budget is None:
         budget = "paper" if "paper" in budgets else ("quick" if "quick" in budgets else budgets[0])
@@ -168,7 +168,7 @@ def _load(dbs, budget, datasets=None, seeds=None):
         missing = [d for d in datasets if d not in present]
         if missing or not datasets:
             raise ValueError(f"datasets {missing or list(datasets)} have no {budget!r} results "
-                             f"in {db}; choose from {present}")
+                             f"in {source}; choose from {present}")
         frame = frame[frame["dataset"].isin(list(datasets))]
     if seeds is not None:
         # Why: report the first n seeds of a database that holds more (e.g. a protocol's 5 of 10).
