@@ -140,13 +140,12 @@ def report(
     """
     from .report import write_report
 
-    for path in db:
-        if not path.is_file():
-            raise typer.BadParameter(f"no results database at {path}", param_hint="--db")
     names = None if datasets is None else [d.strip() for d in datasets.split(",") if d.strip()]
     try:
         paths = write_report(db, out, budget=budget, case_study=case_study, datasets=names,
                              seeds=seeds)
+    except FileNotFoundError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--db") from None
     except ValueError as exc:
         hint = "--db" if "more than one database" in str(exc) else "--datasets"
         raise typer.BadParameter(str(exc), param_hint=hint) from None

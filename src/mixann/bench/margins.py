@@ -29,8 +29,28 @@ PANEL_WIDTH, BAR_HEIGHT = 5.2, 0.42
 DPI = 100
 
 
-def _se(d):
+def standard_error(d):
+    """Standard error of the mean of ``d`` (std with ddof=1 over sqrt(n)); NaN for one value."""
     return float(np.std(d, ddof=1) / np.sqrt(len(d))) if len(d) > 1 else float("nan")
+
+
+def paired_f1(ok, method, other):
+    """Test F1 of ``method`` and ``other`` on their common (dataset, seed) cells.
+
+    ``ok`` holds one classifier's finished results. Returns a DataFrame indexed by
+    ``(dataset, seed)`` with columns ``mixann`` (``method``'s F1) and ``base`` (``other``'s).
+    """
+    def f1(name):
+        return ok[ok["method"] == name].set_index(["dataset", "seed"])["f1"]
+
+    return pd.concat([f1(method), f1(other)], axis=1, join="inner",
+                     keys=["mixann", "base"]).dropna()
+
+
+def _summary(clf, baseline, dataset, delta, d):
+    return {"classifier": clf, "baseline": baseline, "dataset": dataset, "delta": delta,
+            "se": standard_error(d), "n": int(len(d)), "wins": int(np.sum(d > 0)),
+            "ties": int(np.sum(d == 0)), "losses": int(np.sum(d < 0))}
 
 
 def margin_deltas(ok, best, datasets=None):
@@ -79,24 +99,16 @@ def margin_deltas(ok, best, datasets=None):
         if baseline is None:
             continue
         sub = ok[ok["classifier"] == clf]
-        mix = sub[sub["method"] == MIXANN].set_index(["dataset", "seed"])["f1"]
-        base = sub[sub["method"] == baseline].set_index(["dataset", "seed"])["f1"]
-        pairs = pd.concat([mix, base], axis=1, join="inner", keys=["mixann", "base"]).dropna()
-        if pairs.empty:
-            continue
+        pairs = paired_f1(sub, MIXANN, baseline)
         diff = pairs["mixann"] - pairs["base"]
         present = set(diff.index.get_level_values("dataset"))
         order = datasets if datasets is not None else dict.fromkeys(sub["dataset"])
-        rows = [(d, diff.xs(d, level="dataset").to_numpy()) for d in order if d in present]
-        if not rows:
+        per = [(d, diff.xs(d, level="dataset").to_numpy()) for d in order if d in present]
+        if not per:
             continue
-        means = [float(np.mean(d)) for _, d in rows]
-        rows.append((ALL, np.concatenate([d for _, d in rows])))
-        for i, (dataset, d) in enumerate(rows):
-            records.append({"classifier": clf, "baseline": baseline, "dataset": dataset,
-                            "delta": means[i] if dataset != ALL else float(np.mean(means)),
-                            "se": _se(d), "n": int(len(d)), "wins": int(np.sum(d > 0)),
-                            "ties": int(np.sum(d == 0)), "losses": int(np.sum(d < 0))})
+        rows = [_summary(clf, baseline, d, float(np.mean(v)), v) for d, v in per]
+        records += rows + [_summary(clf, baseline, ALL, float(np.mean([r["delta"] for r in rows])),
+                                    np.concatenate([v for _, v in per]))]
     return pd.DataFrame(records, columns=_COLUMNS)
 
 
@@ -130,8 +142,8 @@ def plot_margins(deltas, out, goal=GOAL, labels=None):
         return None
     labels = labels or {}
     classifiers = list(dict.fromkeys(deltas["classifier"]))
-    heights = [BAR_HEIGHT * (len(deltas[deltas["classifier"] == c]) + 3) for c in classifiers]
-    fig = Figure(figsize=(PANEL_WIDTH * len(classifiers), max(heights)))
+    most_bars = int(deltas.groupby("classifier").size().max())
+    fig = Figure(figsize=(PANEL_WIDTH * len(classifiers), BAR_HEIGHT * (most_bars + 3)))
     FigureCanvasAgg(fig)
     axes = fig.subplots(1, len(classifiers), squeeze=False)[0]
     lo = min(0.0, float(np.nanmin(deltas["delta"] - deltas["se"].fillna(0)))) - 0.01

@@ -197,17 +197,16 @@ def wilcoxon_table(ok):
     from scipy.stats import wilcoxon
 
     from ..classifiers import CLASSIFIER_NAMES
+    from .margins import paired_f1, standard_error
     from .runner import all_methods
 
     rows = []
     for clf in _ordered(ok["classifier"], CLASSIFIER_NAMES):
         sub = ok[ok["classifier"] == clf]
-        mix = sub[sub["method"] == MIXANN].set_index(["dataset", "seed"])["f1"]
         for method in _ordered(sub["method"], all_methods()):
             if method == MIXANN:
                 continue
-            base = sub[sub["method"] == method].set_index(["dataset", "seed"])["f1"]
-            pairs = pd.concat([mix, base], axis=1, join="inner", keys=["mixann", "base"]).dropna()
+            pairs = paired_f1(sub, MIXANN, method)
             d = (pairs["mixann"] - pairs["base"]).to_numpy()
             row = {"classifier": clf, "baseline": method, "pairs": int(len(d)),
                    "wins": int(np.sum(d > 0)), "ties": int(np.sum(d == 0)),
@@ -215,8 +214,7 @@ def wilcoxon_table(ok):
                    "mean_delta_f1": float(np.mean(d)) if len(d) else float("nan"),
                    # Why: with 6 to 10 test anomalies per split, one cell's F1 moves by
                    # 0.03-0.06; the standard error says how far a mean margin can be trusted.
-                   "se_delta_f1": (float(np.std(d, ddof=1) / np.sqrt(len(d))) if len(d) > 1
-                                   else float("nan")),
+                   "se_delta_f1": standard_error(d),
                    "statistic": float("nan"), "p_value": float("nan"), "note": ""}
             nonzero = int(np.sum(d != 0))
             if len(d) == 0:
