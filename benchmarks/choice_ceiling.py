@@ -26,7 +26,7 @@ nothing there); here it measures:
 
 ``--extra-kind <name>`` scores one more kind next to the default's two, from
 ``benchmarks/extra_kinds.py`` (kinds measured and not kept: ``segment``, row 36; ``rose`` and
-``local``, smoothed bootstraps, row 43), and adds ``without:<name>`` (the default rule among the
+``local``, smoothed bootstraps, row 43; ``smote`` and ``borderline``, row 46), and adds ``without:<name>`` (the default rule among the
 other candidates, on the same samples: the choice as the library makes it) and
 ``oracle-without:<name>``.
 
@@ -304,7 +304,8 @@ def main():
     parser.add_argument("--mix-kinds", default=None,
                         help="comma-separated MixAnN(mix_kinds=...), e.g. boundary,spread,copy")
     parser.add_argument("--extra-kind", default=None,
-                        help="a kind from benchmarks/extra_kinds.py (segment, rose, local) "
+                        help="a kind from benchmarks/extra_kinds.py (segment, rose, local, smote, "
+                             "borderline) "
                              "scored next to the default's kinds; adds the rules "
                              "without:<kind> and oracle-without:<kind>")
     parser.add_argument("--out", default=None, help="append one JSON line per cell here")

@@ -4,17 +4,21 @@ Each is a generator with the signature of :data:`mixann.rollout.ACTOR_FREE_KINDS
 ``generate(X, y, n_minority, rng) -> Rollout``, so that the default preset's choice can score it
 next to its own kinds (``boundary``, ``spread``) on the same folds. :func:`register` makes one
 of them a valid ``MixAnN(mix_kinds=...)`` name *in this process only*; nothing here changes the
-library. ``docs/quality.md`` (rows 36 and 43) has what each did:
+library. ``docs/quality.md`` (rows 36, 43 and 46) has what each did:
 
 * ``segment``: a point at a uniform ratio on the segment of a random minority pair (row 36);
 * ``rose``: a smoothed bootstrap (ROSE): a minority row plus Gaussian noise whose scale on each
   feature is that feature's std over the minority rows times Silverman's bandwidth
   ``(4 / ((d + 2) n)) ** (1 / (d + 4))`` (row 43);
 * ``local``: a minority row plus Gaussian noise whose scale adapts to the row: half the distance
-  to its nearest other minority row, spread over the ``d`` features (``/ sqrt(d)``) (row 43).
+  to its nearest other minority row, spread over the ``d`` features (``/ sqrt(d)``) (row 43);
+* ``smote``: SMOTE's samples: a minority row towards one of its 5 nearest minority rows, at a
+  uniform ratio (row 46; row 21 measured it at ``quick`` on fewer datasets);
+* ``borderline``: Borderline-SMOTE-1's: the same, from the "danger" minority rows only, those
+  with at least half but not all majority rows among their 10 nearest neighbours (row 46).
 
-``rose`` and ``local`` use the minority rows in whole shuffled passes, as ``copy`` does, so any
-prefix uses each row equally often, up to one.
+``rose``, ``local`` and ``smote`` use the minority rows in whole shuffled passes, as ``copy``
+does (``borderline`` the danger rows), so any prefix uses each row equally often, up to one.
 """
 
 from __future__ import annotations
@@ -118,7 +122,101 @@ def local(X, y, n_minority, rng):
     return _around(rows, X[rows] + noise)
 
 
-EXTRA_KINDS = {"segment": segment, "rose": rose, "local": local}
+def _neighbour_mix(X, minority, anchors, k, rng):
+    """SMOTE's step from each ``anchors`` row: towards one of its ``k`` nearest minority rows,
+    at a uniform ratio (``sources``: the anchor, then the neighbour)."""
+    from sklearn.neighbors import NearestNeighbors
+
+    from mixann.mixup import mix
+    from mixann.rollout import Rollout
+
+    k = int(min(k, len(minority) - 1))
+    # k + 1 neighbours: the anchor itself is among them (first, unless a duplicate ties it).
+    near = minority[NearestNeighbors(n_neighbors=k + 1).fit(X[minority])
+                    .kneighbors(X[anchors], return_distance=False)]
+    is_self = near == anchors[:, None]
+    is_self[~is_self.any(axis=1), -1] = True
+    near = np.take_along_axis(near, np.argsort(is_self, axis=1, kind="stable"), axis=1)[:, :k]
+    mate = near[np.arange(len(anchors)), rng.integers(0, k, size=len(anchors))]
+    lam = rng.random(len(anchors))
+    # mix(a, b, lam) = lam a + (1 - lam) b; a uniform lam is a uniform point of the segment.
+    return Rollout(mix(X[anchors], X[mate], lam), np.ones(len(anchors), dtype=int),
+                   np.column_stack([anchors, mate]).astype(np.intp), lam)
+
+
+def smote(X, y, n_minority, rng, k=5):
+    """SMOTE: each minority row, in whole shuffled passes, towards one of its ``k`` nearest
+    minority rows at a uniform ratio (row 46; row 21 measured it at ``quick``).
+
+    Examples
+    --------
+    >>> X = np.array([[0.0, 0.0], [9.0, 9.0], [2.0, 0.0], [0.0, 4.0], [2.0, 1.0]])
+    >>> y = np.array([0, 0, 1, 1, 1])
+    >>> out = smote(X, y, 6, np.random.default_rng(0), k=1)
+    >>> sorted(map(tuple, out.sources.tolist()))   # each anomaly twice, with its nearest anomaly
+    [(2, 4), (2, 4), (3, 4), (3, 4), (4, 2), (4, 2)]
+    >>> bool(np.all((out.X[:, 0] >= 0) & (out.X[:, 0] <= 2)))   # on the segments
+    True
+    """
+    from mixann.rollout import Rollout
+
+    X, y = np.asarray(X, dtype=float), np.asarray(y)
+    minority = np.flatnonzero(y == 1)
+    if n_minority <= 0 or len(minority) < 2:
+        return Rollout.empty(X.shape[1])
+    return _neighbour_mix(X, minority, _passes(X, y, n_minority, rng), k, rng)
+
+
+def danger_rows(X, y, m=10):
+    """Borderline-SMOTE's "danger" anomalies: at least half, but not all, of their ``m`` nearest
+    other rows are majority rows. All anomalies when none is in danger.
+
+    Examples
+    --------
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0], [10.0], [10.5], [11.0], [2.4], [2.75]])
+    >>> y = np.array([0, 0, 0, 0, 1, 1, 1, 1, 1])
+    >>> danger_rows(X, y, m=2).tolist()   # rows 7, 8: one anomaly and one majority row near
+    [7, 8]
+    """
+    from sklearn.neighbors import NearestNeighbors
+
+    X, y = np.asarray(X, dtype=float), np.asarray(y)
+    minority = np.flatnonzero(y == 1)
+    m = int(min(m, len(X) - 1))
+    near = NearestNeighbors(n_neighbors=m + 1).fit(X).kneighbors(X[minority],
+                                                                 return_distance=False)
+    others = np.array([row[row != i][:m] for row, i in zip(near, minority)])
+    n_major = (y[others] == 0).sum(axis=1)
+    danger = minority[(2 * n_major >= m) & (n_major < m)]
+    return danger if len(danger) else minority
+
+
+def borderline(X, y, n_minority, rng, k=5, m=10):
+    """Borderline-SMOTE-1: SMOTE from the "danger" anomalies only (:func:`danger_rows`), towards
+    one of their ``k`` nearest anomalies (row 46).
+
+    Examples
+    --------
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0], [10.0], [10.5], [11.0], [2.4], [2.75]])
+    >>> y = np.array([0, 0, 0, 0, 1, 1, 1, 1, 1])
+    >>> out = borderline(X, y, 4, np.random.default_rng(0), k=1, m=2)
+    >>> sorted(map(tuple, out.sources.tolist()))   # from the danger rows 7, 8 only
+    [(7, 8), (7, 8), (8, 7), (8, 7)]
+    """
+    from mixann.rollout import Rollout
+
+    X, y = np.asarray(X, dtype=float), np.asarray(y)
+    minority = np.flatnonzero(y == 1)
+    if n_minority <= 0 or len(minority) < 2:
+        return Rollout.empty(X.shape[1])
+    danger = danger_rows(X, y, m)
+    passes = -(-int(n_minority) // len(danger))  # ceil: whole shuffled passes over the danger rows
+    anchors = np.concatenate([rng.permutation(danger) for _ in range(passes)])[:n_minority]
+    return _neighbour_mix(X, minority, anchors, k, rng)
+
+
+EXTRA_KINDS = {"segment": segment, "rose": rose, "local": local, "smote": smote,
+               "borderline": borderline}
 
 
 def register(name):

@@ -103,7 +103,7 @@ def test_mix_kinds_replace_the_candidate_kinds(ceiling, shared_datasets):
     assert kinds == {None, "spread", "copy"}
 
 
-# --- benchmarks/extra_kinds.py: kinds measured and not kept (rows 36, 43) ---------------------
+# --- benchmarks/extra_kinds.py: kinds measured and not kept (rows 36, 43, 46) -----------------
 
 @pytest.fixture
 def extra_kinds(ceiling):
@@ -152,12 +152,42 @@ def test_local_noise_is_half_the_nearest_anomaly_distance(extra_kinds):
                                                                              rel=0.03)
 
 
+def test_smote_samples_lie_on_segments_to_a_near_anomaly(extra_kinds):
+    # Anomalies on a line at 0, 1, 2, 10 (and a majority row far away); with k = 2 the anomaly
+    # at 0 mixes with 1 or 2, never with 10; every sample lies between its two sources.
+    X = np.array([[0.0], [1.0], [2.0], [10.0], [50.0]])
+    y = np.array([1, 1, 1, 1, 0])
+    out = extra_kinds.smote(X, y, 4000, np.random.default_rng(0), k=2)
+    assert np.bincount(out.sources[:, 0], minlength=5).tolist() == [1000, 1000, 1000, 1000, 0]
+    assert set(out.sources[out.sources[:, 0] == 0, 1].tolist()) == {1, 2}
+    assert set(out.sources[out.sources[:, 0] == 3, 1].tolist()) == {1, 2}
+    low = np.minimum(X[out.sources[:, 0], 0], X[out.sources[:, 1], 0])
+    high = np.maximum(X[out.sources[:, 0], 0], X[out.sources[:, 1], 0])
+    assert np.all((out.X[:, 0] >= low) & (out.X[:, 0] <= high))
+    assert out.X[:, 0].std() > 0.5  # a uniform ratio, not midpoints only
+
+
+def test_borderline_anchors_on_danger_rows_or_on_every_anomaly(extra_kinds):
+    # Anomaly 4 has majority rows on both sides (2 of its 2 neighbours: noise, not danger);
+    # 5 and 6 each have one anomaly and one majority row (danger); 7 and 8 are a safe pair.
+    X = np.array([[0.0], [1.0], [2.0], [3.0], [1.5], [3.4], [3.6], [20.0], [20.2]])
+    y = np.array([0, 0, 0, 0, 1, 1, 1, 1, 1])
+    assert extra_kinds.danger_rows(X, y, m=2).tolist() == [5, 6]
+    out = extra_kinds.borderline(X, y, 5, np.random.default_rng(0), k=1, m=2)
+    assert set(map(tuple, out.sources.tolist())) == {(5, 6), (6, 5)}
+    assert sorted(np.bincount(out.sources[:, 0])[5:].tolist()) == [2, 3]  # whole passes
+    # No anomaly in danger: every anomaly anchors, as in SMOTE.
+    safe = np.array([[0.0], [1.0], [10.0], [10.5], [11.0]])
+    assert extra_kinds.danger_rows(safe, np.array([0, 0, 1, 1, 1]), m=2).tolist() == [2, 3, 4]
+    assert extra_kinds.borderline(X, y, 0, np.random.default_rng(0)).X.shape == (0, 1)
+
+
 def test_register_makes_a_kind_valid_and_rejects_unknown_names(extra_kinds):
     from mixann import MixAnN
     from mixann.datasets import make_diverse_minorities
 
-    with pytest.raises(ValueError, match="unknown extra kind 'smote'"):
-        extra_kinds.register("smote")
+    with pytest.raises(ValueError, match="unknown extra kind .cross."):
+        extra_kinds.register("cross")
     X, y = make_diverse_minorities(n_samples=300, random_state=0)
     with pytest.raises(ValueError, match="mix_kinds"):
         MixAnN(mix_kinds=("spread", "rose"), random_state=0).fit_resample(X, y)
