@@ -26,9 +26,9 @@ nothing there); here it measures:
 
 ``--extra-kind <name>`` scores one more kind next to the default's two, from
 ``benchmarks/extra_kinds.py`` (kinds measured and not kept: ``segment``, row 36; ``rose`` and
-``local``, smoothed bootstraps, row 43; ``smote`` and ``borderline``, row 46), and adds ``without:<name>`` (the default rule among the
-other candidates, on the same samples: the choice as the library makes it) and
-``oracle-without:<name>``.
+``local``, smoothed bootstraps, row 43; ``smote`` and ``borderline``, row 46), and adds
+``without:<name>`` (the default rule among the other candidates, on the same samples: the
+choice as the library makes it) and ``oracle-without:<name>``.
 
 ``fitted`` is the test F1 of what ``fit_resample`` actually returned (its samples come from
 another random stream than the regenerated ones, so it differs from ``best`` by noise only).
@@ -305,8 +305,7 @@ def main():
                         help="comma-separated MixAnN(mix_kinds=...), e.g. boundary,spread,copy")
     parser.add_argument("--extra-kind", default=None,
                         help="a kind from benchmarks/extra_kinds.py (segment, rose, local, smote, "
-                             "borderline) "
-                             "scored next to the default's kinds; adds the rules "
+                             "borderline) scored next to the default's kinds; adds the rules "
                              "without:<kind> and oracle-without:<kind>")
     parser.add_argument("--out", default=None, help="append one JSON line per cell here")
     parser.add_argument("--summarise", default=None,

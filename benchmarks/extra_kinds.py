@@ -122,21 +122,36 @@ def local(X, y, n_minority, rng):
     return _around(rows, X[rows] + noise)
 
 
+def nearest_others(X, pool, rows, k):
+    """The ``k`` nearest rows of ``pool`` to each of ``rows``, the row itself left out.
+
+    ``k + 1`` neighbours are asked for; the row itself is dropped where listed (first, unless a
+    duplicate ties it), else the farthest one is (:func:`mixann.rollout.others_first`, as the
+    ``interior`` rollout does).
+
+    Examples
+    --------
+    >>> X = np.array([[0.0], [1.0], [3.0], [0.0]])
+    >>> nearest_others(X, np.arange(4), np.array([0, 2]), 2).tolist()   # row 3 duplicates row 0
+    [[3, 1], [1, 0]]
+    """
+    from sklearn.neighbors import NearestNeighbors
+
+    from mixann.rollout import others_first
+
+    near = pool[NearestNeighbors(n_neighbors=k + 1).fit(X[pool])
+                .kneighbors(X[rows], return_distance=False)]
+    return others_first(near, rows)[:, :k]
+
+
 def _neighbour_mix(X, minority, anchors, k, rng):
     """SMOTE's step from each ``anchors`` row: towards one of its ``k`` nearest minority rows,
     at a uniform ratio (``sources``: the anchor, then the neighbour)."""
-    from sklearn.neighbors import NearestNeighbors
-
     from mixann.mixup import mix
     from mixann.rollout import Rollout
 
     k = int(min(k, len(minority) - 1))
-    # k + 1 neighbours: the anchor itself is among them (first, unless a duplicate ties it).
-    near = minority[NearestNeighbors(n_neighbors=k + 1).fit(X[minority])
-                    .kneighbors(X[anchors], return_distance=False)]
-    is_self = near == anchors[:, None]
-    is_self[~is_self.any(axis=1), -1] = True
-    near = np.take_along_axis(near, np.argsort(is_self, axis=1, kind="stable"), axis=1)[:, :k]
+    near = nearest_others(X, minority, anchors, k)
     mate = near[np.arange(len(anchors)), rng.integers(0, k, size=len(anchors))]
     lam = rng.random(len(anchors))
     # mix(a, b, lam) = lam a + (1 - lam) b; a uniform lam is a uniform point of the segment.
@@ -178,15 +193,10 @@ def danger_rows(X, y, m=10):
     >>> danger_rows(X, y, m=2).tolist()   # rows 7, 8: one anomaly and one majority row near
     [7, 8]
     """
-    from sklearn.neighbors import NearestNeighbors
-
     X, y = np.asarray(X, dtype=float), np.asarray(y)
     minority = np.flatnonzero(y == 1)
     m = int(min(m, len(X) - 1))
-    near = NearestNeighbors(n_neighbors=m + 1).fit(X).kneighbors(X[minority],
-                                                                 return_distance=False)
-    others = np.array([row[row != i][:m] for row, i in zip(near, minority)])
-    n_major = (y[others] == 0).sum(axis=1)
+    n_major = (y[nearest_others(X, np.arange(len(X)), minority, m)] == 0).sum(axis=1)
     danger = minority[(2 * n_major >= m) & (n_major < m)]
     return danger if len(danger) else minority
 
@@ -209,9 +219,9 @@ def borderline(X, y, n_minority, rng, k=5, m=10):
     minority = np.flatnonzero(y == 1)
     if n_minority <= 0 or len(minority) < 2:
         return Rollout.empty(X.shape[1])
-    danger = danger_rows(X, y, m)
-    passes = -(-int(n_minority) // len(danger))  # ceil: whole shuffled passes over the danger rows
-    anchors = np.concatenate([rng.permutation(danger) for _ in range(passes)])[:n_minority]
+    in_danger = np.zeros(len(y), dtype=int)
+    in_danger[danger_rows(X, y, m)] = 1
+    anchors = _passes(X, in_danger, n_minority, rng)  # whole shuffled passes over the danger rows
     return _neighbour_mix(X, minority, anchors, k, rng)
 
 

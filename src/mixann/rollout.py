@@ -23,8 +23,8 @@ from sklearn.neighbors import NearestNeighbors
 from .env import model_features, nearest_opposite
 from .mixup import mix, mix_pair
 
-__all__ = ["ROLLOUT_KINDS", "ACTOR_FREE_KINDS", "scale_actions", "Rollout", "rollout", "spread",
-           "copies"]
+__all__ = ["ROLLOUT_KINDS", "ACTOR_FREE_KINDS", "scale_actions", "Rollout", "rollout",
+           "others_first", "spread", "copies"]
 
 #: How a rollout step mixes (see :func:`rollout`).
 ROLLOUT_KINDS = ("paper", "boundary", "interior")
@@ -77,6 +77,24 @@ class Rollout:
         """No rows (what every generator returns when there is nothing to generate)."""
         return cls(np.empty((0, n_features)), np.empty(0, dtype=int),
                    np.empty((0, 2), dtype=np.intp), np.empty(0))
+
+
+def others_first(near, rows):
+    """Neighbour lists ``near`` (one per row of ``rows``, nearest first) with the row itself last.
+
+    A row queried against data that holds it is usually its own first neighbour, but not
+    always: duplicates tie at distance 0. Where the row is not listed, the farthest neighbour
+    goes last instead, so ``[:, :k]`` of ``k + 1`` neighbours is always ``k`` other rows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> others_first(np.array([[5, 2, 7], [3, 4, 9]]), np.array([2, 8])).tolist()
+    [[5, 7, 2], [3, 4, 9]]
+    """
+    is_self = near == rows[:, None]
+    is_self[~is_self.any(axis=1), -1] = True
+    return np.take_along_axis(near, np.argsort(is_self, axis=1, kind="stable"), axis=1)
 
 
 def rollout(policy, X, y, n_minority, *, z_transform, max_neighbors, max_oversample, eta,
@@ -155,11 +173,8 @@ def rollout(policy, X, y, n_minority, *, z_transform, max_neighbors, max_oversam
         k, alpha, n, eps = scale_actions(1.0 / (1.0 + np.exp(-raw)), k_max, max_oversample)
         if kind == "interior":
             # The k_max + 1 nearest minority points hold x0 itself, usually first (not always:
-            # duplicates tie at distance 0). Drop x0, or the farthest if x0 is not listed.
-            near = pool[knn.kneighbors(X[current], return_distance=False)]
-            is_self = near == current[:, None]
-            is_self[~is_self.any(axis=1), -1] = True
-            near = np.take_along_axis(near, np.argsort(is_self, axis=1, kind="stable"), axis=1)
+            # duplicates tie at distance 0). Put x0 last, or the farthest if x0 is not listed.
+            near = others_first(pool[knn.kneighbors(X[current], return_distance=False)], current)
             mate = near[rows, (rng.random(len(current)) * k).astype(int)]
             x_syn, weight = mix(X[current], X[mate], alpha), alpha
             y_syn = np.ones(len(current), dtype=int)
