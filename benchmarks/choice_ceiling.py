@@ -26,7 +26,8 @@ nothing there); here it measures:
 
 ``--extra-kind <name>`` scores one more kind next to the default's two, from
 ``benchmarks/extra_kinds.py`` (kinds measured and not kept: ``segment``, row 36; ``rose`` and
-``local``, smoothed bootstraps, row 43; ``smote`` and ``borderline``, row 46), and adds
+``local``, smoothed bootstraps, row 43; ``smote`` and ``borderline``, row 46; ``hard``, SMOTE
+from the anomalies the classifier misses out of fold, row 47), and adds
 ``without:<name>`` (the default rule among the other candidates, on the same samples: the
 choice as the library makes it) and ``oracle-without:<name>``.
 
@@ -171,7 +172,7 @@ def run_one(job):
     if extra:
         # A kind measured but not kept (benchmarks/extra_kinds.py), added as one more
         # candidate next to the default's kinds unless --mix-kinds lists the kinds.
-        load_extra_kinds().register(extra)
+        load_extra_kinds().register(extra, make_classifier(classifier, seed))
         grid["mix_kinds"] = (*MixAnN().mix_kinds, extra)
     if options.get("mix_kinds"):
         grid["mix_kinds"] = tuple(options["mix_kinds"])
@@ -305,7 +306,7 @@ def main():
                         help="comma-separated MixAnN(mix_kinds=...), e.g. boundary,spread,copy")
     parser.add_argument("--extra-kind", default=None,
                         help="a kind from benchmarks/extra_kinds.py (segment, rose, local, smote, "
-                             "borderline) scored next to the default's kinds; adds the rules "
+                             "borderline, hard) scored next to the default's kinds; adds the rules "
                              "without:<kind> and oracle-without:<kind>")
     parser.add_argument("--out", default=None, help="append one JSON line per cell here")
     parser.add_argument("--summarise", default=None,

@@ -4,7 +4,7 @@ Each is a generator with the signature of :data:`mixann.rollout.ACTOR_FREE_KINDS
 ``generate(X, y, n_minority, rng) -> Rollout``, so that the default preset's choice can score it
 next to its own kinds (``boundary``, ``spread``) on the same folds. :func:`register` makes one
 of them a valid ``MixAnN(mix_kinds=...)`` name *in this process only*; nothing here changes the
-library. ``docs/quality.md`` (rows 36, 43 and 46) has what each did:
+library. ``docs/quality.md`` (rows 36, 43, 46 and 47) has what each did:
 
 * ``segment``: a point at a uniform ratio on the segment of a random minority pair (row 36);
 * ``rose``: a smoothed bootstrap (ROSE): a minority row plus Gaussian noise whose scale on each
@@ -15,7 +15,11 @@ library. ``docs/quality.md`` (rows 36, 43 and 46) has what each did:
 * ``smote``: SMOTE's samples: a minority row towards one of its 5 nearest minority rows, at a
   uniform ratio (row 46; row 21 measured it at ``quick`` on fewer datasets);
 * ``borderline``: Borderline-SMOTE-1's: the same, from the "danger" minority rows only, those
-  with at least half but not all majority rows among their 10 nearest neighbours (row 46).
+  with at least half but not all majority rows among their 10 nearest neighbours (row 46);
+* ``hard``: AutoSMOTE's per-instance counts, taken from the classifier itself instead of a
+  policy: SMOTE steps from the minority rows drawn in proportion to how badly the classifier
+  misses them out of fold (``1 - P(anomaly)``, :func:`miss_weights`) (row 47). It needs the
+  estimator: :func:`register` binds it.
 
 ``rose``, ``local`` and ``smote`` use the minority rows in whole shuffled passes, as ``copy``
 does (``borderline`` the danger rows), so any prefix uses each row equally often, up to one.
@@ -225,12 +229,81 @@ def borderline(X, y, n_minority, rng, k=5, m=10):
     return _neighbour_mix(X, minority, anchors, k, rng)
 
 
+def miss_weights(estimator, X, y, rng, n_splits=3):
+    """How badly ``estimator`` misses each minority row out of fold: ``1 - P(anomaly)``.
+
+    The probabilities come from :func:`sklearn.model_selection.cross_val_predict` over
+    ``n_splits`` stratified folds (fewer when the minority is smaller), shuffled by ``rng``;
+    one weight per minority row, in the order of ``np.flatnonzero(y == 1)``. Fewer than 2
+    minority rows give equal weights.
+
+    Examples
+    --------
+    >>> from sklearn.neighbors import KNeighborsClassifier
+    >>> X = np.array([[0.0], [0.1], [0.2], [0.3], [0.4], [0.5], [5.0], [5.1], [5.2], [5.3],
+    ...               [0.25]])
+    >>> y = np.array([0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1])
+    >>> w = miss_weights(KNeighborsClassifier(1), X, y, np.random.default_rng(0), n_splits=2)
+    >>> w.tolist()   # the anomaly at 0.25, among the majority rows, is missed
+    [0.0, 0.0, 0.0, 0.0, 1.0]
+    """
+    from sklearn.base import clone
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    X, y = np.asarray(X, dtype=float), np.asarray(y).astype(int)
+    minority = np.flatnonzero(y == 1)
+    n_splits = int(min(n_splits, len(minority)))
+    if n_splits < 2:
+        return np.ones(len(minority))
+    folds = StratifiedKFold(n_splits, shuffle=True, random_state=int(rng.integers(2**31 - 1)))
+    proba = cross_val_predict(clone(estimator), X, y, cv=folds, method="predict_proba")
+    return 1.0 - proba[minority, 1]
+
+
+def hard(X, y, n_minority, rng, estimator=None, k=5):
+    """SMOTE steps from the minority rows the classifier misses, each drawn with probability
+    proportional to :func:`miss_weights` (AutoSMOTE's per-instance counts, row 47).
+
+    Rows the classifier already finds (weight 0) give no samples; when it misses none, every
+    row is drawn alike. The draws are independent, so any prefix of the rollout follows the
+    weights too.
+
+    Examples
+    --------
+    >>> from sklearn.neighbors import KNeighborsClassifier
+    >>> X = np.r_[np.arange(6) / 10, 5 + np.arange(4) / 10, 0.25][:, None]  # miss_weights' data
+    >>> y = np.r_[np.zeros(6, dtype=int), np.ones(5, dtype=int)]
+    >>> out = hard(X, y, 4, np.random.default_rng(0), estimator=KNeighborsClassifier(1), k=1)
+    >>> out.sources.tolist()   # only the missed anomaly, towards its nearest anomaly
+    [[10, 6], [10, 6], [10, 6], [10, 6]]
+    """
+    from sklearn.neighbors import KNeighborsClassifier
+
+    from mixann.rollout import Rollout
+
+    X, y = np.asarray(X, dtype=float), np.asarray(y)
+    minority = np.flatnonzero(y == 1)
+    if n_minority <= 0 or len(minority) < 2:
+        return Rollout.empty(X.shape[1])
+    estimator = KNeighborsClassifier(10) if estimator is None else estimator
+    weights = miss_weights(estimator, X, y, rng)
+    if weights.sum() <= 0:
+        weights = np.ones(len(minority))
+    anchors = rng.choice(minority, size=int(n_minority), p=weights / weights.sum())
+    return _neighbour_mix(X, minority, anchors, k, rng)
+
+
 EXTRA_KINDS = {"segment": segment, "rose": rose, "local": local, "smote": smote,
-               "borderline": borderline}
+               "borderline": borderline, "hard": hard}
+#: Kinds that score rows with the classifier: :func:`register` binds its ``estimator``.
+NEEDS_ESTIMATOR = ("hard",)
 
 
-def register(name):
+def register(name, estimator=None):
     """Make ``name`` a ``MixAnN(mix_kinds=...)`` kind in this process (a diagnostic only).
+
+    Kinds in :data:`NEEDS_ESTIMATOR` get ``estimator`` (the classifier MixAnN chooses for)
+    bound to them; the others ignore it.
 
     Examples
     --------
@@ -244,6 +317,11 @@ def register(name):
 
     if name not in EXTRA_KINDS:
         raise ValueError(f"unknown extra kind {name!r}; choose from {', '.join(EXTRA_KINDS)}")
-    rollout_module.ACTOR_FREE_KINDS[name] = EXTRA_KINDS[name]
+    generate = EXTRA_KINDS[name]
+    if name in NEEDS_ESTIMATOR:
+        from functools import partial
+
+        generate = partial(generate, estimator=estimator)
+    rollout_module.ACTOR_FREE_KINDS[name] = generate
     if name not in sampler_module.MIX_KINDS:
         sampler_module.MIX_KINDS = (*sampler_module.MIX_KINDS, name)

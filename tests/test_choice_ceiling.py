@@ -182,6 +182,35 @@ def test_borderline_anchors_on_danger_rows_or_on_every_anomaly(extra_kinds):
     assert extra_kinds.borderline(X, y, 0, np.random.default_rng(0)).X.shape == (0, 1)
 
 
+def test_hard_draws_anomalies_in_proportion_to_the_classifiers_misses(extra_kinds):
+    from sklearn.neighbors import KNeighborsClassifier
+
+    # Majority rows at 0..0.9; anomalies: a cluster at 5.0..5.5 (found out of fold by a 1-NN),
+    # and two lone ones inside the majority (missed), at 0.25 and 0.65.
+    X = np.concatenate([np.arange(10) / 10, [5.0, 5.1, 5.2, 5.3, 5.4, 5.5, 0.25, 0.65]])[:, None]
+    y = np.array([0] * 10 + [1] * 8)
+    one_nn = KNeighborsClassifier(1)
+    weights = extra_kinds.miss_weights(one_nn, X, y, np.random.default_rng(0))
+    assert weights.tolist() == [0.0] * 6 + [1.0, 1.0]
+    out = extra_kinds.hard(X, y, 1000, np.random.default_rng(0), estimator=one_nn, k=1)
+    counts = np.bincount(out.sources[:, 0], minlength=18)
+    assert counts[:16].sum() == 0 and counts[16] + counts[17] == 1000
+    assert 400 < counts[16] < 600  # equal weights, independent draws
+    # Each lone anomaly mixes with its nearest anomaly: the other lone one.
+    assert set(map(tuple, out.sources.tolist())) == {(16, 17), (17, 16)}
+    # A classifier that misses nothing: every anomaly is drawn alike.
+    clear = np.concatenate([np.arange(10) / 10, [5.0, 5.1, 5.2, 5.3, 5.4, 5.5]])[:, None]
+    y_clear = np.array([0] * 10 + [1] * 6)
+    out = extra_kinds.hard(clear, y_clear, 600, np.random.default_rng(0), estimator=one_nn, k=1)
+    assert np.all(np.bincount(out.sources[:, 0], minlength=16)[10:] > 60)
+    assert extra_kinds.hard(X, y, 0, np.random.default_rng(0)).X.shape == (0, 1)
+    # Registering binds the classifier it is told of.
+    import mixann.rollout as rollout_module
+
+    extra_kinds.register("hard", one_nn)
+    assert rollout_module.ACTOR_FREE_KINDS["hard"].keywords == {"estimator": one_nn}
+
+
 def test_register_makes_a_kind_valid_and_rejects_unknown_names(extra_kinds):
     from mixann import MixAnN
     from mixann.datasets import make_diverse_minorities
