@@ -264,6 +264,8 @@ def hard(X, y, n_minority, rng, estimator=None, k=5):
     """SMOTE steps from the minority rows the classifier misses, each drawn with probability
     proportional to :func:`miss_weights` (AutoSMOTE's per-instance counts, row 47).
 
+    ``estimator=None`` is the bench's KNN (:func:`mixann.classifiers.make_classifier`).
+
     Rows the classifier already finds (weight 0) give no samples; when it misses none, every
     row is drawn alike. The draws are independent, so any prefix of the rollout follows the
     weights too.
@@ -277,15 +279,14 @@ def hard(X, y, n_minority, rng, estimator=None, k=5):
     >>> out.sources.tolist()   # only the missed anomaly, towards its nearest anomaly
     [[10, 6], [10, 6], [10, 6], [10, 6]]
     """
-    from sklearn.neighbors import KNeighborsClassifier
-
+    from mixann.classifiers import make_classifier
     from mixann.rollout import Rollout
 
     X, y = np.asarray(X, dtype=float), np.asarray(y)
     minority = np.flatnonzero(y == 1)
     if n_minority <= 0 or len(minority) < 2:
         return Rollout.empty(X.shape[1])
-    estimator = KNeighborsClassifier(10) if estimator is None else estimator
+    estimator = make_classifier("knn") if estimator is None else estimator
     weights = miss_weights(estimator, X, y, rng)
     if weights.sum() <= 0:
         weights = np.ones(len(minority))
