@@ -45,6 +45,24 @@ def _passes(X, y, n_minority, rng):
     return copies(X, y, n_minority, rng).sources[:, 0]
 
 
+def _two_anomalies(generate):
+    """A kind's guard, in one place: ``X`` as floats, ``y`` as an array, and no samples where
+    none are asked for or fewer than 2 anomalies exist (every kind here mixes pairs of
+    anomalies or scales by their spread)."""
+    import functools
+
+    @functools.wraps(generate)
+    def guarded(X, y, n_minority, rng, **options):
+        from mixann.rollout import Rollout
+
+        X, y = np.asarray(X, dtype=float), np.asarray(y)
+        if n_minority <= 0 or np.sum(y == 1) < 2:
+            return Rollout.empty(X.shape[1])
+        return generate(X, y, n_minority, rng, **options)
+
+    return guarded
+
+
 def silverman_bandwidth(n, d):
     """Silverman's rule of thumb for a Gaussian kernel on ``n`` points in ``d`` dimensions.
 
@@ -73,6 +91,7 @@ def segment(X, y, n_minority, rng):
                    np.ones(len(pairs), dtype=int), pairs, lam)
 
 
+@_two_anomalies
 def rose(X, y, n_minority, rng):
     """Smoothed bootstrap: a minority row plus noise at Silverman's bandwidth (row 43).
 
@@ -83,12 +102,7 @@ def rose(X, y, n_minority, rng):
     >>> out.X.shape, sorted(out.sources[:, 0].tolist())   # each anomaly used twice
     ((4, 2), [2, 2, 3, 3])
     """
-    from mixann.rollout import Rollout
-
-    X, y = np.asarray(X, dtype=float), np.asarray(y)
     minority = np.flatnonzero(y == 1)
-    if n_minority <= 0 or len(minority) < 2:
-        return Rollout.empty(X.shape[1])
     rows = _passes(X, y, n_minority, rng)
     n, d = len(minority), X.shape[1]
     scale = silverman_bandwidth(n, d) * X[minority].std(axis=0)
@@ -96,6 +110,7 @@ def rose(X, y, n_minority, rng):
     return _around(rows, X[rows] + noise)
 
 
+@_two_anomalies
 def local(X, y, n_minority, rng):
     """A minority row plus noise scaled to half the distance to its nearest anomaly (row 43).
 
@@ -111,12 +126,7 @@ def local(X, y, n_minority, rng):
     """
     from sklearn.neighbors import NearestNeighbors
 
-    from mixann.rollout import Rollout
-
-    X, y = np.asarray(X, dtype=float), np.asarray(y)
     minority = np.flatnonzero(y == 1)
-    if n_minority <= 0 or len(minority) < 2:
-        return Rollout.empty(X.shape[1])
     rows = _passes(X, y, n_minority, rng)
     d = X.shape[1]
     dist, _ = NearestNeighbors(n_neighbors=2).fit(X[minority]).kneighbors(X[minority])
@@ -163,6 +173,7 @@ def _neighbour_mix(X, minority, anchors, k, rng):
                    np.column_stack([anchors, mate]).astype(np.intp), lam)
 
 
+@_two_anomalies
 def smote(X, y, n_minority, rng, k=5):
     """SMOTE: each minority row, in whole shuffled passes, towards one of its ``k`` nearest
     minority rows at a uniform ratio (row 46; row 21 measured it at ``quick``).
@@ -177,12 +188,7 @@ def smote(X, y, n_minority, rng, k=5):
     >>> bool(np.all((out.X[:, 0] >= 0) & (out.X[:, 0] <= 2)))   # on the segments
     True
     """
-    from mixann.rollout import Rollout
-
-    X, y = np.asarray(X, dtype=float), np.asarray(y)
     minority = np.flatnonzero(y == 1)
-    if n_minority <= 0 or len(minority) < 2:
-        return Rollout.empty(X.shape[1])
     return _neighbour_mix(X, minority, _passes(X, y, n_minority, rng), k, rng)
 
 
@@ -205,6 +211,7 @@ def danger_rows(X, y, m=10):
     return danger if len(danger) else minority
 
 
+@_two_anomalies
 def borderline(X, y, n_minority, rng, k=5, m=10):
     """Borderline-SMOTE-1: SMOTE from the "danger" anomalies only (:func:`danger_rows`), towards
     one of their ``k`` nearest anomalies (row 46).
@@ -217,12 +224,7 @@ def borderline(X, y, n_minority, rng, k=5, m=10):
     >>> sorted(map(tuple, out.sources.tolist()))   # from the danger rows 7, 8 only
     [(7, 8), (7, 8), (8, 7), (8, 7)]
     """
-    from mixann.rollout import Rollout
-
-    X, y = np.asarray(X, dtype=float), np.asarray(y)
     minority = np.flatnonzero(y == 1)
-    if n_minority <= 0 or len(minority) < 2:
-        return Rollout.empty(X.shape[1])
     in_danger = np.zeros(len(y), dtype=int)
     in_danger[danger_rows(X, y, m)] = 1
     anchors = _passes(X, in_danger, n_minority, rng)  # whole shuffled passes over the danger rows
@@ -260,6 +262,7 @@ def miss_weights(estimator, X, y, rng, n_splits=3):
     return 1.0 - proba[minority, 1]
 
 
+@_two_anomalies
 def hard(X, y, n_minority, rng, estimator=None, k=5):
     """SMOTE steps from the minority rows the classifier misses, each drawn with probability
     proportional to :func:`miss_weights` (AutoSMOTE's per-instance counts, row 47).
@@ -280,12 +283,8 @@ def hard(X, y, n_minority, rng, estimator=None, k=5):
     [[10, 6], [10, 6], [10, 6], [10, 6]]
     """
     from mixann.classifiers import make_classifier
-    from mixann.rollout import Rollout
 
-    X, y = np.asarray(X, dtype=float), np.asarray(y)
     minority = np.flatnonzero(y == 1)
-    if n_minority <= 0 or len(minority) < 2:
-        return Rollout.empty(X.shape[1])
     estimator = make_classifier("knn") if estimator is None else estimator
     weights = miss_weights(estimator, X, y, rng)
     if weights.sum() <= 0:

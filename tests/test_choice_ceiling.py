@@ -103,7 +103,7 @@ def test_mix_kinds_replace_the_candidate_kinds(ceiling, shared_datasets):
     assert kinds == {None, "spread", "copy"}
 
 
-# --- benchmarks/extra_kinds.py: kinds measured and not kept (rows 36, 43, 46) -----------------
+# --- benchmarks/extra_kinds.py: kinds measured and not kept (rows 36, 43, 46, 47) -------------
 
 @pytest.fixture
 def extra_kinds(ceiling):
