@@ -12,6 +12,10 @@ nothing there); here it measures:
 * ``smooth``: the best score after averaging each volume's score with its neighbouring
   volumes of the same kind (a choice less drawn to a single lucky volume);
 * ``one-se``: the smallest volume within one standard error of the best;
+* ``median-se``: the median volume among the candidates within one standard error of the best
+  (:func:`median_se_choice`): the argmax of noisy scores is drawn to lucky extremes, the
+  one-standard-error rule always leans to the smallest volume; the median of the near-ties leans
+  neither way; ``median-se:spread`` the same among ``spread`` and no augmentation only;
 * ``oracle``: the best test F1 among the candidates, a hindsight ceiling no rule can pass:
   if it is below a goal, better choosing cannot reach the goal and only better candidates can;
 * ``metric:<name>`` (with ``--choice-metrics``): the best pooled out-of-fold score under another
@@ -68,8 +72,9 @@ import time
 import numpy as np
 
 from mixann.metrics import check_metric
+from mixann.selection import choose
 
-RULES = ("fitted", "best", "smooth", "one-se", "oracle")
+RULES = ("fitted", "best", "smooth", "one-se", "median-se", "median-se:spread", "oracle")
 #: ``--cleaners`` names: imbalanced-learn under-samplers that remove majority rows only.
 CLEANERS = ("enn", "enn-mode", "tomek")
 
@@ -111,6 +116,43 @@ def smooth_choice(scores):
             window = line[max(0, i - 1): i + 2]
             smoothed[c] = float(np.mean([scores[w] for w in window]))
     return max(smoothed, key=lambda c: (smoothed[c], -c[1]))
+
+
+def median_se_choice(scores, kinds=None):
+    """The median volume among the candidates within one standard error of the best score.
+
+    ``scores`` maps ``(kind, volume)`` to ``(pooled score, standard error)``, as
+    :func:`mixann.selection.select_volume` returns them; ``kinds`` (optional) keeps only those
+    kinds and no augmentation, ``(None, 0.0)``. The best candidate sets the floor (its score
+    less its standard error); the candidates at or above it are ordered by volume (ties: the
+    order of ``scores``) and the middle one is returned (the upper one of two middles).
+
+    Examples
+    --------
+    >>> scores = {(None, 0.0): (0.70, 0.02), ("a", 0.1): (0.74, 0.03),
+    ...           ("a", 0.5): (0.76, 0.04), ("b", 1.0): (0.73, 0.01)}
+    >>> median_se_choice(scores)  # floor 0.72: volumes 0.1, 0.5, 1.0
+    ('a', 0.5)
+    >>> median_se_choice(scores, kinds=("b",))  # floor 0.72 from b at 1.0: b alone
+    ('b', 1.0)
+    """
+    if kinds is not None:
+        scores = {c: v for c, v in scores.items() if c[0] is None or c[0] in kinds}
+    order = {c: i for i, c in enumerate(scores)}
+    best = max(scores, key=lambda c: (scores[c][0], -c[1], -order[c]))
+    floor = scores[best][0] - scores[best][1]
+    near = sorted((c for c in scores if scores[c][0] >= floor), key=lambda c: (c[1], order[c]))
+    return near[len(near) // 2]
+
+
+def score_only_picks(scores):
+    """The picks of the rules that need only ``scores`` (``(score, standard error)`` each).
+
+    ``one-se``, ``median-se`` and ``median-se:spread``: what :func:`run_one` records and
+    :func:`replay_rules` chooses again.
+    """
+    return {"one-se": choose(scores, one_se=True), "median-se": median_se_choice(scores),
+            "median-se:spread": median_se_choice(scores, kinds=("spread",))}
 
 
 def blend_counts(scores, m, targets):
@@ -158,7 +200,7 @@ def run_one(job):
     from mixann.bench.runner import _make_baseline, mixann_params
     from mixann.classifiers import make_classifier
     from mixann.datasets import load_dataset
-    from mixann.selection import choose, volume_target
+    from mixann.selection import volume_target
 
     classifier, dataset, seed, budget, data_dir, *rest = job
     options = rest[0] if rest else {}
@@ -225,7 +267,7 @@ def run_one(job):
     by_candidate = {(c["kind"], c["volume"]): c for c in candidates}
     picks = {"best": captured["best"],
              "smooth": smooth_choice({c: v["score"] for c, v in by_candidate.items()}),
-             "one-se": choose(scores, one_se=True),
+             **score_only_picks(scores),
              "oracle": max(by_candidate, key=lambda c: by_candidate[c]["f1"])}
     for metric in choice_metrics:
         # Same seed: the same folds and rollouts as MixAnN's own choice, another scorer.
@@ -264,10 +306,31 @@ def run_one(job):
             "candidates": candidates, "seconds": time.perf_counter() - start}
 
 
+def replay_rules(record, without=None):
+    """``record`` with its rules chosen again from its candidates, e.g. without one kind.
+
+    Every record keeps each candidate's pooled score, standard error and test F1, so the
+    rules that need nothing else (``best``, ``one-se``, ``median-se``, ``median-se:spread``,
+    ``oracle``) can be applied again later: to records written before a rule existed, or
+    among the default's kinds only (``without`` an ``--extra-kind``). Replaying a record as
+    written gives its own picks (``tests/test_choice_ceiling.py`` checks it).
+    """
+    kept = [c for c in record["candidates"] if without is None or c["kind"] != without]
+    scores = {(c["kind"], c["volume"]): (c["score"], c["se"]) for c in kept}
+    f1 = {(c["kind"], c["volume"]): c["f1"] for c in kept}
+    picks = {"best": choose(scores), **score_only_picks(scores),
+             "oracle": max(f1, key=f1.get)}
+    return {**record, "rules": {rule: f1[pick] for rule, pick in picks.items()},
+            "picks": {rule: list(pick) for rule, pick in picks.items()}}
+
+
 def summarise(records):
     """Text table: mean test F1 per rule and dataset, and the mean over datasets."""
     datasets = sorted({r["dataset"] for r in records})
-    rules = list(RULES) + sorted({k for r in records for k in r["rules"]} - set(RULES))
+    # Records written before a rule existed lack it: show the rules every record has.
+    rules = [rule for rule in list(RULES) + sorted({k for r in records for k in r["rules"]}
+                                                   - set(RULES))
+             if all(rule in r["rules"] for r in records)]
     width = max(len(rule) for rule in rules)
     lines = [f"{'rule':{width}} " + " ".join(f"{d[:11]:>11}" for d in datasets) + "        mean"]
     for rule in rules:
@@ -275,7 +338,37 @@ def summarise(records):
                  for d in datasets]
         lines.append(f"{rule:{width}} " + " ".join(f"{m:11.3f}" for m in means)
                      + f" {np.mean(means):11.3f}")
+    lines.append("")
+    lines.append(f"paired against `best` over {len(records)} cells (mean over datasets ± "
+                 "standard error over cells, wins/ties/losses):")
+    for rule in rules:
+        if rule != "best":
+            diff, se, wtl = paired(records, rule)
+            lines.append(f"{rule:{width}} {diff:+.4f} ± {se:.4f}  {wtl[0]}/{wtl[1]}/{wtl[2]}")
     return "\n".join(lines)
+
+
+def paired(records, rule, base="best"):
+    """``rule`` minus ``base`` cell by cell: (mean over datasets, standard error, W/T/L).
+
+    The mean is over datasets of each dataset's mean difference (as the tables weigh them);
+    the standard error is over cells; a tie is a difference under 1e-9.
+
+    Examples
+    --------
+    >>> recs = [{"dataset": d, "rules": {"best": 0.5, "x": 0.5 + e}}
+    ...         for d, e in [("a", 0.02), ("a", 0.0), ("b", -0.01), ("b", 0.03)]]
+    >>> diff, se, wtl = paired(recs, "x")
+    >>> round(diff, 4), round(se, 4), wtl
+    (0.01, 0.0091, (2, 1, 1))
+    """
+    datasets = sorted({r["dataset"] for r in records})
+    diffs = np.array([r["rules"][rule] - r["rules"][base] for r in records])
+    per_dataset = [diffs[[r["dataset"] == d for r in records]].mean() for d in datasets]
+    se = diffs.std(ddof=1) / np.sqrt(len(diffs)) if len(diffs) > 1 else float("nan")
+    wtl = (int((diffs > 1e-9).sum()), int((abs(diffs) <= 1e-9).sum()),
+           int((diffs < -1e-9).sum()))
+    return float(np.mean(per_dataset)), float(se), wtl
 
 
 def main():
@@ -283,6 +376,9 @@ def main():
     parser.add_argument("--classifier", default="knn")
     parser.add_argument("--datasets", default="vowels,annthyroid,mammography,satellite")
     parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--first-seed", type=int, default=0,
+                        help="run seeds first-seed .. first-seed + seeds - 1 (e.g. 5 with "
+                             "--seeds 5: splits that an earlier run of seeds 0-4 did not see)")
     parser.add_argument("--budget", default="quick")
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--data-dir", default=None)
@@ -311,10 +407,27 @@ def main():
     parser.add_argument("--out", default=None, help="append one JSON line per cell here")
     parser.add_argument("--summarise", default=None,
                         help="only print the table of an earlier --out file")
+    parser.add_argument("--replay", action="store_true",
+                        help="with --summarise: choose again from each record's candidates "
+                             "(best, one-se, median-se, median-se:spread, oracle)")
+    parser.add_argument("--without-kind", default=None,
+                        help="with --summarise --replay: leave this kind's candidates out, "
+                             "e.g. the --extra-kind the file was written with")
     args = parser.parse_args()
+    if args.replay and not args.summarise:
+        parser.error("--replay chooses again from an earlier file: give it with --summarise FILE")
+    if args.without_kind and not args.replay:
+        parser.error("--without-kind applies to --replay: add --replay")
     if args.summarise:
         with open(args.summarise) as fh:
-            print(summarise([json.loads(line) for line in fh if line.strip()]))
+            records = [json.loads(line) for line in fh if line.strip()]
+        kinds = {c["kind"] for r in records for c in r["candidates"]} - {None}
+        if args.without_kind and args.without_kind not in kinds:  # a typo would change nothing
+            parser.error(f"no candidate of kind {args.without_kind!r} in {args.summarise}; "
+                         f"its kinds: {', '.join(sorted(kinds))}")
+        if args.replay:
+            records = [replay_rules(r, without=args.without_kind) for r in records]
+        print(summarise(records))
         return
     choice_metrics = tuple(m for m in args.choice_metrics.split(",") if m)
     for metric in choice_metrics:
@@ -341,7 +454,8 @@ def main():
                "mix_kinds": args.mix_kinds.split(",") if args.mix_kinds else None,
                "extra_kind": args.extra_kind}
     jobs = [(args.classifier, d, s, args.budget, args.data_dir, options)
-            for d in args.datasets.split(",") for s in range(args.seeds)]
+            for d in args.datasets.split(",")
+            for s in range(args.first_seed, args.first_seed + args.seeds)]
     from mixann.bench.runner import map_records  # the bench's own worker setup
 
     records = map_records(run_one, jobs, args.jobs, args.out, show=lambda r: {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +34,24 @@ def test_smooth_choice_averages_neighbouring_volumes(ceiling):
     assert max(SCORES, key=SCORES.get) == ("a", 0.1)
 
 
+def test_median_se_choice_takes_the_middle_of_the_near_ties(ceiling):
+    scores = {(None, 0.0): (0.80, 0.01), ("a", 0.1): (0.84, 0.02), ("a", 0.5): (0.86, 0.03),
+              ("a", 1.0): (0.70, 0.05), ("b", 0.2): (0.83, 0.01), ("b", 0.35): (0.85, 0.02)}
+    # Best: a at 0.5 (0.86), floor 0.86 - 0.03 = 0.83: a 0.1, b 0.2, b 0.35, a 0.5 are near;
+    # by volume 0.1, 0.2, 0.35, 0.5 -> the upper middle, b at 0.35 (the argmax is a at 0.5,
+    # the one-standard-error rule a at 0.1).
+    assert ceiling.median_se_choice(scores) == ("b", 0.35)
+    # b and no augmentation only: best b 0.35 (0.85), floor 0.83: b 0.2 and b 0.35 -> 0.35.
+    assert ceiling.median_se_choice(scores, kinds=("b",)) == ("b", 0.35)
+    # A wide standard error lets no augmentation in: floor 0.86 - 0.07 = 0.79 takes every
+    # candidate but a at 1.0; by volume 0, 0.1, 0.2, 0.35, 0.5 -> the middle, b at 0.2.
+    wide = {**scores, ("a", 0.5): (0.86, 0.07)}
+    assert ceiling.median_se_choice(wide) == ("b", 0.2)
+    # One candidate within reach: the rule is the argmax.
+    assert ceiling.median_se_choice({(None, 0.0): (0.5, 0.0), ("a", 0.1): (0.9, 0.0)}) == \
+        ("a", 0.1)
+
+
 def test_blend_counts_average_the_best_candidates(ceiling):
     targets = {0.1: 10, 0.2: 20, 0.5: 50, 1.0: 100}
     # Best three of SCORES: a 0.1 (0.9), a 1.0 (0.8), b 0.2 (0.75): a (10 + 100) / 3, b 20 / 3.
@@ -51,10 +70,16 @@ def test_one_cell_scores_every_candidate_on_test(ceiling, shared_datasets):
     candidates = {(c["kind"], c["volume"]): c for c in record["candidates"]}
     assert len(candidates) == len(record["candidates"]) > 2
     assert (None, 0.0) in candidates
-    assert set(record["rules"]) == {"fitted", "best", "smooth", "one-se", "oracle",
+    assert set(record["rules"]) == {"fitted", "best", "smooth", "one-se", "median-se",
+                                    "median-se:spread", "oracle",
                                     "metric:neg_brier_score", "metric:f1_macro",
                                     "fitted+tomek", "oracle+tomek", "baseline:autosmote",
                                     "oracle+autosmote", "blend-1", "blend-3"}
+    # Choosing again from the record's candidates repeats every rule that needs nothing else.
+    replayed = ceiling.replay_rules(record)
+    for rule in ("best", "one-se", "median-se", "median-se:spread", "oracle"):
+        assert replayed["rules"][rule] == record["rules"][rule], rule
+        assert replayed["picks"][rule] == list(record["picks"][rule]), rule
     # A blend of one candidate is the default rule's pick, rows and all.
     assert record["rules"]["blend-1"] == record["rules"]["best"]
     # The baseline is the bench's own cell: the same test F1 as `mixann bench` gives it.
@@ -240,3 +265,48 @@ def test_one_cell_with_an_extra_kind(ceiling, extra_kinds, shared_datasets):
     assert record["rules"]["oracle-without:rose"] == max(c["f1"] for c in others)
     for rule, pick in record["picks"].items():
         assert record["rules"][rule] == candidates[tuple(pick)]["f1"]
+    # Replayed without the extra kind, the record gives the library's own choice again.
+    replayed = ceiling.replay_rules(json.loads(json.dumps(record)), without="rose")
+    assert replayed["picks"]["best"] == record["picks"]["without:rose"]
+    assert replayed["rules"]["oracle"] == record["rules"]["oracle-without:rose"]
+
+
+def test_replay_keeps_no_augmentation_among_the_candidates(ceiling):
+    record = {"dataset": "a", "candidates": [
+        {"kind": None, "volume": 0.0, "score": 0.90, "se": 0.01, "f1": 0.8},
+        {"kind": "spread", "volume": 0.1, "score": 0.85, "se": 0.01, "f1": 0.9},
+        {"kind": "hard", "volume": 0.1, "score": 0.95, "se": 0.01, "f1": 0.7}]}
+    assert ceiling.replay_rules(record)["picks"]["best"] == ["hard", 0.1]
+    # Without the extra kind, no augmentation is the best and must stay a candidate.
+    replayed = ceiling.replay_rules(record, without="hard")
+    assert replayed["picks"]["best"] == [None, 0.0]
+    assert replayed["rules"] == {"best": 0.8, "one-se": 0.8, "median-se": 0.8,
+                                 "median-se:spread": 0.8, "oracle": 0.9}
+    # The same with no kind left out, on a record that never had the extra kind.
+    plain = {**record, "candidates": record["candidates"][:2]}
+    assert ceiling.replay_rules(plain)["picks"]["best"] == [None, 0.0]
+
+
+def test_summarise_shows_shared_rules_and_replay_needs_a_file(ceiling, tmp_path, monkeypatch,
+                                                               capsys):
+    old = {"dataset": "a", "rules": {"best": 0.5, "one-se": 0.4, "oracle": 0.9}}
+    new = {"dataset": "a", "rules": {"best": 0.7, "one-se": 0.8, "median-se": 0.7,
+                                     "oracle": 0.9}}
+    text = ceiling.summarise([old, new])
+    # median-se is missing from the older record, so it is left out rather than failing.
+    assert "median-se" not in text
+    assert "one-se" in text and "+0.0000 ± 0.1000  1/0/1" in text  # -0.1 and +0.1
+    for argv, message in [(["--replay"], "give it with --summarise"),
+                          (["--summarise", "f.jsonl", "--without-kind", "hard"],
+                           "add --replay")]:
+        monkeypatch.setattr("sys.argv", ["choice_ceiling.py", *argv])
+        with pytest.raises(SystemExit):
+            ceiling.main()
+        assert message in capsys.readouterr().err
+    path = tmp_path / "cells.jsonl"
+    path.write_text(json.dumps({**new, "candidates": [{"kind": "spread"}]}) + "\n")
+    monkeypatch.setattr("sys.argv", ["choice_ceiling.py", "--summarise", str(path), "--replay",
+                                     "--without-kind", "hard"])
+    with pytest.raises(SystemExit):
+        ceiling.main()
+    assert "no candidate of kind 'hard'" in capsys.readouterr().err
