@@ -216,6 +216,8 @@ def run_one(job):
         # candidate next to the default's kinds unless --mix-kinds lists the kinds.
         load_extra_kinds().register(extra, make_classifier(classifier, seed))
         grid["mix_kinds"] = (*MixAnN().mix_kinds, extra)
+    if options.get("selection_folds"):
+        grid["selection_folds"] = int(options["selection_folds"])
     if options.get("mix_kinds"):
         grid["mix_kinds"] = tuple(options["mix_kinds"])
     X, y = load_dataset(dataset, data_dir=data_dir)
@@ -293,7 +295,8 @@ def run_one(job):
         rules[f"oracle+{name}"] = max(c["cleaned"][name] for c in candidates)
     record = {"classifier": classifier, "dataset": dataset, "seed": seed, "budget": budget,
               "volumes": list(sampler.volumes), "mix_kinds": list(sampler.mix_kinds),
-              "minority_multiples": list(sampler.minority_multiples)}
+              "minority_multiples": list(sampler.minority_multiples),
+              "selection_folds": sampler.selection_folds}
     if baseline:
         # Exactly the bench's cell for this method (mixann.bench.runner.run_cell).
         other = _make_baseline(baseline, make_classifier(classifier, seed, n_jobs=1), seed,
@@ -371,6 +374,36 @@ def paired(records, rule, base="best"):
     return float(np.mean(per_dataset)), float(se), wtl
 
 
+def compare(records, others, rule="best"):
+    """``rule`` in ``records`` minus the same rule in ``others``, on the cells both have.
+
+    Returns ``(paired(...), same_samples)``: the paired difference as :func:`paired` gives it
+    and whether every shared cell scored the same candidates with the same test F1 (e.g. two
+    fold counts for the choice: the regenerated candidates do not depend on the choice, so
+    only the pick differs).
+
+    Examples
+    --------
+    >>> a = [{"dataset": "d", "seed": 0, "rules": {"best": 0.9}, "candidates": []}]
+    >>> b = [{"dataset": "d", "seed": 0, "rules": {"best": 0.8}, "candidates": []},
+    ...      {"dataset": "d", "seed": 1, "rules": {"best": 0.7}, "candidates": []}]
+    >>> (diff, _, wtl), same = compare(a, b)
+    >>> round(diff, 3), wtl, same
+    (0.1, (1, 0, 0), True)
+    """
+    by_cell = {(r["dataset"], r["seed"]): r for r in others}
+    pairs = [(r, by_cell[(r["dataset"], r["seed"])]) for r in records
+             if (r["dataset"], r["seed"]) in by_cell]
+    if not pairs:
+        raise ValueError("the two files share no (dataset, seed) cell")
+    same = all([(c["kind"], c["volume"], c["f1"]) for c in r["candidates"]]
+               == [(c["kind"], c["volume"], c["f1"]) for c in o["candidates"]] for r, o in pairs)
+    merged = [{"dataset": r["dataset"], "rules": {"this": r["rules"][rule],
+                                                   "other": o["rules"][rule]}}
+              for r, o in pairs]
+    return paired(merged, "this", base="other"), same
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--classifier", default="knn")
@@ -400,6 +433,10 @@ def main():
                         help="comma-separated MixAnN(minority_multiples=...); 'none' for ()")
     parser.add_argument("--mix-kinds", default=None,
                         help="comma-separated MixAnN(mix_kinds=...), e.g. boundary,spread,copy")
+    parser.add_argument("--selection-folds", type=int, default=None,
+                        help="MixAnN(selection_folds=...) instead of the default's 5; the "
+                             "regenerated candidates do not depend on it, so `best` compares "
+                             "two fold counts on the same samples")
     parser.add_argument("--extra-kind", default=None,
                         help="a kind from benchmarks/extra_kinds.py (segment, rose, local, smote, "
                              "borderline, hard) scored next to the default's kinds; adds the rules "
@@ -413,7 +450,12 @@ def main():
     parser.add_argument("--without-kind", default=None,
                         help="with --summarise --replay: leave this kind's candidates out, "
                              "e.g. the --extra-kind the file was written with")
+    parser.add_argument("--against", default=None,
+                        help="with --summarise: also print `best` minus the `best` of this "
+                             "other file on the cells both have (e.g. another fold count)")
     args = parser.parse_args()
+    if args.against and not args.summarise:
+        parser.error("--against compares two earlier files: give the first with --summarise")
     if args.replay and not args.summarise:
         parser.error("--replay chooses again from an earlier file: give it with --summarise FILE")
     if args.without_kind and not args.replay:
@@ -428,6 +470,17 @@ def main():
         if args.replay:
             records = [replay_rules(r, without=args.without_kind) for r in records]
         print(summarise(records))
+        if args.against:
+            with open(args.against) as fh:
+                others = [json.loads(line) for line in fh if line.strip()]
+            try:
+                (diff, se, wtl), same = compare(records, others)
+            except ValueError as error:  # no shared cell: say so instead of a traceback
+                parser.error(f"{error}: {args.summarise} and {args.against}")
+            print(f"\n`best` minus {args.against}'s `best`: {diff:+.4f} ± {se:.4f}  "
+                  f"{wtl[0]}/{wtl[1]}/{wtl[2]}"
+                  + ("  (same candidates and test F1 in every cell)" if same else
+                     "  (the candidates differ: the samples, not only the choice, changed)"))
         return
     choice_metrics = tuple(m for m in args.choice_metrics.split(",") if m)
     for metric in choice_metrics:
@@ -452,6 +505,7 @@ def main():
                                       [] if args.minority_multiples == "none" else
                                       [float(m) for m in args.minority_multiples.split(",")]),
                "mix_kinds": args.mix_kinds.split(",") if args.mix_kinds else None,
+               "selection_folds": args.selection_folds,
                "extra_kind": args.extra_kind}
     jobs = [(args.classifier, d, s, args.budget, args.data_dir, options)
             for d in args.datasets.split(",")

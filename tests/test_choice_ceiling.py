@@ -310,3 +310,21 @@ def test_summarise_shows_shared_rules_and_replay_needs_a_file(ceiling, tmp_path,
     with pytest.raises(SystemExit):
         ceiling.main()
     assert "no candidate of kind 'hard'" in capsys.readouterr().err
+
+
+def test_compare_pairs_two_files_cell_by_cell(ceiling):
+    def cell(dataset, seed, best, f1s):
+        return {"dataset": dataset, "seed": seed, "rules": {"best": best},
+                "candidates": [{"kind": "spread", "volume": 0.1 * i, "f1": f}
+                               for i, f in enumerate(f1s)]}
+
+    ten = [cell("a", 5, 0.9, [0.8, 0.9]), cell("b", 5, 0.6, [0.6, 0.7])]
+    five = [cell("a", 5, 0.8, [0.8, 0.9]), cell("b", 5, 0.7, [0.6, 0.7]),
+            cell("b", 6, 0.1, [0.1, 0.2])]  # a cell only one file has is left out
+    (diff, se, wtl), same = ceiling.compare(ten, five)
+    assert round(diff, 6) == 0.0 and wtl == (1, 0, 1) and same  # (+0.1 - 0.1) / 2 datasets
+    assert round(se, 6) == 0.1
+    other_samples = [cell("a", 5, 0.8, [0.8, 0.95])]
+    assert ceiling.compare(ten, other_samples)[1] is False
+    with pytest.raises(ValueError, match="share no"):
+        ceiling.compare(ten, [cell("c", 0, 0.5, [])])
