@@ -374,6 +374,12 @@ def paired(records, rule, base="best"):
     return float(np.mean(per_dataset)), float(se), wtl
 
 
+def read_records(path):
+    """The records of an ``--out`` file, one JSON object per non-empty line."""
+    with open(path) as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
 def compare(records, others, rule="best"):
     """``rule`` in ``records`` minus the same rule in ``others``, on the cells both have.
 
@@ -461,8 +467,7 @@ def main():
     if args.without_kind and not args.replay:
         parser.error("--without-kind applies to --replay: add --replay")
     if args.summarise:
-        with open(args.summarise) as fh:
-            records = [json.loads(line) for line in fh if line.strip()]
+        records = read_records(args.summarise)
         kinds = {c["kind"] for r in records for c in r["candidates"]} - {None}
         if args.without_kind and args.without_kind not in kinds:  # a typo would change nothing
             parser.error(f"no candidate of kind {args.without_kind!r} in {args.summarise}; "
@@ -471,10 +476,8 @@ def main():
             records = [replay_rules(r, without=args.without_kind) for r in records]
         print(summarise(records))
         if args.against:
-            with open(args.against) as fh:
-                others = [json.loads(line) for line in fh if line.strip()]
             try:
-                (diff, se, wtl), same = compare(records, others)
+                (diff, se, wtl), same = compare(records, read_records(args.against))
             except ValueError as error:  # no shared cell: say so instead of a traceback
                 parser.error(f"{error}: {args.summarise} and {args.against}")
             print(f"\n`best` minus {args.against}'s `best`: {diff:+.4f} ± {se:.4f}  "
