@@ -35,6 +35,12 @@ from the anomalies the classifier misses out of fold, row 47), and adds
 ``without:<name>`` (the default rule among the other candidates, on the same samples: the
 choice as the library makes it) and ``oracle-without:<name>``.
 
+``--summarise F --pooled`` adds two rules that learn the choice across datasets instead of per
+dataset (:func:`cross_dataset_rules`, row 50): ``pooled``, the candidate whose out-of-fold gain
+over no augmentation is best on the *other* datasets' records (or on ``--prior-from G``'s), one
+default for every seed of a dataset; and ``shrunk-<w>``, each cell's own pooled score plus
+``w`` times that gain.
+
 ``fitted`` is the test F1 of what ``fit_resample`` actually returned (its samples come from
 another random stream than the regenerated ones, so it differs from ``best`` by noise only).
 
@@ -327,6 +333,87 @@ def replay_rules(record, without=None):
             "picks": {rule: list(pick) for rule, pick in picks.items()}}
 
 
+def candidate_gains(records):
+    """Each candidate's mean out-of-fold gain over no augmentation, across ``records``.
+
+    The gain of ``(kind, volume)`` in one record is its pooled score minus the score of no
+    augmentation, ``(None, 0.0)``, in the same record (the same folds); the mean is over the
+    records that have the candidate. Test F1 is never read. This is what a default learned
+    across datasets, instead of per dataset, would know.
+
+    Examples
+    --------
+    >>> def rec(none, a):
+    ...     return {"candidates": [{"kind": None, "volume": 0.0, "score": none},
+    ...                            {"kind": "a", "volume": 0.5, "score": a}]}
+    >>> gains = candidate_gains([rec(0.70, 0.76), rec(0.80, 0.82)])
+    >>> {c: round(g, 3) for c, g in gains.items()}
+    {(None, 0.0): 0.0, ('a', 0.5): 0.04}
+    """
+    sums, counts = {}, {}
+    for record in records:
+        scores = {(c["kind"], c["volume"]): c["score"] for c in record["candidates"]}
+        for cand, score in scores.items():
+            sums[cand] = sums.get(cand, 0.0) + score - scores[(None, 0.0)]
+            counts[cand] = counts.get(cand, 0) + 1
+    return {cand: sums[cand] / counts[cand] for cand in sums}
+
+
+def cross_dataset_rules(records, prior=None, weights=(0.5, 1.0, 2.0), without=None):
+    """``records`` with rules that borrow what the *other* datasets' scores say.
+
+    For each record, ``gains`` = :func:`candidate_gains` over ``prior`` if given (e.g. the
+    shared datasets' records, for held-out ones), else over the records of every other dataset
+    (leave one dataset out: a dataset never informs its own prior). Two rules, both blind to
+    test F1:
+
+    * ``pooled``: the candidate with the best prior gain among this record's candidates, the
+      same for every seed of a dataset: one default kind and volume learned across datasets
+      instead of a choice per dataset;
+    * ``shrunk-<w>``: the best of this record's pooled score + ``w`` x prior gain, a choice
+      per cell pulled towards the cross-dataset default (a candidate that no prior record has
+      gets a prior gain of 0, as no augmentation has).
+
+    ``without`` leaves one kind's candidates out of the records and of the prior, as
+    :func:`replay_rules` does.
+
+    Examples
+    --------
+    >>> def rec(d, none, a, b, f1a=0.9, f1b=0.8):
+    ...     return {"dataset": d, "rules": {}, "picks": {}, "candidates": [
+    ...         {"kind": None, "volume": 0.0, "score": none, "f1": 0.5},
+    ...         {"kind": "a", "volume": 0.5, "score": a, "f1": f1a},
+    ...         {"kind": "b", "volume": 1.0, "score": b, "f1": f1b}]}
+    >>> out = cross_dataset_rules([rec("x", 0.7, 0.8, 0.74), rec("y", 0.7, 0.71, 0.76)],
+    ...                           weights=(1.0,))
+    >>> out[0]["picks"]["pooled"], out[0]["picks"]["shrunk-1"]  # y's prior: b +0.06, a +0.01
+    (['b', 1.0], ['a', 0.5])
+    >>> out[1]["picks"]["pooled"], out[1]["rules"]["pooled"]  # x's prior: a +0.10
+    (['a', 0.5], 0.9)
+    """
+    def kept(recs):
+        return [{**r, "candidates": [c for c in r["candidates"]
+                                    if without is None or c["kind"] != without]}
+                for r in recs]
+
+    records = kept(records)
+    prior = None if prior is None else kept(prior)
+    out = []
+    for record in records:
+        gains = candidate_gains(prior if prior is not None else
+                                [r for r in records if r["dataset"] != record["dataset"]])
+        scores = {(c["kind"], c["volume"]): c["score"] for c in record["candidates"]}
+        f1 = {(c["kind"], c["volume"]): c["f1"] for c in record["candidates"]}
+        known = [c for c in scores if c in gains] or [(None, 0.0)]
+        picks = {"pooled": max(known, key=lambda c: (gains[c] if c in gains else 0.0, -c[1]))}
+        for w in weights:
+            picks[f"shrunk-{w:g}"] = max(scores, key=lambda c: (
+                scores[c] + w * gains.get(c, 0.0), -c[1]))
+        out.append({**record, "rules": {**record["rules"], **{r: f1[p] for r, p in picks.items()}},
+                    "picks": {**record["picks"], **{r: list(p) for r, p in picks.items()}}})
+    return out
+
+
 def summarise(records):
     """Text table: mean test F1 per rule and dataset, and the mean over datasets."""
     datasets = sorted({r["dataset"] for r in records})
@@ -456,6 +543,14 @@ def main():
     parser.add_argument("--without-kind", default=None,
                         help="with --summarise --replay: leave this kind's candidates out, "
                              "e.g. the --extra-kind the file was written with")
+    parser.add_argument("--pooled", action="store_true",
+                        help="with --summarise: add the rules pooled and shrunk-<w>, which "
+                             "borrow the other datasets' out-of-fold gains "
+                             "(cross_dataset_rules); with --replay --without-kind, among the same candidates")
+    parser.add_argument("--prior-from", default=None,
+                        help="with --pooled: take the gains from this file's records instead of "
+                             "leaving one dataset out (e.g. the shared datasets' file, for a "
+                             "held-out file)")
     parser.add_argument("--against", default=None,
                         help="with --summarise: also print `best` minus the `best` of this "
                              "other file on the cells both have (e.g. another fold count)")
@@ -464,7 +559,11 @@ def main():
         parser.error("--against compares two earlier files: give the first with --summarise")
     if args.replay and not args.summarise:
         parser.error("--replay chooses again from an earlier file: give it with --summarise FILE")
-    if args.without_kind and not args.replay:
+    if args.pooled and not args.summarise:
+        parser.error("--pooled chooses again from an earlier file: give it with --summarise FILE")
+    if args.prior_from and not args.pooled:
+        parser.error("--prior-from gives --pooled its gains: add --pooled")
+    if args.without_kind and not args.replay:  # --pooled alone would compare other candidates
         parser.error("--without-kind applies to --replay: add --replay")
     if args.summarise:
         records = read_records(args.summarise)
@@ -474,6 +573,12 @@ def main():
                          f"its kinds: {', '.join(sorted(kinds))}")
         if args.replay:
             records = [replay_rules(r, without=args.without_kind) for r in records]
+        if args.pooled:
+            prior = read_records(args.prior_from) if args.prior_from else None
+            if prior is None and len({r["dataset"] for r in records}) < 2:
+                parser.error("--pooled leaves one dataset out and needs two or more; or give "
+                             "a prior file with --prior-from")
+            records = cross_dataset_rules(records, prior=prior, without=args.without_kind)
         print(summarise(records))
         if args.against:
             try:

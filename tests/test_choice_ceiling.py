@@ -328,3 +328,68 @@ def test_compare_pairs_two_files_cell_by_cell(ceiling):
     assert ceiling.compare(ten, other_samples)[1] is False
     with pytest.raises(ValueError, match="share no"):
         ceiling.compare(ten, [cell("c", 0, 0.5, [])])
+
+
+def _pooled_record(dataset, seed, none, spread, hard=None):
+    """A record with no augmentation and spread at 0.5 (and hard at 0.5): score = f1 + 0.1."""
+    candidates = [{"kind": None, "volume": 0.0, "score": none, "se": 0.01, "f1": none - 0.1},
+                  {"kind": "spread", "volume": 0.5, "score": spread, "se": 0.01,
+                   "f1": spread - 0.1}]
+    if hard is not None:
+        candidates.append({"kind": "hard", "volume": 0.5, "score": hard, "se": 0.01,
+                           "f1": hard - 0.1})
+    return {"dataset": dataset, "seed": seed, "rules": {"best": 0.0}, "picks": {},
+            "candidates": candidates}
+
+
+def test_cross_dataset_rules_leave_the_own_dataset_out(ceiling):
+    # Dataset a gains 0.3 from spread on its own folds; b and c lose 0.05 and 0.15 with it.
+    records = [_pooled_record("a", 0, 0.5, 0.8), _pooled_record("a", 1, 0.5, 0.8),
+               _pooled_record("b", 0, 0.7, 0.65), _pooled_record("c", 0, 0.7, 0.55)]
+    assert ceiling.candidate_gains(records[2:])[("spread", 0.5)] == pytest.approx(-0.1)
+    out = ceiling.cross_dataset_rules(records, weights=(1.0, 4.0))
+    # a's prior comes from b and c (spread -0.1): pooled keeps no augmentation, the own
+    # score (+0.3) still wins at w = 1 (0.8 - 0.1 > 0.5) and loses at w = 4 (0.8 - 0.4 < 0.5).
+    assert out[0]["picks"]["pooled"] == [None, 0.0]
+    assert out[0]["rules"]["pooled"] == pytest.approx(0.4)
+    assert out[0]["picks"]["shrunk-1"] == ["spread", 0.5]
+    assert out[0]["picks"]["shrunk-4"] == [None, 0.0]
+    # b's prior is a's +0.3 and c's -0.15 (mean over records: (0.3 + 0.3 - 0.15) / 3 = 0.15).
+    assert out[2]["picks"]["pooled"] == ["spread", 0.5]
+    assert out[2]["rules"]["best"] == 0.0  # the record's own rules are kept
+    # A prior file replaces leaving one out: here c alone, where spread loses.
+    held = ceiling.cross_dataset_rules(records[2:3], prior=records[3:], weights=())
+    assert held[0]["picks"]["pooled"] == [None, 0.0]
+
+
+def test_cross_dataset_rules_without_a_kind(ceiling):
+    # hard scores best everywhere; without it, spread is the pooled pick and hard is gone.
+    records = [_pooled_record(d, 0, 0.5, 0.6, hard=0.9) for d in "ab"]
+    assert ceiling.cross_dataset_rules(records)[0]["picks"]["pooled"] == ["hard", 0.5]
+    out = ceiling.cross_dataset_rules(records, without="hard")
+    assert out[0]["picks"]["pooled"] == ["spread", 0.5]
+    assert {c["kind"] for c in out[0]["candidates"]} == {None, "spread"}
+
+
+def test_pooled_cli(ceiling, tmp_path, monkeypatch, capsys):
+    path = tmp_path / "cells.jsonl"
+    path.write_text("".join(json.dumps(_pooled_record(d, 0, 0.5, 0.6)) + "\n" for d in "ab"))
+    monkeypatch.setattr("sys.argv", ["choice_ceiling.py", "--summarise", str(path), "--pooled"])
+    ceiling.main()
+    text = capsys.readouterr().out
+    assert "pooled" in text and "shrunk-0.5" in text
+    one = tmp_path / "one.jsonl"
+    one.write_text(json.dumps(_pooled_record("a", 0, 0.5, 0.6)) + "\n")
+    for argv, message in [(["--pooled"], "give it with --summarise"),
+                          (["--summarise", str(path), "--prior-from", str(path)],
+                           "add --pooled"),
+                          (["--summarise", str(one), "--pooled"], "needs two or more")]:
+        monkeypatch.setattr("sys.argv", ["choice_ceiling.py", *argv])
+        with pytest.raises(SystemExit):
+            ceiling.main()
+        assert message in capsys.readouterr().err
+    # With a prior file, one dataset is enough.
+    monkeypatch.setattr("sys.argv", ["choice_ceiling.py", "--summarise", str(one), "--pooled",
+                                     "--prior-from", str(path)])
+    ceiling.main()
+    assert "pooled" in capsys.readouterr().out
