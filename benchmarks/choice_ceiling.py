@@ -315,6 +315,14 @@ def run_one(job):
             "candidates": candidates, "seconds": time.perf_counter() - start}
 
 
+def without_kind(candidates, kind):
+    """``candidates`` less those of ``kind`` (all of them if ``kind`` is None).
+
+    No augmentation's kind is None, so it always stays.
+    """
+    return [c for c in candidates if kind is None or c["kind"] != kind]
+
+
 def replay_rules(record, without=None):
     """``record`` with its rules chosen again from its candidates, e.g. without one kind.
 
@@ -324,7 +332,7 @@ def replay_rules(record, without=None):
     among the default's kinds only (``without`` an ``--extra-kind``). Replaying a record as
     written gives its own picks (``tests/test_choice_ceiling.py`` checks it).
     """
-    kept = [c for c in record["candidates"] if without is None or c["kind"] != without]
+    kept = without_kind(record["candidates"], without)
     scores = {(c["kind"], c["volume"]): (c["score"], c["se"]) for c in kept}
     f1 = {(c["kind"], c["volume"]): c["f1"] for c in kept}
     picks = {"best": choose(scores), **score_only_picks(scores),
@@ -391,21 +399,20 @@ def cross_dataset_rules(records, prior=None, weights=(0.5, 1.0, 2.0), without=No
     >>> out[1]["picks"]["pooled"], out[1]["rules"]["pooled"]  # x's prior: a +0.10
     (['a', 0.5], 0.9)
     """
-    def kept(recs):
-        return [{**r, "candidates": [c for c in r["candidates"]
-                                    if without is None or c["kind"] != without]}
-                for r in recs]
-
-    records = kept(records)
-    prior = None if prior is None else kept(prior)
+    records = [{**r, "candidates": without_kind(r["candidates"], without)} for r in records]
+    if prior is not None:
+        prior = [{**r, "candidates": without_kind(r["candidates"], without)} for r in prior]
+    datasets = {r["dataset"] for r in records}
+    gains_for = {d: candidate_gains(prior if prior is not None else
+                                    [r for r in records if r["dataset"] != d])
+                 for d in datasets}
     out = []
     for record in records:
-        gains = candidate_gains(prior if prior is not None else
-                                [r for r in records if r["dataset"] != record["dataset"]])
+        gains = gains_for[record["dataset"]]
         scores = {(c["kind"], c["volume"]): c["score"] for c in record["candidates"]}
         f1 = {(c["kind"], c["volume"]): c["f1"] for c in record["candidates"]}
         known = [c for c in scores if c in gains] or [(None, 0.0)]
-        picks = {"pooled": max(known, key=lambda c: (gains[c] if c in gains else 0.0, -c[1]))}
+        picks = {"pooled": max(known, key=lambda c: (gains.get(c, 0.0), -c[1]))}
         for w in weights:
             picks[f"shrunk-{w:g}"] = max(scores, key=lambda c: (
                 scores[c] + w * gains.get(c, 0.0), -c[1]))
