@@ -323,6 +323,11 @@ def without_kind(candidates, kind):
     return [c for c in candidates if kind is None or c["kind"] != kind]
 
 
+def keyed(candidates, field):
+    """``{(kind, volume): candidate[field]}``: one record's candidates, by what they are."""
+    return {(c["kind"], c["volume"]): c[field] for c in candidates}
+
+
 def replay_rules(record, without=None):
     """``record`` with its rules chosen again from its candidates, e.g. without one kind.
 
@@ -334,7 +339,7 @@ def replay_rules(record, without=None):
     """
     kept = without_kind(record["candidates"], without)
     scores = {(c["kind"], c["volume"]): (c["score"], c["se"]) for c in kept}
-    f1 = {(c["kind"], c["volume"]): c["f1"] for c in kept}
+    f1 = keyed(kept, "f1")
     picks = {"best": choose(scores), **score_only_picks(scores),
              "oracle": max(f1, key=f1.get)}
     return {**record, "rules": {rule: f1[pick] for rule, pick in picks.items()},
@@ -360,7 +365,7 @@ def candidate_gains(records):
     """
     sums, counts = {}, {}
     for record in records:
-        scores = {(c["kind"], c["volume"]): c["score"] for c in record["candidates"]}
+        scores = keyed(record["candidates"], "score")
         for cand, score in scores.items():
             sums[cand] = sums.get(cand, 0.0) + score - scores[(None, 0.0)]
             counts[cand] = counts.get(cand, 0) + 1
@@ -399,9 +404,10 @@ def cross_dataset_rules(records, prior=None, weights=(0.5, 1.0, 2.0), without=No
     >>> out[1]["picks"]["pooled"], out[1]["rules"]["pooled"]  # x's prior: a +0.10
     (['a', 0.5], 0.9)
     """
-    records = [{**r, "candidates": without_kind(r["candidates"], without)} for r in records]
-    if prior is not None:
-        prior = [{**r, "candidates": without_kind(r["candidates"], without)} for r in prior]
+    def kept(recs):
+        return [{**r, "candidates": without_kind(r["candidates"], without)} for r in recs]
+
+    records, prior = kept(records), None if prior is None else kept(prior)
     datasets = {r["dataset"] for r in records}
     gains_for = {d: candidate_gains(prior if prior is not None else
                                     [r for r in records if r["dataset"] != d])
@@ -409,8 +415,7 @@ def cross_dataset_rules(records, prior=None, weights=(0.5, 1.0, 2.0), without=No
     out = []
     for record in records:
         gains = gains_for[record["dataset"]]
-        scores = {(c["kind"], c["volume"]): c["score"] for c in record["candidates"]}
-        f1 = {(c["kind"], c["volume"]): c["f1"] for c in record["candidates"]}
+        scores, f1 = keyed(record["candidates"], "score"), keyed(record["candidates"], "f1")
         known = [c for c in scores if c in gains] or [(None, 0.0)]
         picks = {"pooled": max(known, key=lambda c: (gains.get(c, 0.0), -c[1]))}
         for w in weights:
@@ -553,7 +558,8 @@ def main():
     parser.add_argument("--pooled", action="store_true",
                         help="with --summarise: add the rules pooled and shrunk-<w>, which "
                              "borrow the other datasets' out-of-fold gains "
-                             "(cross_dataset_rules); with --replay --without-kind, among the same candidates")
+                             "(cross_dataset_rules); with --replay --without-kind, among the "
+                             "same candidates")
     parser.add_argument("--prior-from", default=None,
                         help="with --pooled: take the gains from this file's records instead of "
                              "leaving one dataset out (e.g. the shared datasets' file, for a "
