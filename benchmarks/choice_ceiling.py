@@ -57,6 +57,10 @@ choice were possible?"):
   ``TomekLinks`` (majority rows only; synthetic rows are kept): ``fitted+<cleaner>`` and
   ``oracle+<cleaner>``. A cleaning step is a way of changing the data that no candidate
   has (KNN votes over the majority rows near the minority too).
+* ``--majority-keeps 0.5,0.2`` scores every candidate again with each fit (out of fold and on
+  test) under-sampled at random to that share of the majority (:class:`MajorityKept`), and
+  adds ``best+keep`` (the share chosen with the kind and volume on the out-of-fold scores),
+  ``best@<k>``, ``oracle+keep`` and ``under-<k>`` (:func:`keep_rules`; row 51).
 
 ``--volumes``, ``--minority-multiples`` (``none`` for ``()``) and ``--mix-kinds`` replace
 MixAnN's candidate grid, e.g. to measure a grid change (``fitted`` is then what the bench
@@ -76,6 +80,7 @@ import json
 import time
 
 import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 
 from mixann.metrics import check_metric
 from mixann.selection import choose
@@ -102,6 +107,49 @@ def make_cleaner(name):
     if name == "tomek":
         return TomekLinks(sampling_strategy=[0])
     raise ValueError(f"unknown cleaner {name!r}; choose from {', '.join(CLEANERS)}")
+
+
+class MajorityKept(BaseEstimator, ClassifierMixin):
+    """``estimator`` fitted on every minority row and a random ``keep`` share of the majority.
+
+    Random under-sampling of the majority (class 0) inside each fit: the ``--majority-keeps``
+    lever. Wrapping the classifier, rather than the data, lets
+    :func:`mixann.selection.select_volume` score every (kind, volume) with under-sampling on
+    its own folds and rollouts unchanged: synthetic rows are all minority, so dropping
+    majority rows of a fit's data drops only real ones. The draw is seeded by
+    ``random_state`` (the same rows for the same data).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.dummy import DummyClassifier
+    >>> X = np.arange(20.0).reshape(10, 2); y = np.array([0] * 8 + [1] * 2)
+    >>> model = MajorityKept(DummyClassifier(strategy="prior"), keep=0.25).fit(X, y)
+    >>> model.n_fit_, model.predict_proba(X[:1]).round(2).tolist()  # 2 of 8 majority rows
+    (4, [[0.5, 0.5]])
+    """
+
+    def __init__(self, estimator, keep=1.0, random_state=0):
+        self.estimator = estimator
+        self.keep = keep
+        self.random_state = random_state
+
+    def fit(self, X, y):
+        X, y = np.asarray(X), np.asarray(y)
+        majority = np.flatnonzero(y == 0)
+        n_kept = max(1, int(round(float(self.keep) * len(majority))))
+        rng = np.random.default_rng(self.random_state)
+        rows = np.sort(np.concatenate([rng.choice(majority, n_kept, replace=False),
+                                       np.flatnonzero(y != 0)]))
+        self.estimator_ = clone(self.estimator).fit(X[rows], y[rows])
+        self.classes_, self.n_fit_ = self.estimator_.classes_, len(rows)
+        return self
+
+    def predict(self, X):
+        return self.estimator_.predict(X)
+
+    def predict_proba(self, X):
+        return self.estimator_.predict_proba(X)
 
 
 def smooth_choice(scores):
@@ -263,13 +311,20 @@ def run_one(job):
     targets = {v: volume_target(v, y01) for _, v in scores}  # minority rows per volume
     full = {kind: gen(sp.X_train, y01, max(targets.values()), np.random.default_rng(seed))
             for kind, gen in captured["generators"].items()}
+
+    def candidate_rows(kind, volume):
+        if kind is None:
+            return sp.X_train, y01
+        part = full[kind].head(targets[volume])
+        return np.vstack([sp.X_train, part.X]), np.concatenate([y01, part.y])
+
+    def test_f1_kept(keep, X_fit, y_fit):
+        model = MajorityKept(make_classifier(classifier, seed), keep, seed).fit(X_fit, y_fit)
+        return protocol.evaluate(sp.y_test, model.predict(sp.X_test))["f1"]
+
     candidates = []
     for (kind, volume), (score, se) in scores.items():
-        if kind is None:
-            X_fit, y_fit = sp.X_train, y01
-        else:
-            part = full[kind].head(targets[volume])
-            X_fit, y_fit = np.vstack([sp.X_train, part.X]), np.concatenate([y01, part.y])
+        X_fit, y_fit = candidate_rows(kind, volume)
         candidates.append({"kind": kind, "volume": volume, "score": score, "se": se,
                            "f1": test_f1(X_fit, y_fit), "cleaned": cleaned_f1(X_fit, y_fit)})
     by_candidate = {(c["kind"], c["volume"]): c for c in candidates}
@@ -294,6 +349,17 @@ def run_one(job):
         X_fit = np.vstack([sp.X_train, *[p.X for p in parts]])
         y_fit = np.concatenate([y01, *[p.y for p in parts]])
         rules[f"blend-{m}"] = test_f1(X_fit, y_fit)
+    keeps = {}
+    for keep in options.get("majority_keeps", ()):
+        # Same seed: the same folds and rollouts as MixAnN's own choice, every fit (out of
+        # fold and on test) under-sampled to ``keep`` of the majority.
+        _, kept_scores = original(captured["generators"],
+                                  MajorityKept(captured["args"][0], keep, seed),
+                                  *captured["args"][1:], **captured["kwargs"])
+        keeps[str(keep)] = []
+        for (kind, volume), (score, se) in kept_scores.items():
+            keeps[str(keep)].append({"kind": kind, "volume": volume, "score": score, "se": se,
+                                     "f1": test_f1_kept(keep, *candidate_rows(kind, volume))})
     rules["fitted"] = test_f1(X_res, y_res)
     y_res01 = (y_res == sampler.minority_label_).astype(int)
     for name, f1 in cleaned_f1(X_res, y_res01).items():
@@ -311,8 +377,48 @@ def run_one(job):
             sp.X_train, sp.y_train))}
         rules[f"baseline:{baseline}"] = record["baseline"]["f1"]
         rules[f"oracle+{baseline}"] = max(rules["oracle"], record["baseline"]["f1"])
-    return {**record, "rules": rules, "picks": {r: list(p) for r, p in picks.items()},
-            "candidates": candidates, "seconds": time.perf_counter() - start}
+    out = {**record, "rules": rules, "picks": {r: list(p) for r, p in picks.items()},
+           "candidates": candidates, "seconds": time.perf_counter() - start}
+    return keep_rules({**out, "keeps": keeps}) if keeps else out
+
+
+def keep_rules(record):
+    """``record`` with the ``--majority-keeps`` rules added, from its candidates and ``keeps``.
+
+    ``record["keeps"]`` maps each majority share ``k`` (as a string) to the candidates scored
+    again with every fit under-sampled to ``k`` (:class:`MajorityKept`; same folds, rollouts
+    and samples). Rules (test F1 of the pick; the out-of-fold scores choose, as in MixAnN):
+
+    * ``best+keep``: the best pooled score over every (share, kind, volume), the share
+      being one more thing chosen (ties: the larger share, then the smaller volume);
+    * ``oracle+keep``: the best test F1 over all of them (hindsight);
+    * ``best@<k>``: the default rule with every fit under-sampled to ``k``;
+    * ``under-<k>``: no synthetic rows, the majority under-sampled to ``k`` (what random
+      under-sampling alone gives).
+
+    Examples
+    --------
+    >>> def cand(kind, volume, score, f1):
+    ...     return {"kind": kind, "volume": volume, "score": score, "se": 0.01, "f1": f1}
+    >>> cands = [cand(None, 0.0, 0.70, 0.60), cand("a", 0.5, 0.75, 0.70)]
+    >>> kept = [cand(None, 0.0, 0.76, 0.72), cand("a", 0.5, 0.74, 0.66)]
+    >>> out = keep_rules({"rules": {}, "picks": {}, "candidates": cands, "keeps": {"0.5": kept}})
+    >>> out["picks"]["best+keep"], out["rules"]["best+keep"], out["rules"]["best@0.5"]
+    ([0.5, None, 0.0], 0.72, 0.72)
+    """
+    pool = [(1.0, c) for c in record["candidates"]]
+    pool += [(float(k), c) for k, cands in record["keeps"].items() for c in cands]
+    best = max(pool, key=lambda kc: (kc[1]["score"], kc[0], -kc[1]["volume"]))
+    rules = {"best+keep": best[1]["f1"],
+             "oracle+keep": max(c["f1"] for _, c in pool)}
+    for k, cands in record["keeps"].items():
+        scores = {(c["kind"], c["volume"]): (c["score"], c["se"]) for c in cands}
+        f1 = keyed(cands, "f1")
+        rules[f"best@{k}"] = f1[choose(scores)]
+        rules[f"under-{k}"] = f1[(None, 0.0)]
+    return {**record, "rules": {**record["rules"], **rules},
+            "picks": {**record["picks"], "best+keep": [best[0], best[1]["kind"],
+                                                       best[1]["volume"]]}}
 
 
 def without_kind(candidates, kind):
@@ -528,6 +634,10 @@ def main():
     parser.add_argument("--cleaners", default="",
                         help=f"comma-separated, from {','.join(CLEANERS)}: score every "
                              "candidate again after removing majority rows")
+    parser.add_argument("--majority-keeps", default="",
+                        help="comma-separated shares of the majority, e.g. 0.5,0.2: score "
+                             "every candidate again with each fit under-sampled to that share "
+                             "(rules best+keep, oracle+keep, best@<k>, under-<k>)")
     parser.add_argument("--blends", default="",
                         help="comma-separated m: also score the blend of the m best candidates "
                              "(each at 1/m of its volume), e.g. 2,3,5")
@@ -609,6 +719,13 @@ def main():
     cleaners = tuple(c for c in args.cleaners.split(",") if c)
     if set(cleaners) - set(CLEANERS):  # fail before any cell runs
         parser.error(f"--cleaners takes names from {', '.join(CLEANERS)}")
+    try:
+        keeps = [float(k) for k in args.majority_keeps.split(",") if k]
+    except ValueError:
+        keeps = None
+    if keeps is None or not all(0 < k < 1 for k in keeps):  # fail before any cell runs
+        parser.error(f"--majority-keeps takes shares between 0 and 1 (exclusive), e.g. 0.5,0.2; "
+                     f"got {args.majority_keeps!r}")
     known_kinds = load_extra_kinds().EXTRA_KINDS
     if args.extra_kind and args.extra_kind not in known_kinds:  # fail before any cell runs
         parser.error(f"--extra-kind must be one of {', '.join(known_kinds)}")
@@ -619,7 +736,7 @@ def main():
         if args.with_baseline not in baselines:  # fail before any cell runs
             parser.error(f"--with-baseline must be one of {', '.join(baselines)}")
     options = {"choice_metrics": choice_metrics, "baseline": args.with_baseline,
-               "cleaners": cleaners,
+               "cleaners": cleaners, "majority_keeps": keeps,
                "blends": [int(m) for m in args.blends.split(",") if m],
                "volumes": [float(v) for v in args.volumes.split(",")] if args.volumes else None,
                "minority_multiples": (None if args.minority_multiples is None else

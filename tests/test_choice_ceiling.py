@@ -393,3 +393,52 @@ def test_pooled_cli(ceiling, tmp_path, monkeypatch, capsys):
                                      "--prior-from", str(path)])
     ceiling.main()
     assert "pooled" in capsys.readouterr().out
+
+
+# --- --majority-keeps: random under-sampling of the majority inside every fit (row 51) -------
+
+def test_majority_kept_drops_majority_rows_only(ceiling):
+    from sklearn.base import clone
+    from sklearn.neighbors import KNeighborsClassifier
+
+    X = np.arange(24.0).reshape(12, 2)
+    y = np.array([0] * 9 + [1] * 3)
+    knn = KNeighborsClassifier(n_neighbors=1)
+    model = ceiling.MajorityKept(knn, keep=1 / 3, random_state=4).fit(X, y)
+    kept = model.estimator_._fit_X
+    # 3 of 9 majority rows (round(9 / 3)) and all 3 minority rows, the same draw each time.
+    assert model.n_fit_ == 6 and (model.estimator_._y == 1).sum() == 3
+    again = clone(model).fit(X, y).estimator_._fit_X
+    assert np.array_equal(kept, again)
+    assert set(map(tuple, X[9:])) <= set(map(tuple, kept))
+    # keep=1 is the classifier itself.
+    whole = ceiling.MajorityKept(knn, keep=1.0).fit(X, y)
+    assert whole.n_fit_ == 12
+    assert np.array_equal(whole.predict(X), knn.fit(X, y).predict(X))
+
+
+def test_one_cell_with_majority_keeps(ceiling, shared_datasets):
+    record = ceiling.run_one(("knn", "vowels", 0, "test", str(shared_datasets / "adbench"),
+                              {"majority_keeps": (0.5,)}))
+    kept = record["keeps"]["0.5"]
+    assert [(c["kind"], c["volume"]) for c in kept] == [
+        (c["kind"], c["volume"]) for c in record["candidates"]]
+    # Under-sampling changes the fits, so the scores differ (same folds and rollouts).
+    assert [c["score"] for c in kept] != [c["score"] for c in record["candidates"]]
+    rules = record["rules"]
+    assert {"best+keep", "oracle+keep", "best@0.5", "under-0.5"} <= set(rules)
+    pool = [(1.0, c) for c in record["candidates"]] + [(0.5, c) for c in kept]
+    share, kind, volume = record["picks"]["best+keep"]
+    pick = next(c for s, c in pool if (s, c["kind"], c["volume"]) == (share, kind, volume))
+    assert pick["score"] == max(c["score"] for _, c in pool)
+    assert rules["best+keep"] == pick["f1"]
+    assert rules["oracle+keep"] == max(c["f1"] for _, c in pool) >= rules["oracle"]
+    assert rules["under-0.5"] == next(c["f1"] for c in kept if c["kind"] is None)
+
+
+def test_majority_keeps_cli_rejects_shares_outside_0_1(ceiling, monkeypatch, capsys):
+    for value in ("1.0", "0", "half"):
+        monkeypatch.setattr("sys.argv", ["choice_ceiling.py", "--majority-keeps", value])
+        with pytest.raises(SystemExit):
+            ceiling.main()
+        assert "--majority-keeps takes shares between 0 and 1" in capsys.readouterr().err
