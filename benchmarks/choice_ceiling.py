@@ -297,9 +297,12 @@ def run_one(job):
     finally:
         sampler_module.select_volume = original
 
-    def test_f1(X_fit, y_fit):
-        model = make_classifier(classifier, seed).fit(X_fit, y_fit)
-        return protocol.evaluate(sp.y_test, model.predict(sp.X_test))["f1"]
+    def test_f1(X_fit, y_fit, keep=None):
+        # keep: under-sample the majority to that share first (--majority-keeps).
+        model = make_classifier(classifier, seed)
+        if keep is not None:
+            model = MajorityKept(model, keep, seed)
+        return protocol.evaluate(sp.y_test, model.fit(X_fit, y_fit).predict(sp.X_test))["f1"]
 
     def cleaned_f1(X_fit, y_fit):
         # Remove majority rows, then score as any candidate (one F1 per cleaner).
@@ -317,10 +320,6 @@ def run_one(job):
             return sp.X_train, y01
         part = full[kind].head(targets[volume])
         return np.vstack([sp.X_train, part.X]), np.concatenate([y01, part.y])
-
-    def test_f1_kept(keep, X_fit, y_fit):
-        model = MajorityKept(make_classifier(classifier, seed), keep, seed).fit(X_fit, y_fit)
-        return protocol.evaluate(sp.y_test, model.predict(sp.X_test))["f1"]
 
     candidates = []
     for (kind, volume), (score, se) in scores.items():
@@ -359,7 +358,7 @@ def run_one(job):
         keeps[str(keep)] = []
         for (kind, volume), (score, se) in kept_scores.items():
             keeps[str(keep)].append({"kind": kind, "volume": volume, "score": score, "se": se,
-                                     "f1": test_f1_kept(keep, *candidate_rows(kind, volume))})
+                                     "f1": test_f1(*candidate_rows(kind, volume), keep=keep)})
     rules["fitted"] = test_f1(X_res, y_res)
     y_res01 = (y_res == sampler.minority_label_).astype(int)
     for name, f1 in cleaned_f1(X_res, y_res01).items():
