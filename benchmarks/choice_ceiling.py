@@ -411,9 +411,8 @@ def keep_rules(record):
     rules = {"best+keep": best[1]["f1"],
              "oracle+keep": max(c["f1"] for _, c in pool)}
     for k, cands in record["keeps"].items():
-        scores = {(c["kind"], c["volume"]): (c["score"], c["se"]) for c in cands}
         f1 = keyed(cands, "f1")
-        rules[f"best@{k}"] = f1[choose(scores)]
+        rules[f"best@{k}"] = f1[choose(scored(cands))]
         rules[f"under-{k}"] = f1[(None, 0.0)]
     return {**record, "rules": {**record["rules"], **rules},
             "picks": {**record["picks"], "best+keep": [best[0], best[1]["kind"],
@@ -433,6 +432,11 @@ def keyed(candidates, field):
     return {(c["kind"], c["volume"]): c[field] for c in candidates}
 
 
+def scored(candidates):
+    """``{(kind, volume): (score, se)}``: the form :func:`mixann.selection.choose` takes."""
+    return {(c["kind"], c["volume"]): (c["score"], c["se"]) for c in candidates}
+
+
 def replay_rules(record, without=None):
     """``record`` with its rules chosen again from its candidates, e.g. without one kind.
 
@@ -443,7 +447,7 @@ def replay_rules(record, without=None):
     written gives its own picks (``tests/test_choice_ceiling.py`` checks it).
     """
     kept = without_kind(record["candidates"], without)
-    scores = {(c["kind"], c["volume"]): (c["score"], c["se"]) for c in kept}
+    scores = scored(kept)
     f1 = keyed(kept, "f1")
     picks = {"best": choose(scores), **score_only_picks(scores),
              "oracle": max(f1, key=f1.get)}
