@@ -41,6 +41,14 @@ over no augmentation is best on the *other* datasets' records (or on ``--prior-f
 default for every seed of a dataset; and ``shrunk-<w>``, each cell's own pooled score plus
 ``w`` times that gain.
 
+``--summarise F --other-seeds G`` adds ``other-seeds`` (:func:`fixed_pick_rules`, row 52):
+one kind and volume per dataset, picked on the test F1 of ``G``, a run of the same datasets
+with other seeds. It asks whether the gap between ``best`` and ``oracle`` is a choice to be
+won or the test split's noise: a fixed per-dataset setting that was best on other seeds'
+test splits is what the best possible default could know without looking at the cell.
+``--fixed-hindsight`` adds ``fixed-hindsight``, the same picked on ``F``'s own test F1 over
+all its seeds: an upper bound for any fixed per-dataset setting of these candidates.
+
 ``fitted`` is the test F1 of what ``fit_resample`` actually returned (its samples come from
 another random stream than the regenerated ones, so it differs from ``best`` by noise only).
 
@@ -535,6 +543,65 @@ def cross_dataset_rules(records, prior=None, weights=(0.5, 1.0, 2.0), without=No
     return out
 
 
+def fixed_pick_rules(records, pick_from=None, without=None):
+    """``records`` with one (kind, volume) per dataset, picked on test F1 across seeds.
+
+    For each dataset, the pick is the candidate with the best mean *test* F1 over the records
+    of that dataset in ``pick_from`` (ties: the smaller volume), among the candidates every
+    one of them has; it is then scored on each record of ``records``. Both rules read test
+    splits and are no rule MixAnN could use; they ask whether the gap between ``best`` and
+    ``oracle`` is a choice to be won or the test split's noise (row 52):
+
+    * ``other-seeds`` (``pick_from`` given: other seeds of the same datasets, which must share
+      no cell with ``records``): the best fixed per-dataset setting a user could know from
+      earlier runs, scored on splits that did not pick it. The same-seed ``oracle`` picks
+      on the very split it is scored on, and so counts that split's noise as a gain; this
+      one cannot.
+    * ``fixed-hindsight`` (``pick_from`` None: picked on ``records`` themselves): the best
+      fixed setting per dataset in hindsight over all the file's seeds, an upper bound on what
+      any fixed per-dataset setting of these candidates reaches on these splits.
+
+    ``without`` leaves one kind's candidates out, as :func:`replay_rules` does.
+
+    Examples
+    --------
+    >>> def rec(seed, f1a, f1b):
+    ...     return {"dataset": "x", "seed": seed, "rules": {}, "picks": {}, "candidates": [
+    ...         {"kind": None, "volume": 0.0, "f1": 0.5},
+    ...         {"kind": "a", "volume": 0.5, "f1": f1a}, {"kind": "b", "volume": 1.0, "f1": f1b}]}
+    >>> out = fixed_pick_rules([rec(5, 0.6, 0.9)], [rec(0, 0.8, 0.7), rec(1, 0.7, 0.75)])
+    >>> out[0]["picks"]["other-seeds"], out[0]["rules"]["other-seeds"]  # a: 0.75, b: 0.725
+    (['a', 0.5], 0.6)
+    >>> out = fixed_pick_rules([rec(0, 0.8, 0.7), rec(1, 0.7, 0.85)])  # a: 0.75, b: 0.775
+    >>> [r["rules"]["fixed-hindsight"] for r in out]
+    [0.7, 0.85]
+    """
+    rule = "fixed-hindsight" if pick_from is None else "other-seeds"
+    if pick_from is None:
+        pick_from = records
+    elif ({(r["dataset"], r["seed"]) for r in records}
+          & {(r["dataset"], r["seed"]) for r in pick_from}):
+        raise ValueError("the two files share (dataset, seed) cells; the pick must come from "
+                         "other seeds (e.g. a run with --first-seed 5)")
+    picks = {}
+    for dataset in sorted({r["dataset"] for r in records}):
+        f1s = [keyed(without_kind(r["candidates"], without), "f1")
+               for r in pick_from if r["dataset"] == dataset]
+        if not f1s:
+            raise ValueError(f"the other file has no record of dataset {dataset!r}")
+        common = set.intersection(*(set(f1) for f1 in f1s))
+        picks[dataset] = sorted(common, key=lambda c: (-np.mean([f1[c] for f1 in f1s]),
+                                                       c[1], str(c[0])))
+    out = []
+    for record in records:
+        f1 = keyed(without_kind(record["candidates"], without), "f1")
+        # No augmentation is in every record, so some pick is always there.
+        pick = next((c for c in picks[record["dataset"]] if c in f1), (None, 0.0))
+        out.append({**record, "rules": {**record["rules"], rule: f1[pick]},
+                    "picks": {**record["picks"], rule: list(pick)}})
+    return out
+
+
 def summarise(records):
     """Text table: mean test F1 per rule and dataset, and the mean over datasets."""
     datasets = sorted({r["dataset"] for r in records})
@@ -677,6 +744,15 @@ def main():
                         help="with --pooled: take the gains from this file's records instead of "
                              "leaving one dataset out (e.g. the shared datasets' file, for a "
                              "held-out file)")
+    parser.add_argument("--other-seeds", default=None,
+                        help="with --summarise: add the rule other-seeds, one kind and volume "
+                             "per dataset picked on this file's test F1 (other seeds of the "
+                             "same datasets): what a fixed per-dataset setting known from "
+                             "earlier runs gives")
+    parser.add_argument("--fixed-hindsight", action="store_true",
+                        help="with --summarise: add the rule fixed-hindsight, one kind and "
+                             "volume per dataset picked on the file's own test F1 over all its "
+                             "seeds (an upper bound for any fixed per-dataset setting)")
     parser.add_argument("--against", default=None,
                         help="with --summarise: also print `best` minus the `best` of this "
                              "other file on the cells both have (e.g. another fold count)")
@@ -689,6 +765,10 @@ def main():
         parser.error("--pooled chooses again from an earlier file: give it with --summarise FILE")
     if args.prior_from and not args.pooled:
         parser.error("--prior-from gives --pooled its gains: add --pooled")
+    if args.other_seeds and not args.summarise:
+        parser.error("--other-seeds compares two earlier files: give the first with --summarise")
+    if args.fixed_hindsight and not args.summarise:
+        parser.error("--fixed-hindsight reads an earlier file: give it with --summarise FILE")
     if args.without_kind and not args.replay:  # --pooled alone would compare other candidates
         parser.error("--without-kind applies to --replay: add --replay")
     if args.summarise:
@@ -705,6 +785,14 @@ def main():
                 parser.error("--pooled leaves one dataset out and needs two or more; or give "
                              "a prior file with --prior-from")
             records = cross_dataset_rules(records, prior=prior, without=args.without_kind)
+        if args.fixed_hindsight:
+            records = fixed_pick_rules(records, without=args.without_kind)
+        if args.other_seeds:
+            try:
+                records = fixed_pick_rules(records, read_records(args.other_seeds),
+                                           without=args.without_kind)
+            except ValueError as error:  # shared cells or a missing dataset: say which
+                parser.error(f"{error}: {args.summarise} and {args.other_seeds}")
         print(summarise(records))
         if args.against:
             try:

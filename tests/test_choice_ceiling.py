@@ -395,6 +395,50 @@ def test_pooled_cli(ceiling, tmp_path, monkeypatch, capsys):
     assert "pooled" in capsys.readouterr().out
 
 
+# --- --other-seeds / --fixed-hindsight: one setting per dataset, picked on test F1 (row 52) ---
+
+def test_fixed_pick_rules_pick_on_other_seeds_and_score_here(ceiling):
+    # On seeds 0-1, spread (f1 = score - 0.1) beats no augmentation on a, loses on b.
+    old = [_pooled_record("a", 0, 0.5, 0.7), _pooled_record("a", 1, 0.6, 0.65),
+           _pooled_record("b", 0, 0.8, 0.6, hard=0.95)]
+    new = [_pooled_record("a", 5, 0.7, 0.6), _pooled_record("b", 5, 0.6, 0.7, hard=0.5)]
+    out = ceiling.fixed_pick_rules(new, old)
+    # The pick is the same for every seed of a dataset and scored on the new split: a takes
+    # spread (0.575 > 0.45 on average) and gets its 0.5 here, though no augmentation has 0.6.
+    assert out[0]["picks"]["other-seeds"] == ["spread", 0.5]
+    assert out[0]["rules"]["other-seeds"] == pytest.approx(0.5)
+    assert out[1]["picks"]["other-seeds"] == ["hard", 0.5]  # b's best on seed 0
+    assert out[1]["rules"]["other-seeds"] == pytest.approx(0.4)
+    without = ceiling.fixed_pick_rules(new, old, without="hard")
+    assert without[1]["picks"]["other-seeds"] == [None, 0.0]
+    # Picked on the file itself: a's two seeds average spread 0.575 against none 0.45.
+    own = ceiling.fixed_pick_rules(old[:2])
+    assert [r["picks"]["fixed-hindsight"] for r in own] == [["spread", 0.5]] * 2
+    with pytest.raises(ValueError, match="share"):
+        ceiling.fixed_pick_rules(old, old)
+    with pytest.raises(ValueError, match="no record of dataset 'b'"):
+        ceiling.fixed_pick_rules(new, old[:2])
+
+
+def test_other_seeds_cli(ceiling, tmp_path, monkeypatch, capsys):
+    old, new = tmp_path / "old.jsonl", tmp_path / "new.jsonl"
+    old.write_text(json.dumps(_pooled_record("a", 0, 0.5, 0.7)) + "\n")
+    new.write_text(json.dumps(_pooled_record("a", 5, 0.7, 0.6)) + "\n")
+    monkeypatch.setattr("sys.argv", ["choice_ceiling.py", "--summarise", str(new),
+                                     "--other-seeds", str(old), "--fixed-hindsight"])
+    ceiling.main()
+    text = capsys.readouterr().out
+    assert "other-seeds" in text and "fixed-hindsight" in text
+    for argv, message in [(["--other-seeds", str(old)], "give the first with --summarise"),
+                          (["--fixed-hindsight"], "give it with --summarise"),
+                          (["--summarise", str(new), "--other-seeds", str(new)],
+                           "share (dataset, seed) cells")]:
+        monkeypatch.setattr("sys.argv", ["choice_ceiling.py", *argv])
+        with pytest.raises(SystemExit):
+            ceiling.main()
+        assert message in capsys.readouterr().err
+
+
 # --- --majority-keeps: random under-sampling of the majority inside every fit (row 51) -------
 
 def test_majority_kept_drops_majority_rows_only(ceiling):
