@@ -4,7 +4,7 @@ Each is a generator with the signature of :data:`mixann.rollout.ACTOR_FREE_KINDS
 ``generate(X, y, n_minority, rng) -> Rollout``, so that the default preset's choice can score it
 next to its own kinds (``boundary``, ``spread``) on the same folds. :func:`register` makes one
 of them a valid ``MixAnN(mix_kinds=...)`` name *in this process only*; nothing here changes the
-library. ``docs/quality.md`` (rows 36, 43, 46 and 47) has what each did:
+library. ``docs/quality.md`` (rows 36, 43, 46, 47 and 53) has what each did:
 
 * ``segment``: a point at a uniform ratio on the segment of a random minority pair (row 36);
 * ``rose``: a smoothed bootstrap (ROSE): a minority row plus Gaussian noise whose scale on each
@@ -20,6 +20,8 @@ library. ``docs/quality.md`` (rows 36, 43, 46 and 47) has what each did:
   policy: SMOTE steps from the minority rows drawn in proportion to how badly the classifier
   misses them out of fold (``1 - P(anomaly)``, :func:`miss_weights`) (row 47). It needs the
   estimator: :func:`register` binds it.
+* ``swap``: uniform crossover of a random minority pair, each feature from one row or the
+  other (row 53); it passed its test for XGBoost and is now :func:`mixann.rollout.swap`.
 
 ``rose``, ``local`` and ``smote`` use the minority rows in whole shuffled passes, as ``copy``
 does (``borderline`` the danger rows), so any prefix uses each row equally often, up to one.
@@ -89,6 +91,18 @@ def segment(X, y, n_minority, rng):
     lam = rng.random(len(pairs))
     return Rollout(mix(X[pairs[:, 0]], X[pairs[:, 1]], lam),
                    np.ones(len(pairs), dtype=int), pairs, lam)
+
+
+def swap(X, y, n_minority, rng):
+    """Uniform crossover of random minority pairs (row 53): :func:`mixann.rollout.swap`.
+
+    Measured here first, as an extra kind; it passed its test for XGBoost and is now a kind
+    of the library (``MixAnN(mix_kinds=("boundary", "spread", "swap"))``). This name keeps
+    ``--extra-kind swap`` scoring it next to the default's two kinds, as row 53 did.
+    """
+    from mixann.rollout import swap as library_swap
+
+    return library_swap(X, y, n_minority, rng)
 
 
 @_two_anomalies
@@ -294,7 +308,7 @@ def hard(X, y, n_minority, rng, estimator=None, k=5):
 
 
 EXTRA_KINDS = {"segment": segment, "rose": rose, "local": local, "smote": smote,
-               "borderline": borderline, "hard": hard}
+               "borderline": borderline, "hard": hard, "swap": swap}
 #: Kinds that score rows with the classifier: :func:`register` binds its ``estimator``.
 NEEDS_ESTIMATOR = ("hard",)
 

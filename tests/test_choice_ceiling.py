@@ -192,6 +192,16 @@ def test_smote_samples_lie_on_segments_to_a_near_anomaly(extra_kinds):
     assert out.X[:, 0].std() > 0.5  # a uniform ratio, not midpoints only
 
 
+def test_swap_extra_kind_is_the_librarys(extra_kinds):
+    # Row 53 measured swap as an extra kind; the library's kind gives the same bytes.
+    from mixann.rollout import swap
+
+    X = np.random.default_rng(3).random((40, 6))
+    y = (np.arange(40) < 8).astype(int)
+    ours = extra_kinds.swap(X, y, 50, np.random.default_rng(1))
+    assert ours.X.tobytes() == swap(X, y, 50, np.random.default_rng(1)).X.tobytes()
+
+
 def test_borderline_anchors_on_danger_rows_or_on_every_anomaly(extra_kinds):
     # Anomaly 4 has majority rows on both sides (2 of its 2 neighbours: noise, not danger);
     # 5 and 6 each have one anomaly and one majority row (danger); 7 and 8 are a safe pair.

@@ -10,7 +10,7 @@ from xgboost import XGBClassifier
 from mixann import MixAnN
 from mixann.ddpg import scale_action
 from mixann.mixup import minority_mix
-from mixann.rollout import copies, rollout, scale_actions, spread
+from mixann.rollout import copies, rollout, scale_actions, spread, swap
 from mixann.selection import minority_volumes, select_volume, volume_target
 from mixann.updaters import resolve_update
 
@@ -127,6 +127,30 @@ def test_spread_midpoints_of_any_two_minority_points():
     assert again.X.tobytes() == out.X.tobytes()
     assert len(spread(X, y, 0, np.random.default_rng(0))) == 0
     assert len(spread(X, np.array([0] * (len(y) - 1) + [1]), 5, np.random.default_rng(0))) == 0
+
+
+def test_swap_takes_each_feature_from_one_row_of_a_spread_pair():
+    rng = np.random.default_rng(3)
+    X = rng.random((40, 6))
+    y = (np.arange(40) < 8).astype(int)
+    out = swap(X, y, 500, np.random.default_rng(1))
+    # The pairs are spread's own draws for the same seed.
+    assert np.array_equal(out.sources, spread(X, y, 500, np.random.default_rng(1)).sources)
+    a, b = X[out.sources[:, 0]], X[out.sources[:, 1]]
+    from_a, from_b = out.X == a, out.X == b
+    assert np.all(from_a | from_b)  # every feature is one of the pair's, never between
+    assert np.allclose(out.alpha, from_a.mean(axis=1))  # random rows share no value
+    assert 0.45 < from_a.mean() < 0.55  # each row of the pair about half the time
+    assert np.all(out.y == 1) and np.all(y[out.sources] == 1)
+    # Unlike a midpoint, a crossover keeps each feature's spread over the minority.
+    minority = X[y == 1]
+    mid = spread(X, y, 500, np.random.default_rng(1)).X
+    assert np.all(out.X.std(axis=0) > 0.85 * minority.std(axis=0))
+    assert np.all(mid.std(axis=0) < 0.85 * minority.std(axis=0))
+    again = swap(X, y, 500, np.random.default_rng(1))
+    assert again.X.tobytes() == out.X.tobytes()
+    assert len(swap(X, y, 0, rng)) == 0
+    assert len(swap(X, np.array([0] * 39 + [1]), 5, rng)) == 0
 
 
 def test_copies_use_every_minority_row_equally_often():

@@ -16,14 +16,24 @@ def _check_invariant(sampler, X, y):
     labelled by Eq. 2. Default preset: labelled minority with X[i0] a minority point; "boundary"
     mixes it with a majority X[i1], alpha in [eta, 1] (mixann.mixup.minority_mix); "interior"
     with another minority point; "spread" is the midpoint of two distinct minority points; "copy"
-    repeats a minority row."""
+    repeats a minority row. "swap" is no convex mix: each feature is one of its two distinct
+    minority sources', and alpha the share taken from the first."""
     X = np.asarray(X, dtype=float)
     y = np.asarray(y)
     i0, i1 = sampler.synthetic_sources_.T
     alpha = sampler.synthetic_alpha_
+    assert np.all((alpha >= 0) & (alpha <= 1))
+    if sampler.preset == "default" and sampler.history_["mix_kind"] == "swap":
+        from_first = sampler.synthetic_X_ == X[i0]
+        assert np.all(from_first | (sampler.synthetic_X_ == X[i1]))
+        # A feature both sources share counts as the first's: alpha can only be above it.
+        assert np.all(from_first.mean(axis=1) >= alpha - 1e-12)
+        assert np.all(sampler.synthetic_y_ == sampler.minority_label_)
+        assert np.all(y[i0] == y[i1]) and np.all(y[i0] == sampler.minority_label_)
+        assert np.all(i0 != i1)
+        return
     expected = alpha[:, None] * X[i0] + (1 - alpha[:, None]) * X[i1]
     np.testing.assert_allclose(sampler.synthetic_X_, expected, rtol=0, atol=1e-12)
-    assert np.all((alpha >= 0) & (alpha <= 1))
     if sampler.preset == "paper":
         assert np.all(y[i0] != y[i1])
         np.testing.assert_array_equal(sampler.synthetic_y_,
@@ -69,6 +79,17 @@ def test_copy_kind_returns_each_anomaly_equally_often(diverse, tiny):
     _check_invariant(sampler, X, y)
     counts = np.bincount(sampler.synthetic_sources_[:, 0], minlength=len(y))[y == 1]
     assert counts.max() - counts.min() <= 1
+
+
+def test_swap_kind_crosses_over_two_anomalies(diverse, tiny):
+    X, y = diverse
+    sampler = MixAnN(random_state=0, guard=False, **{**tiny, "mix_kinds": ("swap",)})
+    X_res, y_res = sampler.fit_resample(X, y)
+    assert sampler.history_["mix_kind"] == "swap" and len(X_res) > len(X)
+    _check_invariant(sampler, X, y)
+    # The same seed gives the same bytes, as for every kind.
+    again = MixAnN(random_state=0, guard=False, **{**tiny, "mix_kinds": ("swap",)})
+    assert again.fit_resample(X, y)[0].tobytes() == X_res.tobytes()
 
 
 def test_invariant_on_vowels(vowels, paper_tiny):
