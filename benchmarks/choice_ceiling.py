@@ -32,7 +32,7 @@ nothing there); here it measures:
 ``benchmarks/extra_kinds.py`` (kinds measured and not kept: ``segment``, row 36; ``rose`` and
 ``local``, smoothed bootstraps, row 43; ``smote`` and ``borderline``, row 46; ``hard``, SMOTE
 from the anomalies the classifier misses out of fold, row 47; and ``swap``, uniform crossover of
-two anomalies, row 53, kept for trees as :func:`mixann.rollout.swap`), and adds
+two anomalies, row 53, kept for XGBoost as :func:`mixann.rollout.swap`), and adds
 ``without:<name>`` (the default rule among the other candidates, on the same samples: the
 choice as the library makes it) and ``oracle-without:<name>``.
 
