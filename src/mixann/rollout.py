@@ -231,16 +231,27 @@ def spread(X, y, n_minority, rng):
     >>> spread(X, y, 2, np.random.default_rng(0)).X.tolist()
     [[1.0, 2.0], [1.0, 2.0]]
     """
-    X, y = np.asarray(X, dtype=float), np.asarray(y)
-    minority = np.flatnonzero(y == 1)
-    if n_minority <= 0 or len(minority) < 2:
+    X = np.asarray(X, dtype=float)
+    sources = minority_pairs(y, n_minority, rng)
+    if len(sources) == 0:
         return Rollout.empty(X.shape[1])
+    return Rollout(mix(X[sources[:, 0]], X[sources[:, 1]], np.full(n_minority, 0.5)),
+                   np.ones(n_minority, dtype=int), sources, np.full(n_minority, 0.5))
+
+
+def minority_pairs(y, n_minority, rng):
+    """``n_minority`` random pairs of distinct minority rows: the draws of ``spread`` and ``swap``.
+
+    Returns an ``(n_minority, 2)`` array of row indices (empty for ``n_minority <= 0`` or
+    fewer than 2 minority rows); the same ``rng`` state gives the same pairs.
+    """
+    minority = np.flatnonzero(np.asarray(y) == 1)
+    if n_minority <= 0 or len(minority) < 2:
+        return np.empty((0, 2), dtype=np.intp)
     i = rng.integers(0, len(minority), size=n_minority)
     j = rng.integers(0, len(minority) - 1, size=n_minority)
     j = j + (j >= i)  # uniform among the other minority rows: j != i
-    sources = np.column_stack([minority[i], minority[j]]).astype(np.intp)
-    return Rollout(mix(X[sources[:, 0]], X[sources[:, 1]], np.full(n_minority, 0.5)),
-                   np.ones(n_minority, dtype=int), sources, np.full(n_minority, 0.5))
+    return np.column_stack([minority[i], minority[j]]).astype(np.intp)
 
 
 def swap(X, y, n_minority, rng):
@@ -280,7 +291,7 @@ def swap(X, y, n_minority, rng):
     [(0.0, 0.0), (0.0, 4.0), (2.0, 0.0), (2.0, 4.0)]
     """
     X = np.asarray(X, dtype=float)
-    pairs = spread(X, y, n_minority, rng).sources
+    pairs = minority_pairs(y, n_minority, rng)  # spread's pairs, without its midpoints
     if len(pairs) == 0:
         return Rollout.empty(X.shape[1])
     first = rng.random((len(pairs), X.shape[1])) < 0.5
