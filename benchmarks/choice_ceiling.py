@@ -263,6 +263,7 @@ def run_one(job):
     from mixann.bench.runner import _make_baseline, mixann_params
     from mixann.classifiers import make_classifier
     from mixann.datasets import load_dataset
+    from mixann.sampler import default_mix_kinds
     from mixann.selection import volume_target
 
     classifier, dataset, seed, budget, data_dir, *rest = job
@@ -278,7 +279,7 @@ def run_one(job):
         # A kind measured but not kept (benchmarks/extra_kinds.py), added as one more
         # candidate next to the default's kinds unless --mix-kinds lists the kinds.
         load_extra_kinds().register(extra, make_classifier(classifier, seed))
-        grid["mix_kinds"] = (*MixAnN().mix_kinds, extra)
+        grid["mix_kinds"] = (*default_mix_kinds(make_classifier(classifier, seed)), extra)
     if options.get("selection_folds"):
         grid["selection_folds"] = int(options["selection_folds"])
     if options.get("mix_kinds"):
@@ -374,7 +375,7 @@ def run_one(job):
         rules[f"fitted+{name}"] = f1
         rules[f"oracle+{name}"] = max(c["cleaned"][name] for c in candidates)
     record = {"classifier": classifier, "dataset": dataset, "seed": seed, "budget": budget,
-              "volumes": list(sampler.volumes), "mix_kinds": list(sampler.mix_kinds),
+              "volumes": list(sampler.volumes), "mix_kinds": list(sampler.mix_kinds_),
               "minority_multiples": list(sampler.minority_multiples),
               "selection_folds": sampler.selection_folds}
     if baseline:

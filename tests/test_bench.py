@@ -91,6 +91,7 @@ def test_cli_two_cell_grid_then_report(tmp_path, data_dir):
     paper_cfg, default_cfg = (json.loads(r["config_json"])["mixann"] for r in rows[1:])
     assert paper_cfg["preset"] == "paper" and paper_cfg["K"] == 5  # the test budget's only K
     assert default_cfg["preset"] == "default" and "volume" in default_cfg["trials"][0]
+    assert default_cfg["trials"][0]["mix_kinds"] == ["boundary", "spread"]  # KNN: no swap
 
     res = cli.invoke(app, ["report", "--db", str(db), "--out", str(out)])
     assert res.exit_code == 0, res.output

@@ -11,6 +11,7 @@ from mixann import MixAnN
 from mixann.ddpg import scale_action
 from mixann.mixup import minority_mix
 from mixann.rollout import copies, rollout, scale_actions, spread, swap
+from mixann.sampler import default_mix_kinds
 from mixann.selection import minority_volumes, select_volume, volume_target
 from mixann.updaters import resolve_update
 
@@ -263,10 +264,43 @@ def test_minority_multiples_add_candidates_only_under_extreme_imbalance(tiny):
     assert sorted({c["volume"] for c in plain.history_["candidates"]}) == [0.0, 0.25, 1.0]
 
 
+def test_auto_kinds_add_swap_for_xgboost_trees_only():
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    plain = ("boundary", "spread")
+    assert default_mix_kinds(KNeighborsClassifier()) == plain
+    assert default_mix_kinds(MLPClassifier()) == plain
+    # Measured for XGBoost's trees only (row 53): not for other trees or the linear booster.
+    assert default_mix_kinds(DecisionTreeClassifier()) == plain
+    assert default_mix_kinds(XGBClassifier(booster="gblinear")) == plain
+    for model in (XGBClassifier(), XGBClassifier(booster="gbtree"), XGBClassifier(booster="dart"),
+                  make_pipeline(StandardScaler(), XGBClassifier())):
+        assert default_mix_kinds(model) == (*plain, "swap")
+
+
+def test_auto_kinds_are_what_the_sampler_scores(diverse, tiny):
+    X, y = diverse
+    xgb = XGBClassifier(n_estimators=10, max_depth=2, n_jobs=1)
+    sampler = MixAnN(xgb, random_state=0, guard=False, **tiny)
+    sampler.fit_resample(X, y)
+    assert sampler.mix_kinds == "auto"  # the parameter is left as given (sklearn's rule)
+    assert sampler.mix_kinds_ == ["boundary", "spread", "swap"]
+    assert {c["kind"] for c in sampler.history_["candidates"]} == set(sampler.mix_kinds_)
+    # "auto" given explicitly and the resolved list give the same bytes
+    listed = MixAnN(xgb, random_state=0, guard=False,
+                    **{**tiny, "mix_kinds": ("boundary", "spread", "swap")})
+    listed.fit_resample(X, y)
+    assert listed.synthetic_X_.tobytes() == sampler.synthetic_X_.tobytes()
+    knn = MixAnN(random_state=0, guard=False, **tiny)
+    knn.fit_resample(X, y)
+    assert knn.mix_kinds_ == ["boundary", "spread"]
+
+
 @pytest.mark.parametrize("kinds", [(), ("smote",), "nope"])
 def test_bad_mix_kinds_are_clear_errors(diverse, tiny, kinds):
     X, y = diverse
-    with pytest.raises(ValueError, match="mix_kinds"):
+    with pytest.raises(ValueError, match="mix_kinds must be \"auto\" or a non-empty list"):
         MixAnN(**{**tiny, "mix_kinds": kinds}).fit_resample(X, y)
 
 

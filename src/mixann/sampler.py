@@ -43,6 +43,46 @@ def default_estimator():
     return KNeighborsClassifier(n_neighbors=10)
 
 
+def default_mix_kinds(estimator):
+    """The kinds ``mix_kinds="auto"`` scores for ``estimator``.
+
+    ``("boundary", "spread", "swap")`` for an XGBoost tree model (``booster`` ``"gbtree"``,
+    ``"dart"`` or unset), alone or as the last step of a pipeline; ``("boundary", "spread")``
+    for any other. Why: ``swap`` (uniform crossover of two anomalies) lifted XGBoost on three
+    seed sets and moved KNN and the MLP by nothing measurable (docs/quality.md, row 53);
+    other tree ensembles were not measured, so they keep the kinds measured for every
+    classifier.
+
+    Parameters
+    ----------
+    estimator : classifier
+        The classifier MixAnN augments for (a :class:`~sklearn.pipeline.Pipeline` is read
+        by its last step).
+
+    Returns
+    -------
+    tuple of str
+
+    Examples
+    --------
+    >>> from sklearn.neighbors import KNeighborsClassifier
+    >>> from xgboost import XGBClassifier
+    >>> from mixann.sampler import default_mix_kinds
+    >>> default_mix_kinds(KNeighborsClassifier())
+    ('boundary', 'spread')
+    >>> default_mix_kinds(XGBClassifier())
+    ('boundary', 'spread', 'swap')
+    >>> default_mix_kinds(XGBClassifier(booster="gblinear"))
+    ('boundary', 'spread')
+    """
+    final = estimator.steps[-1][1] if hasattr(estimator, "steps") else estimator
+    # By module, so that xgboost need not be installed to ask.
+    is_xgboost = type(final).__module__.split(".")[0] == "xgboost"
+    if is_xgboost and getattr(final, "booster", None) in (None, "gbtree", "dart"):
+        return ("boundary", "spread", "swap")
+    return ("boundary", "spread")
+
+
 class MixAnN(BaseOverSampler):
     """Learned mix-up over-sampling for imbalanced data with diverse minorities (MixAnN, CIKM'23).
 
@@ -137,9 +177,11 @@ class MixAnN(BaseOverSampler):
         episode's set is returned. ``True``: an episode whose final validation score is at
         least the best so far is kept, later episodes start from the data plus every kept
         set, and the union of the kept sets is returned. Paper preset only.
-    mix_kinds : sequence of {"boundary", "spread", "swap", "interior", "paper", "copy"}, \
-default=("boundary", "spread")
-        Default preset: the ways of generating, each scored with every volume.
+    mix_kinds : "auto" or sequence of {"boundary", "spread", "swap", "interior", "paper", \
+"copy"}, default="auto"
+        Default preset: the ways of generating, each scored with every volume. ``"auto"``:
+        ``("boundary", "spread", "swap")`` for an XGBoost tree model, ``("boundary",
+        "spread")`` for any other classifier (:func:`default_mix_kinds`).
         ``"boundary"``: the actor's rollout, a minority point towards its nearest majority
         point (the training mix); ``"spread"``: midpoints of random pairs of minority points
         anywhere in the minority, without the actor (:func:`mixann.rollout.spread`);
@@ -148,8 +190,8 @@ default=("boundary", "spread")
         :func:`mixann.rollout.rollout`); ``"copy"``: copies of the minority rows, each as
         often as the others, i.e. a heavier minority in rows (:func:`mixann.rollout.copies`);
         ``"swap"``: each feature from one of a random pair of minority points (uniform
-        crossover, :func:`mixann.rollout.swap`), which lifts XGBoost by +0.010 to +0.017 on
-        three seed sets (``("boundary", "spread", "swap")``; docs/quality.md, row 53).
+        crossover, :func:`mixann.rollout.swap`), which lifted XGBoost by +0.010 to +0.017 on
+        three seed sets and KNN by nothing (docs/quality.md, row 53).
     volumes : sequence of float, default=(0, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1)
         Default preset: the candidate numbers of minority samples to return, as shares of
         the class gap ``n_majority - n_minority`` (1 balances the classes).
@@ -218,6 +260,8 @@ default=("boundary", "spread")
         default preset: ``"mix_kind"`` and ``"volume"`` (the chosen ones; None and 0 when
         nothing is returned) and ``"candidates"`` (one dict per (kind, volume): its pooled
         out-of-fold ``score`` and the standard error ``se`` of its per-fold scores).
+    mix_kinds_ : list of str
+        The kinds the default preset scored (``mix_kinds`` with ``"auto"`` resolved).
     actor_, critic_ : torch.nn.Module
         The trained networks.
     minority_label_ : scalar
@@ -287,7 +331,7 @@ default=("boundary", "spread")
                  gamma=0.9, tau=0.01, actor_lr=1e-3, critic_lr=1e-3, batch_size=64,
                  buffer_size=10_000, exploration_noise=0.5, hidden_sizes=(64, 64),
                  validation_size=0.2, validation_data=None, guard=True, update="auto",
-                 accumulate=False, mix_kinds=("boundary", "spread"), volumes=DEFAULT_VOLUMES,
+                 accumulate=False, mix_kinds="auto", volumes=DEFAULT_VOLUMES,
                  minority_multiples=DEFAULT_MINORITY_MULTIPLES, selection_folds=5,
                  selection_repeats=1, selection_rule="best", selection_max_rows=100_000,
                  n_jobs=None, device="cpu", n_threads=1, random_state=None, verbose=False):
@@ -432,7 +476,7 @@ default=("boundary", "spread")
                              f"split ({len(X_train)} samples); lower max_neighbors")
         estimator = clone(self.estimator) if self.estimator is not None else default_estimator()
 
-        volumes, kinds = self._checked_volumes(), self._checked_mix_kinds()
+        volumes, kinds = self._checked_volumes(), self._checked_mix_kinds(estimator)
         multiples = self._checked_minority_multiples()
         update = resolve_update(self.update, estimator, prefer_warm_start=self.preset == "default")
         updater = make_updater(update, estimator, X_train, y_train, X_val)
@@ -567,13 +611,20 @@ default=("boundary", "spread")
                              f"{self.minority_multiples!r}")
         return multiples
 
-    def _checked_mix_kinds(self):
-        kinds = [self.mix_kinds] if isinstance(self.mix_kinds, str) else list(self.mix_kinds)
+    def _checked_mix_kinds(self, estimator):
+        """The default preset's kinds, "auto" resolved for ``estimator``; kept as ``mix_kinds_``."""
+        if isinstance(self.mix_kinds, str) and self.mix_kinds == "auto":
+            kinds = list(default_mix_kinds(estimator))
+        elif isinstance(self.mix_kinds, str):
+            kinds = [self.mix_kinds]
+        else:
+            kinds = list(self.mix_kinds)
         bad = [k for k in kinds if k not in MIX_KINDS]
         if not kinds or bad:
-            raise ValueError(f"mix_kinds must be a non-empty list of {MIX_KINDS}, got "
-                             f"{self.mix_kinds!r}")
-        return list(dict.fromkeys(kinds))
+            raise ValueError(f"mix_kinds must be \"auto\" or a non-empty list of {MIX_KINDS}, "
+                             f"got {self.mix_kinds!r}")
+        self.mix_kinds_ = list(dict.fromkeys(kinds))
+        return self.mix_kinds_
 
     def _make_agent(self, n_features, state_dim, seed):
         agent = DDPGAgent(state_dim, hidden=tuple(self.hidden_sizes), actor_lr=self.actor_lr,

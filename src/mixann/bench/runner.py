@@ -306,7 +306,8 @@ def _fit_mixann(cell, sp, make_estimator, reward="full", overrides=None, preset=
                  "baseline_score": float(h["baseline_score"]),
                  "best_episode_score": float(max(e["score"] for e in h["episodes"]))}
         if preset != "paper":
-            trial.update(mix_kind=h["mix_kind"], volume=h["volume"], candidates=h["candidates"])
+            trial.update(mix_kinds=sampler.mix_kinds_, mix_kind=h["mix_kind"], volume=h["volume"],
+                         candidates=h["candidates"])
         if len(candidates) > 1:
             clf = make_estimator().fit(X_res, y_res)
             trial["val_f1"] = float(f1_score(sp.y_val, clf.predict(sp.X_val), average="macro",
