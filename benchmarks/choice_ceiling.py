@@ -28,11 +28,11 @@ nothing there); here it measures:
   them contributes nothing. Averaging over near-equal candidates, as model averaging does,
   could lose less to the out-of-fold score's noise than picking the single best one.
 
-``--extra-kind <name>`` scores one more kind next to the default's two, from
+``--extra-kind <name>`` scores one more kind next to the default's (``mix_kinds="auto"``), from
 ``benchmarks/extra_kinds.py`` (kinds measured and not kept: ``segment``, row 36; ``rose`` and
 ``local``, smoothed bootstraps, row 43; ``smote`` and ``borderline``, row 46; ``hard``, SMOTE
 from the anomalies the classifier misses out of fold, row 47; and ``swap``, uniform crossover of
-two anomalies, row 53, kept for XGBoost as :func:`mixann.rollout.swap`), and adds
+two anomalies, row 53, now :func:`mixann.rollout.swap` and an XGBoost default kind), and adds
 ``without:<name>`` (the default rule among the other candidates, on the same samples: the
 choice as the library makes it) and ``oracle-without:<name>``.
 

@@ -21,7 +21,8 @@ library. ``docs/quality.md`` (rows 36, 43, 46, 47 and 53) has what each did:
   misses them out of fold (``1 - P(anomaly)``, :func:`miss_weights`) (row 47). It needs the
   estimator: :func:`register` binds it.
 * ``swap``: uniform crossover of a random minority pair, each feature from one row or the
-  other (row 53); it passed its test for XGBoost and is now :func:`mixann.rollout.swap`.
+  other (row 53); it passed its test for XGBoost and is now :func:`mixann.rollout.swap`, one of
+  XGBoost's default kinds (row 54).
 
 ``rose``, ``local`` and ``smote`` use the minority rows in whole shuffled passes, as ``copy``
 does (``borderline`` the danger rows), so any prefix uses each row equally often, up to one.
@@ -32,7 +33,9 @@ from __future__ import annotations
 import numpy as np
 
 # Row 53's kind passed its test and moved to the library; the name stays here so that
-# ``--extra-kind swap`` scores it next to the default's two kinds, as row 53 did.
+# ``--extra-kind swap`` scores it next to the default's kinds, as row 53 did (for XGBoost, whose
+# default kinds hold it since row 54, the list is unchanged and ``without:swap`` is the old
+# default).
 from mixann.rollout import swap
 
 
