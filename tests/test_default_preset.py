@@ -5,7 +5,7 @@ import pytest
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.neural_network import MLPClassifier
 from sklearn.tree import DecisionTreeClassifier
-from xgboost import XGBClassifier
+from xgboost import XGBClassifier, XGBRFClassifier
 
 from mixann import MixAnN
 from mixann.ddpg import scale_action
@@ -274,6 +274,12 @@ def test_auto_kinds_add_swap_for_xgboost_trees_only():
     # Measured for XGBoost's trees only (row 53): not for other trees or the linear booster.
     assert default_mix_kinds(DecisionTreeClassifier()) == plain
     assert default_mix_kinds(XGBClassifier(booster="gblinear")) == plain
+    assert default_mix_kinds(XGBRFClassifier()) == plain  # a subclass of XGBClassifier
+
+    class TunedXGB(XGBClassifier):  # a user's subclass keeps XGBoost's kinds
+        pass
+
+    assert default_mix_kinds(TunedXGB()) == (*plain, "swap")
     for model in (XGBClassifier(), XGBClassifier(booster="gbtree"), XGBClassifier(booster="dart"),
                   make_pipeline(StandardScaler(), XGBClassifier())):
         assert default_mix_kinds(model) == (*plain, "swap")

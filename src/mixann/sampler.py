@@ -46,12 +46,13 @@ def default_estimator():
 def default_mix_kinds(estimator):
     """The kinds ``mix_kinds="auto"`` scores for ``estimator``.
 
-    ``("boundary", "spread", "swap")`` for an XGBoost tree model (``booster`` ``"gbtree"``,
-    ``"dart"`` or unset), alone or as the last step of a pipeline; ``("boundary", "spread")``
-    for any other. Why: ``swap`` (uniform crossover of two anomalies) lifted XGBoost on three
-    seed sets and moved KNN and the MLP by nothing measurable (docs/quality.md, row 53);
-    other tree ensembles were not measured, so they keep the kinds measured for every
-    classifier.
+    ``("boundary", "spread", "swap")`` for XGBoost's boosted trees (an ``XGBClassifier`` with
+    ``booster`` ``"gbtree"``, ``"dart"`` or unset), alone or as the last step of a pipeline;
+    ``("boundary", "spread")`` for any other classifier. Why: ``swap`` (uniform crossover of
+    two anomalies) lifted XGBoost on three seed sets and moved KNN and the MLP by nothing
+    measurable (docs/quality.md, row 53); other tree ensembles (XGBoost's random forest
+    ``XGBRFClassifier`` included) were not measured, so they keep the kinds measured for
+    every classifier.
 
     Parameters
     ----------
@@ -76,11 +77,13 @@ def default_mix_kinds(estimator):
     ('boundary', 'spread')
     """
     final = estimator.steps[-1][1] if hasattr(estimator, "steps") else estimator
-    # By module, so that xgboost need not be installed to ask.
-    is_xgboost = type(final).__module__.split(".")[0] == "xgboost"
-    if is_xgboost and getattr(final, "booster", None) in (None, "gbtree", "dart"):
-        return ("boundary", "spread", "swap")
-    return ("boundary", "spread")
+    # By class name within the xgboost package, so that xgboost need not be installed to ask;
+    # XGBRFClassifier subclasses XGBClassifier, hence the second test.
+    xgb_classes = {c.__name__ for c in type(final).__mro__
+                   if c.__module__.split(".")[0] == "xgboost"}
+    boosted_trees = ("XGBClassifier" in xgb_classes and "XGBRFClassifier" not in xgb_classes
+                     and getattr(final, "booster", None) in (None, "gbtree", "dart"))
+    return ("boundary", "spread", "swap") if boosted_trees else ("boundary", "spread")
 
 
 class MixAnN(BaseOverSampler):
@@ -180,7 +183,7 @@ class MixAnN(BaseOverSampler):
     mix_kinds : "auto" or sequence of {"boundary", "spread", "swap", "interior", "paper", \
 "copy"}, default="auto"
         Default preset: the ways of generating, each scored with every volume. ``"auto"``:
-        ``("boundary", "spread", "swap")`` for an XGBoost tree model, ``("boundary",
+        ``("boundary", "spread", "swap")`` for XGBoost's boosted trees, ``("boundary",
         "spread")`` for any other classifier (:func:`default_mix_kinds`).
         ``"boundary"``: the actor's rollout, a minority point towards its nearest majority
         point (the training mix); ``"spread"``: midpoints of random pairs of minority points
