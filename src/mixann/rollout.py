@@ -264,7 +264,8 @@ def swap(X, y, n_minority, rng):
     anomaly has, on the corners of the pair's axis-aligned box, which is what a tree's
     one-feature splits can carve out. For XGBoost it lifts the default's choice by +0.010 to
     +0.017 on three seed sets of the shared datasets (cifar10 by 0.05 to 0.07); KNN takes it
-    in a few cells and gains nothing (docs/quality.md, row 53).
+    in a few cells and gains nothing (docs/quality.md, row 53). Hence a default kind for
+    XGBoost only (:func:`mixann.sampler.default_mix_kinds`, row 54).
 
     A crossover is no convex mix with one weight: each feature of a sample equals that
     feature of one of its two ``sources``, and ``alpha`` is the share of features taken
