@@ -50,7 +50,7 @@ def default_mix_kinds(estimator):
     ``booster`` ``"gbtree"``, ``"dart"`` or unset), alone or as the last step of a pipeline;
     ``("boundary", "spread")`` for any other classifier. Why: ``swap`` (uniform crossover of
     two anomalies) lifted XGBoost on three seed sets and moved KNN and the MLP by nothing
-    measurable (docs/quality.md, row 53); other tree ensembles (XGBoost's random forest
+    measurable (docs/quality.md, rows 53 and 55); other tree ensembles (XGBoost's random forest
     ``XGBRFClassifier`` included) were not measured, so they keep the kinds measured for
     every classifier.
 
