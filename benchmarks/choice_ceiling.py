@@ -278,8 +278,9 @@ def run_one(job):
     if extra:
         # A kind measured but not kept (benchmarks/extra_kinds.py), added as one more
         # candidate next to the default's kinds unless --mix-kinds lists the kinds.
-        load_extra_kinds().register(extra, make_classifier(classifier, seed))
-        grid["mix_kinds"] = (*default_mix_kinds(make_classifier(classifier, seed)), extra)
+        model = make_classifier(classifier, seed)  # only read: binds `hard`, resolves "auto"
+        load_extra_kinds().register(extra, model)
+        grid["mix_kinds"] = (*default_mix_kinds(model), extra)
     if options.get("selection_folds"):
         grid["selection_folds"] = int(options["selection_folds"])
     if options.get("mix_kinds"):

@@ -480,6 +480,7 @@ class MixAnN(BaseOverSampler):
         estimator = clone(self.estimator) if self.estimator is not None else default_estimator()
 
         volumes, kinds = self._checked_volumes(), self._checked_mix_kinds(estimator)
+        self.mix_kinds_ = kinds
         multiples = self._checked_minority_multiples()
         update = resolve_update(self.update, estimator, prefer_warm_start=self.preset == "default")
         updater = make_updater(update, estimator, X_train, y_train, X_val)
@@ -615,19 +616,16 @@ class MixAnN(BaseOverSampler):
         return multiples
 
     def _checked_mix_kinds(self, estimator):
-        """The default preset's kinds, "auto" resolved for ``estimator``; kept as ``mix_kinds_``."""
-        if isinstance(self.mix_kinds, str) and self.mix_kinds == "auto":
-            kinds = list(default_mix_kinds(estimator))
-        elif isinstance(self.mix_kinds, str):
-            kinds = [self.mix_kinds]
-        else:
-            kinds = list(self.mix_kinds)
+        """The default preset's kinds, without repeats ("auto" resolved for ``estimator``)."""
+        kinds = self.mix_kinds
+        if isinstance(kinds, str):
+            kinds = default_mix_kinds(estimator) if kinds == "auto" else [kinds]
+        kinds = list(kinds)
         bad = [k for k in kinds if k not in MIX_KINDS]
         if not kinds or bad:
             raise ValueError(f"mix_kinds must be \"auto\" or a non-empty list of {MIX_KINDS}, "
                              f"got {self.mix_kinds!r}")
-        self.mix_kinds_ = list(dict.fromkeys(kinds))
-        return self.mix_kinds_
+        return list(dict.fromkeys(kinds))
 
     def _make_agent(self, n_features, state_dim, seed):
         agent = DDPGAgent(state_dim, hidden=tuple(self.hidden_sizes), actor_lr=self.actor_lr,
