@@ -32,7 +32,9 @@ nothing there); here it measures:
 ``benchmarks/extra_kinds.py`` (kinds measured and not kept: ``segment``, row 36; ``rose`` and
 ``local``, smoothed bootstraps, row 43; ``smote`` and ``borderline``, row 46; ``hard``, SMOTE
 from the anomalies the classifier misses out of fold, row 47; and ``swap``, uniform crossover of
-two anomalies, row 53, now :func:`mixann.rollout.swap` and an XGBoost default kind), and adds
+two anomalies, row 53, now :func:`mixann.rollout.swap` and an XGBoost default kind;
+``swap-near`` and ``mosaic``, crossovers of neighbouring anomalies and of every anomaly, row 56),
+and adds
 ``without:<name>`` (the default rule among the other candidates, on the same samples: the
 choice as the library makes it) and ``oracle-without:<name>``.
 
@@ -727,7 +729,8 @@ def main():
                              "two fold counts on the same samples")
     parser.add_argument("--extra-kind", default=None,
                         help="a kind from benchmarks/extra_kinds.py (segment, rose, local, smote, "
-                             "borderline, hard, swap) scored next to the default's kinds; adds the "
+                             "borderline, hard, swap, swap-near, mosaic) scored next to the "
+                             "default's kinds; adds the "
                              "rules without:<kind> and oracle-without:<kind>")
     parser.add_argument("--out", default=None, help="append one JSON line per cell here")
     parser.add_argument("--summarise", default=None,

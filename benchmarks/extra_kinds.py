@@ -4,7 +4,7 @@ Each is a generator with the signature of :data:`mixann.rollout.ACTOR_FREE_KINDS
 ``generate(X, y, n_minority, rng) -> Rollout``, so that the default preset's choice can score it
 next to its own kinds (``boundary``, ``spread``) on the same folds. :func:`register` makes one
 of them a valid ``MixAnN(mix_kinds=...)`` name *in this process only*; nothing here changes the
-library. ``docs/quality.md`` (rows 36, 43, 46, 47 and 53) has what each did:
+library. ``docs/quality.md`` (rows 36, 43, 46, 47, 53 and 56) has what each did:
 
 * ``segment``: a point at a uniform ratio on the segment of a random minority pair (row 36);
 * ``rose``: a smoothed bootstrap (ROSE): a minority row plus Gaussian noise whose scale on each
@@ -22,7 +22,11 @@ library. ``docs/quality.md`` (rows 36, 43, 46, 47 and 53) has what each did:
   estimator: :func:`register` binds it.
 * ``swap``: uniform crossover of a random minority pair, each feature from one row or the
   other (row 53); it passed its test for XGBoost and is now :func:`mixann.rollout.swap`, one of
-  XGBoost's default kinds (row 54).
+  XGBoost's default kinds (row 54);
+* ``swap-near``: ``swap``'s crossover between an anomaly and one of its 5 nearest anomalies
+  (SMOTE's pairs), so the sample stays inside one cluster of a diverse minority (row 56);
+* ``mosaic``: every feature from its own random anomaly (the product of the minority's
+  marginals, a crossover of all anomalies at once) (row 56).
 
 ``rose``, ``local`` and ``smote`` use the minority rows in whole shuffled passes, as ``copy``
 does (``borderline`` the danger rows), so any prefix uses each row equally often, up to one.
@@ -302,8 +306,69 @@ def hard(X, y, n_minority, rng, estimator=None, k=5):
     return _neighbour_mix(X, minority, anchors, k, rng)
 
 
+@_two_anomalies
+def swap_near(X, y, n_minority, rng, k=5):
+    """Uniform crossover of each anomaly with one of its ``k`` nearest anomalies (row 56).
+
+    ``swap``'s crossover on SMOTE's pairs: the anchors in whole shuffled passes, the mate among
+    the anchor's ``k`` nearest other anomalies, each feature from either row with probability
+    1/2. A random pair of a diverse minority joins two clusters, and its crossover can land in
+    the majority between them; a pair of neighbours keeps the sample inside one cluster's box.
+
+    Examples
+    --------
+    >>> X = np.array([[0.0, 0.0], [9.0, 9.0], [2.0, 0.0], [0.0, 4.0], [2.0, 1.0]])
+    >>> y = np.array([0, 0, 1, 1, 1])
+    >>> out = swap_near(X, y, 6, np.random.default_rng(0), k=1)
+    >>> sorted(map(tuple, out.sources.tolist()))   # each anomaly twice, with its nearest anomaly
+    [(2, 4), (2, 4), (3, 4), (3, 4), (4, 2), (4, 2)]
+    >>> {tuple(row) for row in out.X[out.sources[:, 0] == 3].tolist()} <= {
+    ...     (0.0, 1.0), (0.0, 4.0), (2.0, 1.0), (2.0, 4.0)}   # corners of the pair's box
+    True
+    """
+    from mixann.rollout import Rollout
+
+    minority = np.flatnonzero(y == 1)
+    anchors = _passes(X, y, n_minority, rng)
+    k = int(min(k, len(minority) - 1))
+    # Neighbours once per anomaly, not per sample: anchors repeat up to thousands of times.
+    near = dict(zip(minority.tolist(), nearest_others(X, minority, minority, k)))
+    choice = rng.integers(0, k, size=len(anchors))
+    mate = np.array([near[a][c] for a, c in zip(anchors.tolist(), choice.tolist())],
+                    dtype=np.intp)
+    first = rng.random((len(anchors), X.shape[1])) < 0.5
+    return Rollout(np.where(first, X[anchors], X[mate]), np.ones(len(anchors), dtype=int),
+                   np.column_stack([anchors, mate]).astype(np.intp), first.mean(axis=1))
+
+
+@_two_anomalies
+def mosaic(X, y, n_minority, rng):
+    """Each feature from its own random anomaly: the minority's per-feature values, recombined
+    independently (row 56).
+
+    ``swap`` recombines two anomalies; this draws every feature from any anomaly, i.e. from the
+    product of the minority's marginal distributions. ``sources`` are the anomalies that gave
+    the first two features; ``alpha`` is 1.
+
+    Examples
+    --------
+    >>> X = np.array([[0.0, 0.0], [9.0, 9.0], [2.0, 0.0], [0.0, 4.0]]); y = np.array([0, 0, 1, 1])
+    >>> sorted({tuple(row) for row in mosaic(X, y, 400, np.random.default_rng(0)).X.tolist()})
+    [(0.0, 0.0), (0.0, 4.0), (2.0, 0.0), (2.0, 4.0)]
+    """
+    from mixann.rollout import Rollout
+
+    minority = np.flatnonzero(y == 1)
+    n, d = int(n_minority), X.shape[1]
+    rows = minority[rng.integers(0, len(minority), size=(n, d))]
+    points = X[rows, np.arange(d)[None, :]]
+    sources = rows[:, [0, min(1, d - 1)]].astype(np.intp)
+    return Rollout(points, np.ones(n, dtype=int), sources, np.ones(n))
+
+
 EXTRA_KINDS = {"segment": segment, "rose": rose, "local": local, "smote": smote,
-               "borderline": borderline, "hard": hard, "swap": swap}
+               "borderline": borderline, "hard": hard, "swap": swap, "swap-near": swap_near,
+               "mosaic": mosaic}
 #: Kinds that score rows with the classifier: :func:`register` binds its ``estimator``.
 NEEDS_ESTIMATOR = ("hard",)
 

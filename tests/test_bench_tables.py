@@ -48,6 +48,7 @@ def test_parse_sweep_valid_and_round_trip():
     assert parse_method("mixann[selection_repeats=2]") == ("mixann", {"selection_repeats": 2})
     assert parse_sweep("selection_folds=10") == ["mixann[selection_folds=10]"]
     assert parse_method("mixann[selection_folds=10.0]") == ("mixann", {"selection_folds": 10})
+    assert parse_sweep("n_draws=10") == ["mixann[n_draws=10]"]
     assert parse_method("smote") == ("smote", {})
 
 
@@ -64,6 +65,7 @@ def test_parse_sweep_valid_and_round_trip():
     ("selection_repeats=0", "selection_repeats values must be integers >= 1"),
     ("selection_repeats=1.5", "selection_repeats values must be integers >= 1"),
     ("selection_folds=1", "selection_folds values must be integers >= 2"),
+    ("n_draws=0", "n_draws values must be integers >= 1"),
     ("K=5,5.0", "repeats mixann[K=5]"),
 ])
 def test_parse_sweep_invalid(spec, message):
@@ -145,6 +147,11 @@ def test_selection_repeats_sweep_runs_the_default_preset_with_more_repeats(data_
     folds = run_cell(Cell("vowels", "knn", "mixann[selection_folds=3]", 0, "test"),
                      data_dir)["config"]["mixann"]
     assert folds["selection_folds"] == 3 and folds["sweep"] == {"selection_folds": 3}
+    drawn = run_cell(Cell("vowels", "knn", "mixann[n_draws=2]", 0, "test"),
+                     data_dir)["config"]["mixann"]
+    assert drawn["n_draws"] == 2 and drawn["sweep"] == {"n_draws": 2}
+    assert len(drawn["trials"][0]["draw_scores"]) == 2  # vowels: spread is chosen
+    assert "draw_scores" not in plain["config"]["mixann"]["trials"][0]
 
 
 def test_detector_cell_runs(data_dir):

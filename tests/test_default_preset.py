@@ -388,3 +388,61 @@ def test_bad_n_jobs_is_a_clear_error(diverse, tiny, n_jobs):
     X, y = diverse
     with pytest.raises((ValueError, TypeError), match="n_jobs"):
         MixAnN(n_jobs=n_jobs, **tiny).fit_resample(X, y)
+
+
+def _spy_on_choose_draw(monkeypatch):
+    """Wrap the sampler's choose_draw; returns the list its calls are recorded in."""
+    import mixann.sampler as sampler_module
+
+    calls, real = [], sampler_module.choose_draw
+
+    def spy(draws, estimator, X, y, X_val, y_val, **kwargs):
+        index, scores = real(draws, estimator, X, y, X_val, y_val, **kwargs)
+        calls.append({"draws": draws, "X": X, "index": index, "scores": scores})
+        return index, scores
+
+    monkeypatch.setattr(sampler_module, "choose_draw", spy)
+    return calls
+
+
+def test_n_draws_returns_the_draw_best_on_validation(diverse, tiny, monkeypatch):
+    X, y = diverse
+    X_val, y_val = X[::4], y[::4]
+    plain = MixAnN(random_state=0, guard=False, validation_data=(X_val, y_val), **tiny)
+    plain.fit_resample(X, y)
+    assert plain.history_["draw_scores"] is None  # n_draws=1 scores no draw
+    calls = _spy_on_choose_draw(monkeypatch)
+    drawn = MixAnN(random_state=0, guard=False, validation_data=(X_val, y_val), n_draws=3,
+                   **tiny)
+    drawn.fit_resample(X, y)
+    (call,) = calls
+    scores = drawn.history_["draw_scores"]
+    assert len(call["draws"]) == 3 and scores == call["scores"]
+    best = call["draws"][int(np.argmax(scores))]
+    assert drawn.synthetic_X_.tobytes() == best.X.tobytes()
+    # Same choice of kind and volume; the first draw is the one n_draws=1 returns.
+    assert (drawn.history_["mix_kind"], drawn.history_["volume"]) == (
+        plain.history_["mix_kind"], plain.history_["volume"])
+    assert call["draws"][0].X.tobytes() == plain.synthetic_X_.tobytes()
+
+
+def test_n_draws_never_draws_from_the_validation_rows(diverse, tiny, monkeypatch):
+    # Without validation_data the validation rows are carved out of X: a draw scored on them
+    # must not be made from them, so every draw comes from the training part.
+    X, y = diverse
+    calls = _spy_on_choose_draw(monkeypatch)
+    sampler = MixAnN(random_state=0, guard=False, n_draws=2, **tiny)
+    sampler.fit_resample(X, y)
+    (call,) = calls
+    X_train = call["X"]
+    assert len(X_train) < len(X)
+    training_rows = {row.tobytes() for row in X_train}
+    sources = np.unique(sampler.synthetic_sources_)
+    assert len(sources) and all(X[i].tobytes() in training_rows for i in sources)
+
+
+@pytest.mark.parametrize("n_draws", [0, 2.5])
+def test_bad_n_draws_is_a_clear_error(diverse, tiny, n_draws):
+    X, y = diverse
+    with pytest.raises((ValueError, TypeError), match="n_draws"):
+        MixAnN(n_draws=n_draws, **tiny).fit_resample(X, y)

@@ -23,7 +23,7 @@ from .env import Episode, MixUpEnv, in_sample_proba
 from .metrics import check_metric, score_proba
 from .reward import REWARD_KINDS, MovingBaseline
 from .rollout import ACTOR_FREE_KINDS, ROLLOUT_KINDS, Rollout, rollout
-from .selection import minority_volumes, select_volume, volume_target
+from .selection import choose_draw, minority_volumes, select_volume, volume_target
 from .updaters import UPDATE_NAMES, make_updater, resolve_update
 
 POLICY_FORMAT = "mixann-policy-v1"
@@ -211,6 +211,14 @@ class MixAnN(BaseOverSampler):
         Default preset: the repeated stratified folds over train + validation that score
         each volume. Two repeats cost twice the selection fits and did not help on data no
         choice had looked at (docs/quality.md, rows 19-20), so one is the default.
+    n_draws : int, default=1
+        Default preset: how many random draws of the chosen kind and volume to score before
+        returning one. With more than one, every draw is generated from the training rows
+        only (all of ``X`` when ``validation_data`` is given), the classifier is fitted on
+        them plus each draw and scored on the validation split (``metric``), and the best
+        draw is returned (ties: the first, which is the draw ``n_draws=1`` returns when
+        ``validation_data`` is given), as AutoSMOTE picks among its policy's draws
+        (:func:`mixann.selection.choose_draw`; docs/quality.md, rows 35 and 57).
     selection_rule : {"best", "one-se"}, default="best"
         Default preset: ``"best"`` takes the volume with the best pooled out-of-fold score
         (ties: the smaller); ``"one-se"`` the smallest volume within one standard error of
@@ -317,6 +325,7 @@ class MixAnN(BaseOverSampler):
         "minority_multiples": [tuple, list],
         "selection_folds": [Interval(numbers.Integral, 2, None, closed="left")],
         "selection_repeats": [Interval(numbers.Integral, 1, None, closed="left")],
+        "n_draws": [Interval(numbers.Integral, 1, None, closed="left")],
         "selection_rule": [StrOptions({"one-se", "best"})],
         "selection_max_rows": [Interval(numbers.Integral, 10, None, closed="left"), None],
         "n_jobs": [Interval(numbers.Integral, 1, None, closed="left"),
@@ -336,7 +345,8 @@ class MixAnN(BaseOverSampler):
                  validation_size=0.2, validation_data=None, guard=True, update="auto",
                  accumulate=False, mix_kinds="auto", volumes=DEFAULT_VOLUMES,
                  minority_multiples=DEFAULT_MINORITY_MULTIPLES, selection_folds=5,
-                 selection_repeats=1, selection_rule="best", selection_max_rows=100_000,
+                 selection_repeats=1, n_draws=1, selection_rule="best",
+                 selection_max_rows=100_000,
                  n_jobs=None, device="cpu", n_threads=1, random_state=None, verbose=False):
         self.estimator = estimator
         self.preset = preset
@@ -371,6 +381,7 @@ class MixAnN(BaseOverSampler):
         self.minority_multiples = minority_multiples
         self.selection_folds = selection_folds
         self.selection_repeats = selection_repeats
+        self.n_draws = n_draws
         self.selection_rule = selection_rule
         self.selection_max_rows = selection_max_rows
         self.n_jobs = n_jobs
@@ -575,12 +586,24 @@ class MixAnN(BaseOverSampler):
                 metric=self.metric, seed=seed, one_se=self.selection_rule == "one-se",
                 max_rows=self.selection_max_rows, n_jobs=self.n_jobs)
             # The returned rows are rolled out on every row given, as the folds were.
+            draw_scores = None
             if kind is None:  # no augmentation won
                 self._store_episode(None, X.shape[1], train_idx)
-            else:
+            elif self.n_draws == 1:
                 self._store_rollout(generators[kind](X, y01, volume_target(volume, y01), rng))
+            else:
+                # Draws scored on validation must not be made from its rows: the training
+                # part only (all of X when validation_data is given).
+                target = volume_target(volume, y_train)
+                draws = [generators[kind](X_train, y_train, target, rng)
+                         for _ in range(self.n_draws)]
+                best_draw, draw_scores = choose_draw(draws, estimator, X_train, y_train, X_val,
+                                                     y_val, metric=self.metric,
+                                                     n_jobs=self.n_jobs)
+                chosen = draws[best_draw]
+                self._store(chosen.X, chosen.y, train_idx[chosen.sources], chosen.alpha)
             history.update(returned_episode=None, guard_fired=bool(volume == 0.0),
-                           mix_kind=kind, volume=volume,
+                           mix_kind=kind, volume=volume, draw_scores=draw_scores,
                            candidates=[{"kind": k, "volume": v, "score": sc, "se": se}
                                        for (k, v), (sc, se) in scores.items()])
         self.history_ = history

@@ -20,7 +20,7 @@ from sklearn.model_selection import RepeatedStratifiedKFold, train_test_split
 
 from .metrics import score_proba
 
-__all__ = ["volume_target", "minority_volumes", "select_volume", "choose"]
+__all__ = ["volume_target", "minority_volumes", "select_volume", "choose", "choose_draw"]
 
 
 def volume_target(volume, y):
@@ -196,3 +196,54 @@ def choose(scores, one_se=False):
         floor = scores[best][0] - scores[best][1]
         best = min((c for c in scores if scores[c][0] >= floor), key=lambda c: (c[1], order[c]))
     return best
+
+
+def choose_draw(draws, estimator, X, y, X_val, y_val, *, metric, n_jobs=None):
+    """The draw whose classifier scores best on validation, as AutoSMOTE picks its samples.
+
+    The kind and volume are chosen on the folds (:func:`select_volume`); which random rows
+    of that kind are returned is one more draw of noise (one draw's test F1 varies by about
+    0.01, on smtp's 30 anomalies by 0.03; docs/quality.md, row 35). Each draw here is
+    scored by fitting a clone of ``estimator`` on ``X, y`` plus the draw and scoring its
+    validation probabilities; the draws must come from ``X``'s rows only, never from the
+    validation rows they are scored on.
+
+    Parameters
+    ----------
+    draws : list of Rollout
+        Candidate synthetic sets (:class:`~mixann.rollout.Rollout`), all of one kind and size.
+    estimator : classifier
+        Cloned and fitted once per draw.
+    X, y, X_val, y_val : ndarray
+        Training rows (labels 0/1) and the validation split that scores the draws.
+    metric : str
+        scikit-learn scorer name (:func:`mixann.metrics.score_proba`).
+    n_jobs : int or None
+        Fits run at once (joblib); the result does not depend on it.
+
+    Returns
+    -------
+    index : int
+        The best draw's position (ties: the first).
+    scores : list of float
+        Each draw's validation score.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.neighbors import KNeighborsClassifier
+    >>> from mixann.rollout import Rollout
+    >>> from mixann.selection import choose_draw
+    >>> X = np.array([[0.0], [0.2], [0.4], [0.6], [3.0]]); y = np.array([0, 0, 0, 0, 1])
+    >>> X_val = np.array([[0.1], [2.0]]); y_val = np.array([0, 1])
+    >>> inside, beside = (Rollout(np.array([[v], [v]]), np.ones(2, dtype=int),
+    ...                           np.zeros((2, 2), dtype=int), np.ones(2)) for v in (0.1, 2.1))
+    >>> # ``inside`` puts anomalies on the normal validation row: a false positive
+    >>> choose_draw([inside, beside], KNeighborsClassifier(1), X, y, X_val, y_val,
+    ...             metric="f1_macro")
+    (1, [0.3333333333333333, 1.0])
+    """
+    probas = Parallel(n_jobs=n_jobs)(delayed(_fit_predict)(estimator, X, y, draw, X_val)
+                                     for draw in draws)
+    scores = [float(score_proba(metric, proba, y_val)) for proba in probas]
+    return int(np.argmax(scores)), scores

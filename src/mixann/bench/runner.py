@@ -114,7 +114,7 @@ def sweep_method(param, value):
 #: Sweepable levers of the default preset's choice (docs/quality.md, rows 19-20 and 32), with
 #: their smallest value: not Fig. 4 axes, but run beside plain ``mixann`` in one grid so that
 #: both share seeds and splits.
-SELECTION_SWEEPS = {"selection_repeats": 1, "selection_folds": 2}
+SELECTION_SWEEPS = {"selection_repeats": 1, "selection_folds": 2, "n_draws": 1}
 
 
 def _positive_int(name, value, low=1):
@@ -142,9 +142,9 @@ def _check_sweep_value(param, value):
         return "eta", eta
     if str(param) in SELECTION_SWEEPS:
         return str(param), _positive_int(str(param), value, SELECTION_SWEEPS[str(param)])
-    raise ValueError(f"unknown sweep parameter {param!r}; sweep K, eta, selection_repeats or "
-                     "selection_folds (e.g. K=5,10,15,20,25, eta=0.1,0.3,0.5, selection_repeats=2 "
-                     "or selection_folds=10)")
+    raise ValueError(f"unknown sweep parameter {param!r}; sweep K, eta, selection_repeats, "
+                     "selection_folds or n_draws (e.g. K=5,10,15,20,25, eta=0.1,0.3,0.5, "
+                     "selection_repeats=2, selection_folds=10 or n_draws=10)")
 
 
 def parse_sweep(text):
@@ -276,8 +276,9 @@ def _fit_mixann(cell, sp, make_estimator, reward="full", overrides=None, preset=
     its own selection; K = ``max_neighbors``' default). ``preset="paper"`` is the paper's
     protocol: one run per K candidate, K chosen by validation macro-F1. ``reward`` is MixAnN's
     reward kind (the Table 4 ablations); ``overrides`` a sweep point: ``{"K": k}`` fixes K
-    (no selection), ``{"eta": e}`` replaces eta, ``{"selection_repeats": r}`` and
-    ``{"selection_folds": f}`` set the default preset's fold repeats and folds.
+    (no selection), ``{"eta": e}`` replaces eta, ``{"selection_repeats": r}``,
+    ``{"selection_folds": f}`` and ``{"n_draws": n}`` set the default preset's fold repeats,
+    folds and draws scored on validation.
     """
     from ..sampler import MixAnN
 
@@ -308,6 +309,8 @@ def _fit_mixann(cell, sp, make_estimator, reward="full", overrides=None, preset=
         if preset != "paper":
             trial.update(mix_kinds=sampler.mix_kinds_, mix_kind=h["mix_kind"], volume=h["volume"],
                          candidates=h["candidates"])
+            if h.get("draw_scores") is not None:  # n_draws > 1: each draw's validation score
+                trial["draw_scores"] = h["draw_scores"]
         if len(candidates) > 1:
             clf = make_estimator().fit(X_res, y_res)
             trial["val_f1"] = float(f1_score(sp.y_val, clf.predict(sp.X_val), average="macro",
