@@ -151,7 +151,7 @@ def test_selection_repeats_sweep_runs_the_default_preset_with_more_repeats(data_
                      data_dir)["config"]["mixann"]
     assert drawn["n_draws"] == 2 and drawn["sweep"] == {"n_draws": 2}
     assert len(drawn["trials"][0]["draw_scores"]) == 2  # vowels: spread is chosen
-    assert "draw_scores" not in plain["config"]["mixann"]["trials"][0]
+    assert len(plain["config"]["mixann"]["trials"][0]["draw_scores"]) == 10  # "auto" for KNN
 
 
 def test_detector_cell_runs(data_dir):

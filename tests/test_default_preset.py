@@ -11,7 +11,7 @@ from mixann import MixAnN
 from mixann.ddpg import scale_action
 from mixann.mixup import minority_mix
 from mixann.rollout import copies, rollout, scale_actions, spread, swap
-from mixann.sampler import default_mix_kinds
+from mixann.sampler import default_mix_kinds, default_n_draws
 from mixann.selection import minority_volumes, select_volume, volume_target
 from mixann.updaters import resolve_update
 
@@ -408,7 +408,8 @@ def _spy_on_choose_draw(monkeypatch):
 def test_n_draws_returns_the_draw_best_on_validation(diverse, tiny, monkeypatch):
     X, y = diverse
     X_val, y_val = X[::4], y[::4]
-    plain = MixAnN(random_state=0, guard=False, validation_data=(X_val, y_val), **tiny)
+    plain = MixAnN(random_state=0, guard=False, validation_data=(X_val, y_val), n_draws=1,
+                   **tiny)
     plain.fit_resample(X, y)
     assert plain.history_["draw_scores"] is None  # n_draws=1 scores no draw
     calls = _spy_on_choose_draw(monkeypatch)
@@ -439,10 +440,34 @@ def test_n_draws_never_draws_from_the_validation_rows(diverse, tiny, monkeypatch
     training_rows = {row.tobytes() for row in X_train}
     sources = np.unique(sampler.synthetic_sources_)
     assert len(sources) and all(X[i].tobytes() in training_rows for i in sources)
+    # ... and holds as many rows as one draw on all of X would (the chosen share of its gap)
+    target = volume_target(sampler.history_["volume"], (y == sampler.minority_label_).astype(int))
+    assert target <= len(sampler.synthetic_X_) < target + sampler.max_oversample
 
 
-@pytest.mark.parametrize("n_draws", [0, 2.5])
+@pytest.mark.parametrize("n_draws", [0, 2.5, "many"])
 def test_bad_n_draws_is_a_clear_error(diverse, tiny, n_draws):
     X, y = diverse
     with pytest.raises((ValueError, TypeError), match="n_draws"):
         MixAnN(n_draws=n_draws, **tiny).fit_resample(X, y)
+
+
+def test_auto_n_draws_is_ten_for_knn_and_xgboost_trees_only(diverse, tiny):
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    assert default_n_draws(KNeighborsClassifier()) == 10
+    assert default_n_draws(XGBClassifier()) == 10
+    assert default_n_draws(make_pipeline(StandardScaler(), KNeighborsClassifier())) == 10
+    assert default_n_draws(XGBClassifier(booster="gblinear")) == 1
+    assert default_n_draws(XGBRFClassifier()) == 1
+    assert default_n_draws(MLPClassifier()) == 1
+    assert default_n_draws(DecisionTreeClassifier()) == 1
+    X, y = diverse
+    knn = MixAnN(random_state=0, guard=False, **tiny)
+    knn.fit_resample(X, y)
+    assert knn.n_draws == "auto" and knn.n_draws_ == 10
+    assert len(knn.history_["draw_scores"]) == 10
+    tree = MixAnN(DecisionTreeClassifier(random_state=0), random_state=0, guard=False, **tiny)
+    tree.fit_resample(X, y)
+    assert tree.n_draws_ == 1 and tree.history_["draw_scores"] is None
