@@ -321,9 +321,12 @@ class MixAnN(BaseOverSampler):
         (paper preset; None when nothing was returned); ``"guard_fired"`` (nothing returned);
         default preset: ``"mix_kind"`` and ``"volume"`` (the chosen ones; None and 0 when
         nothing is returned) and ``"candidates"`` (one dict per (kind, volume): its pooled
-        out-of-fold ``score`` and the standard error ``se`` of its per-fold scores).
+        out-of-fold ``score`` and the standard error ``se`` of its per-fold scores), and
+        ``"draw_scores"`` (each draw's validation score when ``n_draws_ > 1``, else None).
     mix_kinds_ : list of str
         The kinds the default preset scored (``mix_kinds`` with ``"auto"`` resolved).
+    n_draws_ : int
+        The draws the default preset scored (``n_draws`` with ``"auto"`` resolved).
     actor_, critic_ : torch.nn.Module
         The trained networks.
     minority_label_ : scalar
