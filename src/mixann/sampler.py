@@ -86,7 +86,7 @@ def default_n_draws(estimator):
     :func:`default_mix_kinds`), alone or as the last step of a pipeline; 1 (the first draw,
     no scoring) for any other classifier. Why: picking the best of 10 draws on validation
     lifted XGBoost by +0.016 and +0.012 on two seed sets of the shared datasets and KNN by
-    +0.002 and +0.005 (docs/quality.md, row 57); the MLP and other classifiers were not
+    +0.002 and +0.006 (docs/quality.md, row 57); the MLP and other classifiers were not
     measured, so they keep the single draw their tables were measured with.
 
     Parameters
@@ -265,7 +265,7 @@ class MixAnN(BaseOverSampler):
         ``validation_data`` is given), as AutoSMOTE picks among its policy's draws
         (:func:`mixann.selection.choose_draw`). ``"auto"`` is 10 for KNN and XGBoost's
         boosted trees and 1 for other classifiers (:func:`default_n_draws`; XGBoost +0.012
-        to +0.016 on two seed sets, KNN +0.002 to +0.005, docs/quality.md, row 57); the
+        to +0.016 on two seed sets, KNN +0.002 to +0.006, docs/quality.md, row 57); the
         number used is ``n_draws_`` after fitting. It costs ``n_draws`` more fits of the
         classifier on the training rows. Measured with ``validation_data`` given (as the
         bench does); without it, the anomalies carved out for validation are not mixed into
