@@ -171,15 +171,21 @@ def nearest_others(X, pool, rows, k):
     return others_first(near, rows)[:, :k]
 
 
+def _neighbour_mates(X, minority, anchors, k, rng):
+    """For each ``anchors`` row (a minority row), one of its ``k`` nearest other minority rows,
+    uniformly: SMOTE's pairs, shared by :func:`_neighbour_mix` and :func:`swap_near`."""
+    k = int(min(k, len(minority) - 1))
+    near = nearest_others(X, minority, anchors, k)
+    return near[np.arange(len(anchors)), rng.integers(0, k, size=len(anchors))]
+
+
 def _neighbour_mix(X, minority, anchors, k, rng):
     """SMOTE's step from each ``anchors`` row: towards one of its ``k`` nearest minority rows,
     at a uniform ratio (``sources``: the anchor, then the neighbour)."""
     from mixann.mixup import mix
     from mixann.rollout import Rollout
 
-    k = int(min(k, len(minority) - 1))
-    near = nearest_others(X, minority, anchors, k)
-    mate = near[np.arange(len(anchors)), rng.integers(0, k, size=len(anchors))]
+    mate = _neighbour_mates(X, minority, anchors, k, rng)
     lam = rng.random(len(anchors))
     # mix(a, b, lam) = lam a + (1 - lam) b; a uniform lam is a uniform point of the segment.
     return Rollout(mix(X[anchors], X[mate], lam), np.ones(len(anchors), dtype=int),
@@ -328,14 +334,8 @@ def swap_near(X, y, n_minority, rng, k=5):
     """
     from mixann.rollout import Rollout
 
-    minority = np.flatnonzero(y == 1)
     anchors = _passes(X, y, n_minority, rng)
-    k = int(min(k, len(minority) - 1))
-    # Neighbours once per anomaly, not per sample: anchors repeat up to thousands of times.
-    near = dict(zip(minority.tolist(), nearest_others(X, minority, minority, k)))
-    choice = rng.integers(0, k, size=len(anchors))
-    mate = np.array([near[a][c] for a, c in zip(anchors.tolist(), choice.tolist())],
-                    dtype=np.intp)
+    mate = _neighbour_mates(X, np.flatnonzero(y == 1), anchors, k, rng)
     first = rng.random((len(anchors), X.shape[1])) < 0.5
     return Rollout(np.where(first, X[anchors], X[mate]), np.ones(len(anchors), dtype=int),
                    np.column_stack([anchors, mate]).astype(np.intp), first.mean(axis=1))

@@ -110,8 +110,8 @@ def default_n_draws(estimator):
     >>> default_n_draws(MLPClassifier())
     1
     """
-    final = _final_step(estimator)
-    return 10 if isinstance(final, KNeighborsClassifier) or _xgboost_trees(final) else 1
+    knn = isinstance(_final_step(estimator), KNeighborsClassifier)
+    return 10 if knn or _xgboost_trees(estimator) else 1
 
 
 def _final_step(estimator):
