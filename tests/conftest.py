@@ -11,6 +11,16 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 
+def load_benchmark(name):
+    """The script ``benchmarks/<name>.py`` as a module (the scripts are not a package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, REPO / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def _shared_datasets():
     """``$MIXANN_SHARED_DATASETS``, else ``../shared/datasets`` beside the checkout."""
     env = os.environ.get("MIXANN_SHARED_DATASETS")

@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from mixann.bench.runner import Cell, run_cell
 
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "choice_ceiling.py"
+from conftest import load_benchmark
 
 
 @pytest.fixture(scope="module")
 def ceiling():
-    spec = importlib.util.spec_from_file_location("choice_ceiling", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("choice_ceiling")
 
 
 SCORES = {(None, 0.0): 0.5, ("a", 0.1): 0.9, ("a", 0.2): 0.6, ("a", 0.5): 0.6, ("a", 1.0): 0.8,

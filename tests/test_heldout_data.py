@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 
 from mixann.datasets import load_dataset
 
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "heldout_data.py"
+from conftest import load_benchmark
 
 
 def _module():
-    spec = importlib.util.spec_from_file_location("heldout_data", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("heldout_data")
 
 
 def test_heldout_sets_have_the_documented_shapes_and_are_reproducible(tmp_path):

@@ -86,8 +86,9 @@ def default_n_draws(estimator):
     :func:`default_mix_kinds`), alone or as the last step of a pipeline; 1 (the first draw,
     no scoring) for any other classifier. Why: picking the best of 10 draws on validation
     lifted XGBoost by +0.016 and +0.012 on two seed sets of the shared datasets and KNN by
-    +0.002 and +0.006 (docs/quality.md, row 57); the MLP and other classifiers were not
-    measured, so they keep the single draw their tables were measured with.
+    +0.002 and +0.006 (docs/quality.md, row 57). For the MLP ten draws gained +0.005 on one
+    seed set and +0.001 on fresh seeds, within one standard error (row 60); it and the
+    classifiers not measured keep the single draw their tables were measured with.
 
     Parameters
     ----------
@@ -265,11 +266,11 @@ class MixAnN(BaseOverSampler):
         ``validation_data`` is given), as AutoSMOTE picks among its policy's draws
         (:func:`mixann.selection.choose_draw`). ``"auto"`` is 10 for KNN and XGBoost's
         boosted trees and 1 for other classifiers (:func:`default_n_draws`; XGBoost +0.012
-        to +0.016 on two seed sets, KNN +0.002 to +0.006, docs/quality.md, row 57); the
-        number used is ``n_draws_`` after fitting. It costs ``n_draws`` more fits of the
-        classifier on the training rows. Measured with ``validation_data`` given (as the
-        bench does); without it, the anomalies carved out for validation are not mixed into
-        the returned rows when ``n_draws > 1``.
+        to +0.016 on two seed sets, KNN +0.002 to +0.006, docs/quality.md, row 57; the MLP
+        +0.001 on fresh seeds, row 60); the number used is ``n_draws_`` after fitting. It
+        costs ``n_draws`` more fits of the classifier on the training rows. Measured with
+        ``validation_data`` given (as the bench does); without it, the anomalies carved out
+        for validation are not mixed into the returned rows when ``n_draws > 1``.
     selection_rule : {"best", "one-se"}, default="best"
         Default preset: ``"best"`` takes the volume with the best pooled out-of-fold score
         (ties: the smaller); ``"one-se"`` the smallest volume within one standard error of
