@@ -130,13 +130,9 @@ def source_aware_oof(estimator, X, y, draw, n_folds, seed):
     return oof
 
 
-def _argbest(values):
-    """Position of the largest value; ties: the first (as ``np.argmax``)."""
-    return int(np.argmax(values))
-
-
 def rules(record, sizes=(10, 20)):
-    """Each rule's test F1 on ``record``'s draws (no draws: every rule is the fitted F1)."""
+    """Each rule's test F1 on ``record``'s draws; None when it has none (no augmentation
+    won, so there was nothing to choose)."""
     draws = record["draws"]
     if not draws:  # no augmentation won: one result, whatever the rule
         return None
@@ -150,7 +146,8 @@ def rules(record, sizes=(10, 20)):
         out[f"oracle@{n}"] = max(test)
         names = list(part[0]["val"])  # SCORERS, and oof, cv with --cv-folds
         for name in names:
-            out[f"{name}@{n}"] = test[_argbest([d["val"][name] for d in part])]
+            # np.argmax: ties go to the first draw, as in choose_draw
+            out[f"{name}@{n}"] = test[int(np.argmax([d["val"][name] for d in part]))]
         for name in names:
             if name != "f1":  # F1 first, then the smoother scorer among F1's ties
                 keys = [(d["val"]["f1"], d["val"][name]) for d in part]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
+from sklearn.neighbors import KNeighborsClassifier
 
 from mixann.bench.runner import Cell, run_cell
 
@@ -38,6 +40,26 @@ def test_rules_on_hand_made_draws(ceiling):
     # tie at 3; the first (draw 1) wins.
     assert rules["rank@4"] == 0.75
     assert ceiling.rules({"draws": []}) is None  # no augmentation: nothing to choose
+
+
+def test_source_aware_oof_drops_the_rows_made_from_held_out_rows(ceiling):
+    from mixann.rollout import Rollout
+
+    rng = np.random.default_rng(0)
+    X = rng.uniform(size=(40, 2))
+    y = np.r_[np.zeros(30, dtype=int), np.ones(10, dtype=int)]
+    anomalies = np.flatnonzero(y == 1)
+    # Exact copies of every anomaly: a 1-NN fitted with the copy of a held-out anomaly
+    # would find it at distance 0 and always be right. Dropped, the copies change nothing.
+    copies = Rollout(X[anomalies], np.ones(10, dtype=int), np.c_[anomalies, anomalies],
+                     np.ones(10))
+    empty = Rollout.empty(2)
+    one_nn = KNeighborsClassifier(n_neighbors=1)
+    with_copies = ceiling.source_aware_oof(one_nn, X, y, copies, 5, 0)
+    assert np.array_equal(with_copies, ceiling.source_aware_oof(one_nn, X, y, empty, 5, 0))
+    # Kept, each held-out anomaly's copy would have made every anomaly's prediction right.
+    assert (with_copies[anomalies, 1] < 0.5).any()
+    assert with_copies.shape == (40, 2) and np.allclose(with_copies.sum(axis=1), 1.0)
 
 
 def test_summarise_pairs_each_rule_against_the_default(ceiling, tmp_path):
