@@ -160,6 +160,8 @@ def rules(record, sizes=(10, 20)):
 
 def summarise(records, base=BASE_RULE, sizes=(10, 20)):
     """A table: each rule's mean test F1, and its paired difference from ``base``."""
+    from mixann.bench.margins import standard_error  # the reports' own
+
     rows = [(r, rules(r, sizes)) for r in records]
     rows = [(r, rr) for r, rr in rows if rr is not None and base in rr]
     if not rows:
@@ -171,7 +173,7 @@ def summarise(records, base=BASE_RULE, sizes=(10, 20)):
     for name in names:
         pairs = [(rr[name], rr[base]) for _, rr in rows if name in rr]
         diff = np.array([a - b for a, b in pairs])
-        se = diff.std(ddof=1) / np.sqrt(len(diff)) if len(diff) > 1 else float("nan")
+        se = standard_error(diff)
         wtl = (int((diff > 1e-12).sum()), int((np.abs(diff) <= 1e-12).sum()),
                int((diff < -1e-12).sum()))
         lines.append(f"| {name} | {np.mean([a for a, _ in pairs]):.4f} | {diff.mean():+.4f} | "
