@@ -4,7 +4,7 @@ Each is a generator with the signature of :data:`mixann.rollout.ACTOR_FREE_KINDS
 ``generate(X, y, n_minority, rng) -> Rollout``, so that the default preset's choice can score it
 next to its own kinds (``boundary``, ``spread``) on the same folds. :func:`register` makes one
 of them a valid ``MixAnN(mix_kinds=...)`` name *in this process only*; nothing here changes the
-library. ``docs/quality.md`` (rows 36, 43, 46, 47, 53 and 56) has what each did:
+library. ``docs/quality.md`` (rows 36, 43, 46, 47, 53, 56 and 61) has what each did:
 
 * ``segment``: a point at a uniform ratio on the segment of a random minority pair (row 36);
 * ``rose``: a smoothed bootstrap (ROSE): a minority row plus Gaussian noise whose scale on each
@@ -26,7 +26,11 @@ library. ``docs/quality.md`` (rows 36, 43, 46, 47, 53 and 56) has what each did:
 * ``swap-near``: ``swap``'s crossover between an anomaly and one of its 5 nearest anomalies
   (SMOTE's pairs), so the sample stays inside one cluster of a diverse minority (row 56);
 * ``mosaic``: every feature from its own random anomaly (the product of the minority's
-  marginals, a crossover of all anomalies at once) (row 56).
+  marginals, a crossover of all anomalies at once) (row 56);
+* ``spread-off-majority`` and ``swap-off-majority``: ``spread``'s and ``swap``'s samples, drawn
+  four times over, those whose nearest real row is an anomaly kept first
+  (:func:`mixann.rollout.off_majority`): the rows that land among the majority are dropped by
+  construction (row 61; the first is now :func:`mixann.rollout.spread_off_majority`).
 
 ``rose``, ``local`` and ``smote`` use the minority rows in whole shuffled passes, as ``copy``
 does (``borderline`` the danger rows), so any prefix uses each row equally often, up to one.
@@ -40,7 +44,7 @@ import numpy as np
 # ``--extra-kind swap`` scores it next to the default's kinds, as row 53 did (for XGBoost, whose
 # default kinds hold it since row 54, the list is unchanged and ``without:swap`` is the old
 # default).
-from mixann.rollout import swap
+from mixann.rollout import off_majority, spread_off_majority, swap
 
 
 def _around(rows, points):
@@ -368,7 +372,11 @@ def mosaic(X, y, n_minority, rng):
 
 EXTRA_KINDS = {"segment": segment, "rose": rose, "local": local, "smote": smote,
                "borderline": borderline, "hard": hard, "swap": swap, "swap-near": swap_near,
-               "mosaic": mosaic}
+               "mosaic": mosaic,
+               # Row 61: the first passed its test for XGBoost and is a library kind (named here
+               # too, so that --extra-kind scores it next to any classifier's kinds).
+               "spread-off-majority": spread_off_majority,
+               "swap-off-majority": off_majority(swap)}
 #: Kinds that score rows with the classifier: :func:`register` binds its ``estimator``.
 NEEDS_ESTIMATOR = ("hard",)
 

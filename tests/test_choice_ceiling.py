@@ -241,6 +241,20 @@ def test_hard_draws_anomalies_in_proportion_to_the_classifiers_misses(extra_kind
     assert rollout_module.ACTOR_FREE_KINDS["hard"].keywords == {"estimator": one_nn}
 
 
+def test_off_majority_extra_kinds_are_the_librarys_filter(extra_kinds):
+    # Row 61 measured them as extra kinds; spread's is the library's kind, swap's the same
+    # filter (mixann.rollout.off_majority) around swap: the same bytes.
+    from mixann.rollout import ACTOR_FREE_KINDS, off_majority, swap
+
+    X = np.random.default_rng(3).random((60, 4))
+    y = (np.arange(60) < 9).astype(int)
+    assert extra_kinds.EXTRA_KINDS["spread-off-majority"] is \
+        ACTOR_FREE_KINDS["spread-off-majority"]
+    ours = extra_kinds.EXTRA_KINDS["swap-off-majority"](X, y, 40, np.random.default_rng(1))
+    theirs = off_majority(swap)(X, y, 40, np.random.default_rng(1))
+    assert ours.X.tobytes() == theirs.X.tobytes()
+
+
 def test_register_makes_a_kind_valid_and_rejects_unknown_names(extra_kinds):
     from mixann import MixAnN
     from mixann.datasets import make_diverse_minorities

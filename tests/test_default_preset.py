@@ -10,7 +10,8 @@ from xgboost import XGBClassifier, XGBRFClassifier
 from mixann import MixAnN
 from mixann.ddpg import scale_action
 from mixann.mixup import minority_mix
-from mixann.rollout import copies, rollout, scale_actions, spread, swap
+from mixann.rollout import (copies, landing_ratio, off_majority, rollout, scale_actions, spread,
+                            spread_off_majority, swap)
 from mixann.sampler import default_mix_kinds, default_n_draws
 from mixann.selection import minority_volumes, select_volume, volume_target
 from mixann.updaters import resolve_update
@@ -154,6 +155,29 @@ def test_swap_takes_each_feature_from_one_row_of_a_spread_pair():
     assert len(swap(X, np.array([0] * 39 + [1]), 5, rng)) == 0
 
 
+def test_off_majority_keeps_the_samples_nearest_an_anomaly_first():
+    # Anomalies at 0, 2, 10 and a majority row at 6: the midpoints are 1 (anomalies at 1,
+    # the majority row at 5: ratio 0.2), 5 (the anomaly at 2 is 3 away, the majority row 1:
+    # 3.0) and 6 (on the majority row: inf).
+    X = np.array([[0.0], [2.0], [10.0], [6.0]])
+    y = np.array([1, 1, 1, 0])
+    ratio = landing_ratio(X, y, np.array([[1.0], [5.0], [6.0]]))
+    assert ratio.tolist() == [0.2, 3.0, np.inf]
+    assert landing_ratio(X[:3], y[:3], np.array([[1.0]])).tolist() == [0.0]
+    # Four times the rows are drawn with spread's own stream: the passing ones (midpoint 1)
+    # first, in the order drawn, then the others from the least inside the majority.
+    for n, pool in [(2, 4), (6, 1)]:   # enough pass; too few pass, the rest fill in
+        drawn = spread(X, y, n * pool, np.random.default_rng(5)).X[:, 0]
+        kept = off_majority(spread, pool)(X, y, n, np.random.default_rng(5))
+        expected = np.concatenate([drawn[drawn == 1.0], np.sort(drawn[drawn != 1.0])])[:n]
+        assert kept.X[:, 0].tolist() == expected.tolist()
+    assert kept.X[:, 0].tolist()[-1] == 6.0   # the fill reached the majority row itself
+    # Many rows: every kept one passes; swap's crossovers too.
+    big = off_majority(swap)(X, y, 50, np.random.default_rng(0))
+    assert len(big) == 50 and np.all(landing_ratio(X, y, big.X) <= 1)
+    assert spread_off_majority(X, y, 0, None).X.shape == (0, 1)
+
+
 def test_copies_use_every_minority_row_equally_often():
     X, y = _blobs()
     minority = np.flatnonzero(y == 1)
@@ -264,7 +288,7 @@ def test_minority_multiples_add_candidates_only_under_extreme_imbalance(tiny):
     assert sorted({c["volume"] for c in plain.history_["candidates"]}) == [0.0, 0.25, 1.0]
 
 
-def test_auto_kinds_add_swap_for_xgboost_trees_only():
+def test_auto_kinds_add_swap_and_off_majority_for_xgboost_trees_only():
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
@@ -279,10 +303,11 @@ def test_auto_kinds_add_swap_for_xgboost_trees_only():
     class TunedXGB(XGBClassifier):  # a user's subclass keeps XGBoost's kinds
         pass
 
-    assert default_mix_kinds(TunedXGB()) == (*plain, "swap")
+    trees = (*plain, "swap", "spread-off-majority")
+    assert default_mix_kinds(TunedXGB()) == trees
     for model in (XGBClassifier(), XGBClassifier(booster="gbtree"), XGBClassifier(booster="dart"),
                   make_pipeline(StandardScaler(), XGBClassifier())):
-        assert default_mix_kinds(model) == (*plain, "swap")
+        assert default_mix_kinds(model) == trees
 
 
 def test_auto_kinds_are_what_the_sampler_scores(diverse, tiny):
@@ -291,11 +316,12 @@ def test_auto_kinds_are_what_the_sampler_scores(diverse, tiny):
     sampler = MixAnN(xgb, random_state=0, guard=False, **tiny)
     sampler.fit_resample(X, y)
     assert sampler.mix_kinds == "auto"  # the parameter is left as given (sklearn's rule)
-    assert sampler.mix_kinds_ == ["boundary", "spread", "swap"]
+    assert sampler.mix_kinds_ == ["boundary", "spread", "swap", "spread-off-majority"]
     assert {c["kind"] for c in sampler.history_["candidates"]} == set(sampler.mix_kinds_)
     # "auto" given explicitly and the resolved list give the same bytes
     listed = MixAnN(xgb, random_state=0, guard=False,
-                    **{**tiny, "mix_kinds": ("boundary", "spread", "swap")})
+                    **{**tiny, "mix_kinds": ("boundary", "spread", "swap",
+                                             "spread-off-majority")})
     listed.fit_resample(X, y)
     assert listed.synthetic_X_.tobytes() == sampler.synthetic_X_.tobytes()
     knn = MixAnN(random_state=0, guard=False, **tiny)

@@ -24,7 +24,8 @@ from .env import model_features, nearest_opposite
 from .mixup import mix, mix_pair
 
 __all__ = ["ROLLOUT_KINDS", "ACTOR_FREE_KINDS", "scale_actions", "Rollout", "rollout",
-           "others_first", "spread", "swap", "copies"]
+           "others_first", "spread", "swap", "copies", "landing_ratio", "off_majority",
+           "spread_off_majority"]
 
 #: How a rollout step mixes (see :func:`rollout`).
 ROLLOUT_KINDS = ("paper", "boundary", "interior")
@@ -339,5 +340,87 @@ def copies(X, y, n_minority, rng):
                    np.column_stack([rows, rows]).astype(np.intp), np.ones(len(rows)))
 
 
+def landing_ratio(X, y, points):
+    """Where ``points`` land: each one's distance to its nearest minority row of ``(X, y)``
+    over that to its nearest majority row.
+
+    Above 1 where a point lies nearer the majority than any anomaly; ``inf`` where it sits on
+    a majority row; 0 for every point when ``y`` has no majority row.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mixann.rollout import landing_ratio
+    >>> X = np.array([[0.0], [10.0], [4.0]]); y = np.array([1, 1, 0])
+    >>> landing_ratio(X, y, np.array([[1.0], [5.0], [4.0]])).tolist()
+    [0.3333333333333333, 5.0, inf]
+    """
+    X, y, points = np.asarray(X, dtype=float), np.asarray(y), np.asarray(points, dtype=float)
+    if len(points) == 0 or not np.any(y == 0):
+        return np.zeros(len(points))
+
+    def nearest(rows):
+        return NearestNeighbors(n_neighbors=1).fit(rows).kneighbors(points)[0][:, 0]
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = nearest(X[y == 1]) / nearest(X[y == 0])
+    return np.where(np.isnan(ratio), 1.0, ratio)  # 0 / 0: on an anomaly and a majority row
+
+
+def off_majority(generate, pool=4):
+    """``generate``'s kind without the rows that land among the majority.
+
+    ``pool`` times the rows asked for are drawn with ``generate``; those whose nearest row of
+    the data is a minority row (:func:`landing_ratio` at most 1) come first, in the order
+    drawn, so that any prefix (a smaller volume, :mod:`mixann.selection`) is a random subset of
+    them; if too few pass, the others follow from the least to the most inside the majority.
+    Why: a random pair of a diverse minority often joins two clusters, and its midpoint then
+    lands among the majority, where it teaches the classifier false positives; a pair of
+    *neighbouring* anomalies (SMOTE's) avoids that but never fills the space between clusters.
+    Keeping the random pairs whose sample still lands nearest an anomaly does both.
+
+    Parameters
+    ----------
+    generate : callable
+        A kind, ``generate(X, y, n_minority, rng) -> Rollout`` (e.g. :func:`spread`).
+    pool : int, default=4
+        Rows drawn per row returned.
+
+    Returns
+    -------
+    callable
+        The filtered kind, with the same signature.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mixann.rollout import off_majority, spread
+    >>> X = np.array([[0.0], [2.0], [10.0], [6.0]]); y = np.array([1, 1, 1, 0])
+    >>> spread(X, y, 12, np.random.default_rng(0)).X[:, 0].tolist()   # 5 and 6: nearer row 3
+    [6.0, 6.0, 6.0, 5.0, 5.0, 5.0, 5.0, 5.0, 1.0, 6.0, 6.0, 5.0]
+    >>> off_majority(spread)(X, y, 12, np.random.default_rng(0)).X[:, 0].tolist()
+    [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]
+    >>> off_majority(spread)(X, y, 3, np.random.default_rng(0)).X[:, 0].tolist()   # one passes
+    [1.0, 5.0, 5.0]
+    """
+    def kept(X, y, n_minority, rng):
+        X, n_minority = np.asarray(X, dtype=float), max(int(n_minority), 0)
+        out = generate(X, y, pool * n_minority, rng)
+        ratio = landing_ratio(X, y, out.X)
+        passed, failed = np.flatnonzero(ratio <= 1), np.flatnonzero(ratio > 1)
+        order = np.concatenate([passed, failed[np.argsort(ratio[failed], kind="stable")]])
+        order = order[:n_minority]
+        return Rollout(out.X[order], out.y[order], out.sources[order], out.alpha[order])
+
+    kept.__name__ = f"{generate.__name__}_off_majority"
+    kept.__doc__ = f"{generate.__name__}'s rows without those among the majority (off_majority)."
+    return kept
+
+
+#: :func:`spread`'s midpoints that land nearest an anomaly: the ``"spread-off-majority"`` kind,
+#: a default kind for XGBoost (docs/quality.md, row 61).
+spread_off_majority = off_majority(spread)
+
 #: Kinds that generate without the actor, by name: ``generate(X, y, n_minority, rng) -> Rollout``.
-ACTOR_FREE_KINDS = {"spread": spread, "swap": swap, "copy": copies}
+ACTOR_FREE_KINDS = {"spread": spread, "swap": swap, "copy": copies,
+                    "spread-off-majority": spread_off_majority}

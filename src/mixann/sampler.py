@@ -33,8 +33,8 @@ STATE_FEATURES = ("pair", "model-aware")
 DEFAULT_VOLUMES = (0.0, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0)
 #: Extra candidate volumes in minority counts, for extreme imbalance (see ``minority_multiples``).
 DEFAULT_MINORITY_MULTIPLES = (1, 2, 5, 10, 20)
-#: Mix kinds of the default preset: the actor's rollout kinds, plus "spread", "swap" and "copy"
-#: (no actor).
+#: Mix kinds of the default preset: the actor's rollout kinds, plus "spread", "swap", "copy" and
+#: "spread-off-majority" (no actor).
 MIX_KINDS = (*ROLLOUT_KINDS, *ACTOR_FREE_KINDS)
 
 
@@ -46,11 +46,13 @@ def default_estimator():
 def default_mix_kinds(estimator):
     """The kinds ``mix_kinds="auto"`` scores for ``estimator``.
 
-    ``("boundary", "spread", "swap")`` for XGBoost's boosted trees (an ``XGBClassifier`` with
-    ``booster`` ``"gbtree"``, ``"dart"`` or unset), alone or as the last step of a pipeline;
-    ``("boundary", "spread")`` for any other classifier. Why: ``swap`` (uniform crossover of
-    two anomalies) lifted XGBoost on three seed sets and moved KNN and the MLP by nothing
-    measurable (docs/quality.md, rows 53 and 55); other tree ensembles (XGBoost's random forest
+    ``("boundary", "spread", "swap", "spread-off-majority")`` for XGBoost's boosted trees (an
+    ``XGBClassifier`` with ``booster`` ``"gbtree"``, ``"dart"`` or unset), alone or as the last
+    step of a pipeline; ``("boundary", "spread")`` for any other classifier. Why: ``swap``
+    (uniform crossover of two anomalies) lifted XGBoost on three seed sets and moved KNN and
+    the MLP by nothing measurable (docs/quality.md, rows 53 and 55); ``spread-off-majority``
+    (``spread``'s midpoints that land nearest an anomaly) lifted XGBoost on two seed sets,
+    smtp most, and cost KNN (row 61). Other tree ensembles (XGBoost's random forest
     ``XGBRFClassifier`` included) were not measured, so they keep the kinds measured for
     every classifier.
 
@@ -72,11 +74,13 @@ def default_mix_kinds(estimator):
     >>> default_mix_kinds(KNeighborsClassifier())
     ('boundary', 'spread')
     >>> default_mix_kinds(XGBClassifier())
-    ('boundary', 'spread', 'swap')
+    ('boundary', 'spread', 'swap', 'spread-off-majority')
     >>> default_mix_kinds(XGBClassifier(booster="gblinear"))
     ('boundary', 'spread')
     """
-    return ("boundary", "spread", "swap") if _xgboost_trees(estimator) else ("boundary", "spread")
+    if _xgboost_trees(estimator):
+        return ("boundary", "spread", "swap", "spread-off-majority")
+    return ("boundary", "spread")
 
 
 def default_n_draws(estimator):
@@ -226,11 +230,11 @@ class MixAnN(BaseOverSampler):
         episode's set is returned. ``True``: an episode whose final validation score is at
         least the best so far is kept, later episodes start from the data plus every kept
         set, and the union of the kept sets is returned. Paper preset only.
-    mix_kinds : "auto" or sequence of {"boundary", "spread", "swap", "interior", "paper", \
-"copy"}, default="auto"
+    mix_kinds : "auto" or sequence of {"boundary", "spread", "swap", "spread-off-majority", \
+"interior", "paper", "copy"}, default="auto"
         Default preset: the ways of generating, each scored with every volume. ``"auto"``:
-        ``("boundary", "spread", "swap")`` for XGBoost's boosted trees, ``("boundary",
-        "spread")`` for any other classifier (:func:`default_mix_kinds`).
+        ``("boundary", "spread", "swap", "spread-off-majority")`` for XGBoost's boosted trees,
+        ``("boundary", "spread")`` for any other classifier (:func:`default_mix_kinds`).
         ``"boundary"``: the actor's rollout, a minority point towards its nearest majority
         point (the training mix); ``"spread"``: midpoints of random pairs of minority points
         anywhere in the minority, without the actor (:func:`mixann.rollout.spread`);
@@ -240,7 +244,11 @@ class MixAnN(BaseOverSampler):
         often as the others, i.e. a heavier minority in rows (:func:`mixann.rollout.copies`);
         ``"swap"``: each feature from one of a random pair of minority points (uniform
         crossover, :func:`mixann.rollout.swap`), which lifted XGBoost by +0.010 to +0.017 on
-        three seed sets and KNN by nothing (docs/quality.md, row 53).
+        three seed sets and KNN by nothing (docs/quality.md, row 53);
+        ``"spread-off-majority"``: ``spread``'s midpoints, drawn four times over, those that
+        land nearer an anomaly than any majority row first
+        (:func:`mixann.rollout.spread_off_majority`), which lifted XGBoost on two seed sets
+        and cost KNN (row 61).
     volumes : sequence of float, default=(0, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1)
         Default preset: the candidate numbers of minority samples to return, as shares of
         the class gap ``n_majority - n_minority`` (1 balances the classes).
