@@ -404,7 +404,7 @@ def off_majority(generate, pool=4):
     [1.0, 5.0, 5.0]
     """
     def kept(X, y, n_minority, rng):
-        X, n_minority = np.asarray(X, dtype=float), max(int(n_minority), 0)
+        n_minority = max(int(n_minority), 0)  # generate and landing_ratio take X as it comes
         out = generate(X, y, pool * n_minority, rng)
         ratio = landing_ratio(X, y, out.X)
         passed, failed = np.flatnonzero(ratio <= 1), np.flatnonzero(ratio > 1)
