@@ -35,7 +35,7 @@ from the anomalies the classifier misses out of fold, row 47; and ``swap``, unif
 two anomalies, row 53, now :func:`mixann.rollout.swap` and an XGBoost default kind;
 ``swap-near`` and ``mosaic``, crossovers of neighbouring anomalies and of every anomaly, row 56;
 ``spread-off-majority`` and ``swap-off-majority``, the samples that land among the majority
-dropped, row 61, the first now an XGBoost default kind), and adds
+dropped, rows 61-62, the first now an XGBoost default kind), and adds
 ``without:<name>`` (the default rule among the other candidates, on the same samples: the
 choice as the library makes it) and ``oracle-without:<name>``.
 

@@ -375,7 +375,8 @@ EXTRA_KINDS = {"segment": segment, "rose": rose, "local": local, "smote": smote,
                "borderline": borderline, "hard": hard, "swap": swap, "swap-near": swap_near,
                "mosaic": mosaic,
                # Row 61: the first passed its test for XGBoost and is a library kind (named here
-               # too, so that --extra-kind scores it next to any classifier's kinds).
+               # too, so that --extra-kind scores it next to any classifier's kinds); the second
+               # failed its test on fresh seeds (row 62).
                "spread-off-majority": spread_off_majority,
                "swap-off-majority": off_majority(swap)}
 #: Kinds that score rows with the classifier: :func:`register` binds its ``estimator``.

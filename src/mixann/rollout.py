@@ -407,9 +407,8 @@ def off_majority(generate, pool=4):
         n_minority = max(int(n_minority), 0)  # generate and landing_ratio take X as it comes
         out = generate(X, y, pool * n_minority, rng)
         ratio = landing_ratio(X, y, out.X)
-        passed, failed = np.flatnonzero(ratio <= 1), np.flatnonzero(ratio > 1)
-        order = np.concatenate([passed, failed[np.argsort(ratio[failed], kind="stable")]])
-        order = order[:n_minority]
+        # Passing rows share the key 0, so a stable sort keeps them in the order drawn.
+        order = np.argsort(np.where(ratio <= 1, 0.0, ratio), kind="stable")[:n_minority]
         return Rollout(out.X[order], out.y[order], out.sources[order], out.alpha[order])
 
     kept.__name__ = f"{generate.__name__}_off_majority"
