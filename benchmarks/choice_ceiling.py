@@ -35,7 +35,9 @@ from the anomalies the classifier misses out of fold, row 47; and ``swap``, unif
 two anomalies, row 53, now :func:`mixann.rollout.swap` and an XGBoost default kind;
 ``swap-near`` and ``mosaic``, crossovers of neighbouring anomalies and of every anomaly, row 56;
 ``spread-off-majority`` and ``swap-off-majority``, the samples that land among the majority
-dropped, rows 61-62, the first now an XGBoost default kind), and adds
+dropped, rows 61-62, the first now an XGBoost default kind; ``extrapolate`` and
+``spread-near-minority``, anomalies pushed away from a neighbour and a looser landing filter,
+KNN's rows 63-64), and adds
 ``without:<name>`` (the default rule among the other candidates, on the same samples: the
 choice as the library makes it) and ``oracle-without:<name>``.
 
@@ -730,9 +732,10 @@ def main():
                              "two fold counts on the same samples")
     parser.add_argument("--extra-kind", default=None,
                         help="a kind from benchmarks/extra_kinds.py (segment, rose, local, smote, "
-                             "borderline, hard, swap, swap-near, mosaic) scored next to the "
-                             "default's kinds; adds the "
-                             "rules without:<kind> and oracle-without:<kind>")
+                             "borderline, hard, swap, swap-near, mosaic, spread-off-majority, "
+                             "swap-off-majority, extrapolate, spread-near-minority) scored next "
+                             "to the default's kinds; adds the rules without:<kind> and "
+                             "oracle-without:<kind>")
     parser.add_argument("--out", default=None, help="append one JSON line per cell here")
     parser.add_argument("--summarise", default=None,
                         help="only print the table of an earlier --out file")

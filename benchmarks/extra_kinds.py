@@ -4,7 +4,7 @@ Each is a generator with the signature of :data:`mixann.rollout.ACTOR_FREE_KINDS
 ``generate(X, y, n_minority, rng) -> Rollout``, so that the default preset's choice can score it
 next to its own kinds (``boundary``, ``spread``) on the same folds. :func:`register` makes one
 of them a valid ``MixAnN(mix_kinds=...)`` name *in this process only*; nothing here changes the
-library. ``docs/quality.md`` (rows 36, 43, 46, 47, 53, 56 and 61) has what each did:
+library. ``docs/quality.md`` (rows 36, 43, 46, 47, 53, 56, 61-64) has what each did:
 
 * ``segment``: a point at a uniform ratio on the segment of a random minority pair (row 36);
 * ``rose``: a smoothed bootstrap (ROSE): a minority row plus Gaussian noise whose scale on each
@@ -31,7 +31,11 @@ library. ``docs/quality.md`` (rows 36, 43, 46, 47, 53, 56 and 61) has what each 
   four times over, those whose nearest real row is an anomaly kept first
   (:func:`mixann.rollout.off_majority`): the rows that land among the majority are dropped by
   construction (row 61; the first is now :func:`mixann.rollout.spread_off_majority`; the
-  second failed its test for XGBoost on fresh seeds, row 62).
+  second failed its test for XGBoost on fresh seeds, row 62);
+* ``extrapolate``: each anomaly pushed away from one of its 5 nearest anomalies,
+  ``a + 0.5 (a - b)`` (DeVries and Taylor's extrapolation; KNN, row 63);
+* ``spread-near-minority``: ``spread-off-majority`` with the landing filter loosened from a
+  ratio of 1 to 2 (``off_majority(spread, limit=2.0)``; KNN, row 64).
 
 ``rose``, ``local`` and ``smote`` use the minority rows in whole shuffled passes, as ``copy``
 does (``borderline`` the danger rows), so any prefix uses each row equally often, up to one.
@@ -45,7 +49,7 @@ import numpy as np
 # ``--extra-kind swap`` scores it next to the default's kinds, as row 53 did (for XGBoost, whose
 # default kinds hold it since row 54, the list is unchanged and ``without:swap`` is the old
 # default).
-from mixann.rollout import off_majority, spread_off_majority, swap
+from mixann.rollout import off_majority, spread, spread_off_majority, swap
 
 
 def _around(rows, points):
@@ -371,6 +375,34 @@ def mosaic(X, y, n_minority, rng):
     return Rollout(points, np.ones(n, dtype=int), sources, np.ones(n))
 
 
+@_two_anomalies
+def extrapolate(X, y, n_minority, rng, k=5, step=0.5):
+    """Each anomaly pushed away from one of its ``k`` nearest anomalies: ``a + step (a - b)``
+    (row 63).
+
+    DeVries and Taylor's extrapolation in feature space ("Dataset augmentation in feature
+    space", 2017), which widened a class where interpolation narrows it. The anchors come in
+    whole shuffled passes, the mates are SMOTE's; ``sources`` are the anchor, then the mate,
+    and ``alpha`` is ``1 + step`` (the weight on the anchor in ``alpha a + (1 - alpha) b``).
+
+    Examples
+    --------
+    >>> X = np.array([[0.0, 0.0], [9.0, 9.0], [2.0, 0.0], [0.0, 4.0], [2.0, 1.0]])
+    >>> y = np.array([0, 0, 1, 1, 1])
+    >>> out = extrapolate(X, y, 3, np.random.default_rng(0), k=1)
+    >>> sorted(map(tuple, out.X.tolist()))   # 2 + (2 - 2), 0 + (0 - 2) / 2, ...
+    [(-1.0, 5.5), (2.0, -0.5), (2.0, 1.5)]
+    """
+    from mixann.mixup import mix
+    from mixann.rollout import Rollout
+
+    anchors = _passes(X, y, n_minority, rng)
+    mate = _neighbour_mates(X, np.flatnonzero(y == 1), anchors, k, rng)
+    alpha = np.full(len(anchors), 1.0 + step)
+    return Rollout(mix(X[anchors], X[mate], alpha), np.ones(len(anchors), dtype=int),
+                   np.column_stack([anchors, mate]).astype(np.intp), alpha)
+
+
 EXTRA_KINDS = {"segment": segment, "rose": rose, "local": local, "smote": smote,
                "borderline": borderline, "hard": hard, "swap": swap, "swap-near": swap_near,
                "mosaic": mosaic,
@@ -378,7 +410,10 @@ EXTRA_KINDS = {"segment": segment, "rose": rose, "local": local, "smote": smote,
                # too, so that --extra-kind scores it next to any classifier's kinds); the second
                # failed its test on fresh seeds (row 62).
                "spread-off-majority": spread_off_majority,
-               "swap-off-majority": off_majority(swap)}
+               "swap-off-majority": off_majority(swap),
+               # Rows 63-64, screened for KNN; neither passed (docs/quality.md).
+               "extrapolate": extrapolate,
+               "spread-near-minority": off_majority(spread, limit=2.0)}
 #: Kinds that score rows with the classifier: :func:`register` binds its ``estimator``.
 NEEDS_ESTIMATOR = ("hard",)
 

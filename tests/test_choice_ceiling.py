@@ -255,6 +255,27 @@ def test_off_majority_extra_kinds_are_the_librarys_filter(extra_kinds):
     assert ours.X.tobytes() == theirs.X.tobytes()
 
 
+def test_extrapolate_pushes_each_anomaly_half_a_step_from_a_near_anomaly(extra_kinds):
+    # Anomalies at 0, 1 and 10 (majority at 5): each one's nearest anomaly is 1, 0 and 1, so
+    # the samples are 0 + (0 - 1) / 2 = -0.5, 1 + (1 - 0) / 2 = 1.5 and 10 + (10 - 1) / 2 = 14.5.
+    X = np.array([[0.0], [1.0], [10.0], [5.0]])
+    y = np.array([1, 1, 1, 0])
+    out = extra_kinds.extrapolate(X, y, 6, np.random.default_rng(0), k=1)
+    expected = {0: -0.5, 1: 1.5, 2: 14.5}
+    assert [expected[a] for a in out.sources[:, 0]] == out.X[:, 0].tolist()
+    assert np.bincount(out.sources[:, 0]).tolist() == [2, 2, 2]  # whole passes
+    assert np.all(out.alpha == 1.5) and np.all(out.y == 1)
+    # The spread-near-minority kind is the library's filter at a limit of 2 around spread.
+    from mixann.rollout import off_majority, spread
+
+    X = np.random.default_rng(3).random((60, 4))
+    y = (np.arange(60) < 9).astype(int)
+    ours = extra_kinds.EXTRA_KINDS["spread-near-minority"](X, y, 40, np.random.default_rng(1))
+    theirs = off_majority(spread, limit=2.0)(X, y, 40, np.random.default_rng(1))
+    assert ours.X.tobytes() == theirs.X.tobytes()
+    assert extra_kinds.extrapolate(X, y, 0, np.random.default_rng(0)).X.shape == (0, 4)
+
+
 def test_register_makes_a_kind_valid_and_rejects_unknown_names(extra_kinds):
     from mixann import MixAnN
     from mixann.datasets import make_diverse_minorities

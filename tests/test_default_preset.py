@@ -176,6 +176,13 @@ def test_off_majority_keeps_the_samples_nearest_an_anomaly_first():
     big = off_majority(swap)(X, y, 50, np.random.default_rng(0))
     assert len(big) == 50 and np.all(landing_ratio(X, y, big.X) <= 1)
     assert spread_off_majority(X, y, 0, None).X.shape == (0, 1)
+    # A looser limit lets the midpoint 5 (ratio 3.0) pass as well, in the order drawn; the one
+    # on the majority row (inf) still comes last.
+    drawn = spread(X, y, 24, np.random.default_rng(5)).X[:, 0]
+    loose = off_majority(spread, 4, limit=3.0)(X, y, 6, np.random.default_rng(5)).X[:, 0]
+    assert loose.tolist() == drawn[drawn != 6.0][:6].tolist()
+    assert 5.0 in loose and off_majority(spread, 4, limit=2.9)(X, y, 6, np.random.default_rng(
+        5)).X[:, 0].tolist() == np.concatenate([drawn[drawn == 1.0], [5.0] * 6])[:6].tolist()
 
 
 def test_copies_use_every_minority_row_equally_often():

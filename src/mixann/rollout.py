@@ -367,13 +367,14 @@ def landing_ratio(X, y, points):
     return np.where(np.isnan(ratio), 1.0, ratio)  # 0 / 0: on an anomaly and a majority row
 
 
-def off_majority(generate, pool=4):
+def off_majority(generate, pool=4, limit=1.0):
     """``generate``'s kind without the rows that land among the majority.
 
     ``pool`` times the rows asked for are drawn with ``generate``; those whose nearest row of
-    the data is a minority row (:func:`landing_ratio` at most 1) come first, in the order
-    drawn, so that any prefix (a smaller volume, :mod:`mixann.selection`) is a random subset of
-    them; if too few pass, the others follow from the least to the most inside the majority.
+    the data is a minority row (:func:`landing_ratio` at most ``limit``, by default 1) come
+    first, in the order drawn, so that any prefix (a smaller volume, :mod:`mixann.selection`)
+    is a random subset of them; if too few pass, the others follow from the least to the
+    most inside the majority.
     Why: a random pair of a diverse minority often joins two clusters, and its midpoint then
     lands among the majority, where it teaches the classifier false positives; a pair of
     *neighbouring* anomalies (SMOTE's) avoids that but never fills the space between clusters.
@@ -385,6 +386,10 @@ def off_majority(generate, pool=4):
         A kind, ``generate(X, y, n_minority, rng) -> Rollout`` (e.g. :func:`spread`).
     pool : int, default=4
         Rows drawn per row returned.
+    limit : float, default=1.0
+        The largest landing ratio that passes. Above 1 a row may lie nearer the majority, as
+        long as its nearest anomaly is at most ``limit`` times as far as its nearest majority
+        row (row 64 measured 2 for KNN: no gain).
 
     Returns
     -------
@@ -408,7 +413,7 @@ def off_majority(generate, pool=4):
         out = generate(X, y, pool * n_minority, rng)
         ratio = landing_ratio(X, y, out.X)
         # Passing rows share the key 0, so a stable sort keeps them in the order drawn.
-        order = np.argsort(np.where(ratio <= 1, 0.0, ratio), kind="stable")[:n_minority]
+        order = np.argsort(np.where(ratio <= limit, 0.0, ratio), kind="stable")[:n_minority]
         return Rollout(out.X[order], out.y[order], out.sources[order], out.alpha[order])
 
     kept.__name__ = f"{generate.__name__}_off_majority"
