@@ -390,7 +390,7 @@ def extrapolate(X, y, n_minority, rng, k=5, step=0.5):
     >>> X = np.array([[0.0, 0.0], [9.0, 9.0], [2.0, 0.0], [0.0, 4.0], [2.0, 1.0]])
     >>> y = np.array([0, 0, 1, 1, 1])
     >>> out = extrapolate(X, y, 3, np.random.default_rng(0), k=1)
-    >>> sorted(map(tuple, out.X.tolist()))   # 2 + (2 - 2), 0 + (0 - 2) / 2, ...
+    >>> sorted(map(tuple, out.X.tolist()))   # (0, 4) + ((0, 4) - (2, 1)) / 2, ...
     [(-1.0, 5.5), (2.0, -0.5), (2.0, 1.5)]
     """
     from mixann.mixup import mix
@@ -398,7 +398,7 @@ def extrapolate(X, y, n_minority, rng, k=5, step=0.5):
 
     anchors = _passes(X, y, n_minority, rng)
     mate = _neighbour_mates(X, np.flatnonzero(y == 1), anchors, k, rng)
-    alpha = np.full(len(anchors), 1.0 + step)
+    alpha = np.full(len(anchors), 1.0 + step)  # Eq. 1 with alpha > 1: past the anchor
     return Rollout(mix(X[anchors], X[mate], alpha), np.ones(len(anchors), dtype=int),
                    np.column_stack([anchors, mate]).astype(np.intp), alpha)
 
