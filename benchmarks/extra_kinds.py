@@ -188,14 +188,15 @@ def _neighbour_mates(X, minority, anchors, k, rng):
     return near[np.arange(len(anchors)), rng.integers(0, k, size=len(anchors))]
 
 
-def _neighbour_mix(X, minority, anchors, k, rng):
+def _neighbour_mix(X, minority, anchors, k, rng, lam=None):
     """SMOTE's step from each ``anchors`` row: towards one of its ``k`` nearest minority rows,
-    at a uniform ratio (``sources``: the anchor, then the neighbour)."""
+    at a uniform ratio, or at the fixed weight ``lam`` on the anchor where given (``sources``:
+    the anchor, then the neighbour)."""
     from mixann.mixup import mix
     from mixann.rollout import Rollout
 
     mate = _neighbour_mates(X, minority, anchors, k, rng)
-    lam = rng.random(len(anchors))
+    lam = rng.random(len(anchors)) if lam is None else np.full(len(anchors), float(lam))
     # mix(a, b, lam) = lam a + (1 - lam) b; a uniform lam is a uniform point of the segment.
     return Rollout(mix(X[anchors], X[mate], lam), np.ones(len(anchors), dtype=int),
                    np.column_stack([anchors, mate]).astype(np.intp), lam)
@@ -393,14 +394,9 @@ def extrapolate(X, y, n_minority, rng, k=5, step=0.5):
     >>> sorted(map(tuple, out.X.tolist()))   # (0, 4) + ((0, 4) - (2, 1)) / 2, ...
     [(-1.0, 5.5), (2.0, -0.5), (2.0, 1.5)]
     """
-    from mixann.mixup import mix
-    from mixann.rollout import Rollout
-
-    anchors = _passes(X, y, n_minority, rng)
-    mate = _neighbour_mates(X, np.flatnonzero(y == 1), anchors, k, rng)
-    alpha = np.full(len(anchors), 1.0 + step)  # Eq. 1 with alpha > 1: past the anchor
-    return Rollout(mix(X[anchors], X[mate], alpha), np.ones(len(anchors), dtype=int),
-                   np.column_stack([anchors, mate]).astype(np.intp), alpha)
+    # SMOTE's step with a weight above 1 on the anchor (Eq. 1 past the anchor).
+    return _neighbour_mix(X, np.flatnonzero(y == 1), _passes(X, y, n_minority, rng), k, rng,
+                          lam=1.0 + step)
 
 
 EXTRA_KINDS = {"segment": segment, "rose": rose, "local": local, "smote": smote,
