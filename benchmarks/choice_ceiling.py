@@ -37,7 +37,8 @@ two anomalies, row 53, now :func:`mixann.rollout.swap` and an XGBoost default ki
 ``spread-off-majority`` and ``swap-off-majority``, the samples that land among the majority
 dropped, rows 61-62, the first now an XGBoost default kind; ``extrapolate`` and
 ``spread-near-minority``, anomalies pushed away from a neighbour and a looser landing filter,
-KNN's rows 63-64), and adds
+KNN's rows 63-64; ``spread-teacher``, midpoints a boosted teacher calls anomalies, KNN's row
+66; any other kind there, e.g. one probed with ``kind_probe.py``), and adds
 ``without:<name>`` (the default rule among the other candidates, on the same samples: the
 choice as the library makes it) and ``oracle-without:<name>``.
 
@@ -733,7 +734,8 @@ def main():
     parser.add_argument("--extra-kind", default=None,
                         help="a kind from benchmarks/extra_kinds.py (segment, rose, local, smote, "
                              "borderline, hard, swap, swap-near, mosaic, spread-off-majority, "
-                             "swap-off-majority, extrapolate, spread-near-minority) scored next "
+                             "swap-off-majority, extrapolate, spread-near-minority, "
+                             "spread-teacher, ...) scored next "
                              "to the default's kinds; adds the rules without:<kind> and "
                              "oracle-without:<kind>")
     parser.add_argument("--out", default=None, help="append one JSON line per cell here")

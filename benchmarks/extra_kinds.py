@@ -4,7 +4,7 @@ Each is a generator with the signature of :data:`mixann.rollout.ACTOR_FREE_KINDS
 ``generate(X, y, n_minority, rng) -> Rollout``, so that the default preset's choice can score it
 next to its own kinds (``boundary``, ``spread``) on the same folds. :func:`register` makes one
 of them a valid ``MixAnN(mix_kinds=...)`` name *in this process only*; nothing here changes the
-library. ``docs/quality.md`` (rows 36, 43, 46, 47, 53, 56, 61-64) has what each did:
+library. ``docs/quality.md`` (rows 36, 43, 46, 47, 53, 56, 61-64, 66) has what each did:
 
 * ``segment``: a point at a uniform ratio on the segment of a random minority pair (row 36);
 * ``rose``: a smoothed bootstrap (ROSE): a minority row plus Gaussian noise whose scale on each
@@ -35,7 +35,14 @@ library. ``docs/quality.md`` (rows 36, 43, 46, 47, 53, 56, 61-64) has what each 
 * ``extrapolate``: each anomaly pushed away from one of its 5 nearest anomalies,
   ``a + 0.5 (a - b)`` (DeVries and Taylor's extrapolation; KNN, row 63);
 * ``spread-near-minority``: ``spread-off-majority`` with the landing filter loosened from a
-  ratio of 1 to 2 (``off_majority(spread, limit=2.0)``; KNN, row 64).
+  ratio of 1 to 2 (``off_majority(spread, limit=2.0)``; KNN, row 64);
+* ``spread-teacher``: ``spread``'s midpoints drawn four times over, those a gradient-boosted
+  teacher fit on the same rows calls anomalies kept first (:func:`teacher_kept`; KNN, row 66);
+* probed on validation splits only (``benchmarks/kind_probe.py``, session 29), not screened:
+  ``spread-radius`` (midpoints pushed back out to their pair's distance from the anomalies'
+  mean), ``mean-of-three`` (the mean of three random anomalies) and ``cross-teacher`` (a
+  majority row near an anomaly with half its features from the anomaly, kept where the teacher
+  calls it an anomaly).
 
 ``rose``, ``local`` and ``smote`` use the minority rows in whole shuffled passes, as ``copy``
 does (``borderline`` the danger rows), so any prefix uses each row equally often, up to one.
@@ -399,6 +406,154 @@ def extrapolate(X, y, n_minority, rng, k=5, step=0.5):
                           lam=1.0 + step)
 
 
+def teacher_proba(X, y, points):
+    """P(anomaly) at ``points`` from a gradient-boosted teacher fit on ``(X, y)``: XGBoost with
+    the bench's settings (:func:`mixann.classifiers.make_classifier`, one thread, seed 0).
+
+    A fixed seed makes the teacher a function of the data alone, so every draw of a kind on the
+    same rows filters with the same teacher (and one fit is kept for them).
+
+    Examples
+    --------
+    >>> X = np.r_[np.zeros((40, 1)), np.ones((10, 1)), -np.ones((10, 1))]   # anomalies at -1, 1
+    >>> y = np.r_[np.zeros(40), np.ones(20)]
+    >>> [round(float(p), 2) for p in teacher_proba(X, y, np.array([[-1.0], [0.0], [1.0]]))]
+    [0.91, 0.05, 0.91]
+    """
+    X, y = np.asarray(X, dtype=float), np.asarray(y).astype(int)
+    key = (X.shape, hash(X.tobytes()), hash(y.tobytes()))
+    if _TEACHER.get("key") != key:
+        from mixann.classifiers import make_classifier
+
+        _TEACHER.update(key=key, model=make_classifier("xgboost", random_state=0,
+                                                       n_jobs=1).fit(X, y))
+    return _TEACHER["model"].predict_proba(np.asarray(points, dtype=float))[:, 1]
+
+
+_TEACHER = {}  # the last teacher fitted, and the data it was fitted on
+
+
+def teacher_kept(generate, pool=4):
+    """``generate``'s kind, keeping first the rows a boosted teacher calls anomalies (row 66).
+
+    ``pool`` times the rows asked for are drawn; those where :func:`teacher_proba` is at least
+    1/2 come first in the order drawn, then the others from the most to the least anomalous.
+    :func:`mixann.rollout.off_majority` judges where a row lands by its nearest real row; here
+    a model that weighs the features judges it, which is what a KNN vote on scaled features
+    cannot do (annthyroid: XGBoost 0.95, KNN 0.76), so the samples may carry some of it.
+
+    Examples
+    --------
+    >>> from mixann.rollout import spread
+    >>> X = np.r_[np.zeros((40, 1)), np.ones((10, 1)), -np.ones((10, 1))]   # anomalies at -1, 1
+    >>> y = np.r_[np.zeros(40), np.ones(20)]
+    >>> spread(X, y, 4, np.random.default_rng(0)).X[:, 0].tolist()   # 0: among the majority
+    [0.0, 0.0, 0.0, 1.0]
+    >>> teacher_kept(spread)(X, y, 4, np.random.default_rng(0)).X[:, 0].tolist()
+    [-1.0, -1.0, -1.0, 1.0]
+    """
+    from mixann.rollout import Rollout
+
+    def kept(X, y, n_minority, rng):
+        n_minority = max(int(n_minority), 0)
+        out = generate(X, y, pool * n_minority, rng)
+        if len(out.X) == 0:
+            return out
+        proba = teacher_proba(X, y, out.X)
+        # Passing rows share the key 0, so a stable sort keeps them in the order drawn.
+        order = np.argsort(np.where(proba >= 0.5, 0.0, 1.0 - proba), kind="stable")[:n_minority]
+        return Rollout(out.X[order], out.y[order], out.sources[order], out.alpha[order])
+
+    kept.__name__ = f"{generate.__name__}_teacher_kept"
+    return kept
+
+
+@_two_anomalies
+def spread_radius(X, y, n_minority, rng):
+    """``spread``'s midpoints pushed back out to their pair's distance from the anomalies' mean
+    (a probe, :mod:`kind_probe`).
+
+    A midpoint of two anomalies lies nearer the anomalies' mean than either (by about
+    ``1 / sqrt(2)`` in many dimensions); in 512 dimensions (cifar10) such points could be
+    "hubs" that sit among many rows' nearest neighbours. Each midpoint ``m`` of ``a`` and ``b``
+    becomes ``c + (m - c) r / |m - c|``, with ``c`` the anomalies' mean and ``r`` the mean of
+    ``|a - c|`` and ``|b - c|``.
+
+    Examples
+    --------
+    >>> X = np.array([[9.0, 9.0], [2.0, 0.0], [-2.0, 0.0], [0.0, 1.0], [0.0, -1.0]])
+    >>> y = np.array([0, 1, 1, 1, 1])
+    >>> out = spread_radius(X, y, 2, np.random.default_rng(1))
+    >>> out.sources.tolist()
+    [[2, 4], [3, 4]]
+    >>> out.X.round(3).tolist()   # (-1, -0.5) out to radius (2 + 1) / 2; (0, 0) is the mean
+    [[-1.342, -0.671], [0.0, 0.0]]
+    """
+    from mixann.rollout import Rollout, spread
+
+    out = spread(X, y, n_minority, rng)
+    centre = X[y == 1].mean(axis=0)
+    a, b = X[out.sources[:, 0]] - centre, X[out.sources[:, 1]] - centre
+    radius = (np.linalg.norm(a, axis=1) + np.linalg.norm(b, axis=1)) / 2
+    now = np.linalg.norm(out.X - centre, axis=1)
+    scale = np.divide(radius, now, out=np.ones_like(now), where=now > 0)  # a pair through c
+    return Rollout(centre + (out.X - centre) * scale[:, None], out.y, out.sources, out.alpha)
+
+
+@_two_anomalies
+def mean_of_three(X, y, n_minority, rng):
+    """The mean of three distinct random anomalies (two when only two exist): ``spread``'s
+    midpoint one step further towards the anomalies' mean (a probe, :mod:`kind_probe`).
+
+    ``sources`` are the first two anomalies; ``alpha`` is 1/2.
+
+    Examples
+    --------
+    >>> X = np.array([[9.0, 9.0], [0.0, 0.0], [3.0, 0.0], [0.0, 3.0]]); y = np.array([0, 1, 1, 1])
+    >>> mean_of_three(X, y, 2, np.random.default_rng(0)).X.tolist()   # every triple is all three
+    [[1.0, 1.0], [1.0, 1.0]]
+    """
+    from mixann.rollout import Rollout
+
+    minority = np.flatnonzero(y == 1)
+    m = min(3, len(minority))
+    rows = np.array([rng.choice(minority, m, replace=False) for _ in range(int(n_minority))])
+    return Rollout(X[rows].mean(axis=1), np.ones(len(rows), dtype=int),
+                   rows[:, :2].astype(np.intp), np.full(len(rows), 0.5))
+
+
+@_two_anomalies
+def cross_class(X, y, n_minority, rng, k=10):
+    """Cross-class crossover: one of an anomaly's ``k`` nearest majority rows with each feature
+    replaced by the anomaly's with probability 1/2 (a probe, :mod:`kind_probe`).
+
+    The paper mixes a majority row ``x0`` with a minority row ``x1``; this mixes them feature by
+    feature (``swap`` across the classes). Where the anomaly's features that make it an anomaly
+    are taken, the sample is one; elsewhere it is a majority row labelled as an anomaly, so the
+    kind is meant to be filtered (``cross-teacher``: :func:`teacher_kept`). ``sources`` are the
+    anomaly, then the majority row; ``alpha`` is the share of features from the anomaly.
+
+    Examples
+    --------
+    >>> X = np.array([[0.0, 0.0], [5.0, 5.0], [1.0, 1.0], [1.0, 2.0]]); y = np.array([0, 0, 1, 1])
+    >>> out = cross_class(X, y, 4, np.random.default_rng(0), k=1)
+    >>> out.sources.tolist()   # each anomaly twice, with its nearest majority row, row 0
+    [[2, 0], [3, 0], [2, 0], [3, 0]]
+    >>> out.X.tolist(), out.alpha.tolist()   # each feature from the anomaly or from (0, 0)
+    ([[1.0, 1.0], [1.0, 0.0], [0.0, 0.0], [0.0, 0.0]], [1.0, 0.5, 0.0, 0.0])
+    """
+    from mixann.rollout import Rollout
+
+    anchors = _passes(X, y, n_minority, rng)
+    majority = np.flatnonzero(y == 0)
+    k = int(min(k, len(majority)))
+    near = nearest_others(X, majority, anchors, k)
+    mates = near[np.arange(len(anchors)), rng.integers(0, k, size=len(anchors))]
+    take = rng.random((len(anchors), X.shape[1])) < 0.5
+    return Rollout(np.where(take, X[anchors], X[mates]), np.ones(len(anchors), dtype=int),
+                   np.column_stack([anchors, mates]).astype(np.intp), take.mean(axis=1))
+
+
 EXTRA_KINDS = {"segment": segment, "rose": rose, "local": local, "smote": smote,
                "borderline": borderline, "hard": hard, "swap": swap, "swap-near": swap_near,
                "mosaic": mosaic,
@@ -409,7 +564,12 @@ EXTRA_KINDS = {"segment": segment, "rose": rose, "local": local, "smote": smote,
                "swap-off-majority": off_majority(swap),
                # Rows 63-64, screened for KNN; neither passed (docs/quality.md).
                "extrapolate": extrapolate,
-               "spread-near-minority": off_majority(spread, limit=2.0)}
+               "spread-near-minority": off_majority(spread, limit=2.0),
+               # Row 66, screened for KNN; it did not pass (docs/quality.md).
+               "spread-teacher": teacher_kept(spread),
+               # Session 29's validation probes (benchmarks/kind_probe.py), not screened.
+               "spread-radius": spread_radius, "mean-of-three": mean_of_three,
+               "cross-teacher": teacher_kept(cross_class, pool=8)}
 #: Kinds that score rows with the classifier: :func:`register` binds its ``estimator``.
 NEEDS_ESTIMATOR = ("hard",)
 

@@ -276,6 +276,30 @@ def test_extrapolate_pushes_each_anomaly_half_a_step_from_a_near_anomaly(extra_k
     assert extra_kinds.extrapolate(X, y, 0, np.random.default_rng(0)).X.shape == (0, 4)
 
 
+def test_teacher_kept_puts_the_teachers_anomalies_first_in_drawn_order(extra_kinds):
+    # Row 66: spread's pool of 4 n midpoints, those the teacher calls anomalies (P >= 1/2) first
+    # in the order drawn, then the rest from the most to the least anomalous.
+    from mixann.rollout import spread
+
+    X = np.r_[np.zeros((40, 1)), np.ones((10, 1)), -np.ones((10, 1))]  # anomalies at -1 and 1
+    y = np.r_[np.zeros(40), np.ones(20)].astype(int)
+    pool = spread(X, y, 4 * 7, np.random.default_rng(5))
+    proba = extra_kinds.teacher_proba(X, y, pool.X)
+    assert np.all(proba[pool.X[:, 0] == 0.0] < 0.5) and np.all(proba[pool.X[:, 0] != 0.0] > 0.5)
+    passing = np.flatnonzero(proba >= 0.5)
+    failing = np.flatnonzero(proba < 0.5)
+    failing = failing[np.argsort(-proba[failing], kind="stable")]
+    expected = np.r_[passing, failing][:7]
+    out = extra_kinds.teacher_kept(spread)(X, y, 7, np.random.default_rng(5))
+    assert out.X.tobytes() == pool.X[expected].tobytes()
+    assert out.sources.tolist() == pool.sources[expected].tolist()
+    assert extra_kinds.EXTRA_KINDS["spread-teacher"](X, y, 0, np.random.default_rng(0)).X.shape \
+        == (0, 1)
+    # The teacher is a function of the data: refitting on the same rows gives the same numbers.
+    extra_kinds._TEACHER.clear()
+    assert extra_kinds.teacher_proba(X, y, pool.X).tobytes() == proba.tobytes()
+
+
 def test_register_makes_a_kind_valid_and_rejects_unknown_names(extra_kinds):
     from mixann import MixAnN
     from mixann.datasets import make_diverse_minorities

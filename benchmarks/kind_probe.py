@@ -1,0 +1,189 @@
+"""Score candidate kinds on the validation split only, before a screen reads a test split.
+
+A screen (``choice_ceiling.py --extra-kind``) runs the default preset's whole choice and reads
+the test split of every cell: minutes to an hour per classifier, and one more look at the test
+splits each time. This probe is the cheap step before it. For each dataset and seed it takes
+the bench's split (:func:`mixann.bench.protocol.split`), draws each kind once at the largest
+volume from the cell's seed, and fits the classifier on the train part plus each prefix of
+that draw (a prefix is what the preset returns for a smaller volume) and scores macro-F1 on
+the validation split. The volumes are the default preset's: shares of the class gap, plus
+multiples of the minority count under extreme imbalance (smtp). The test split is never read.
+
+It prints, per dataset and kind, the mean validation F1 over seeds at the volume that is best
+on average (one fixed volume per dataset and kind, so that a noisy per-seed maximum does not
+flatter a kind), and the mean over datasets. A kind that does not beat ``spread`` here by more
+than the seeds' noise is not worth a screen (docs/quality.md, session 29, row 66).
+
+Kinds: the library's actor-free kinds (:data:`mixann.rollout.ACTOR_FREE_KINDS`) and
+``benchmarks/extra_kinds.py``'s::
+
+    python benchmarks/kind_probe.py --classifier knn --seeds 5 \\
+        --datasets annthyroid,mammography,vowels,cifar10 --data-dir ../shared/datasets/adbench \\
+        --kinds spread,spread-off-majority,spread-teacher,spread-radius,mean-of-three,cross-teacher
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+
+
+def default_volumes(y):
+    """The default preset's candidate volumes for labels ``y``, without 0 (no augmentation is
+    scored once, as ``none``): its grid of shares of the class gap, plus the minority-count
+    volumes below the grid's smallest share (:func:`mixann.selection.minority_volumes`).
+
+    Examples
+    --------
+    >>> default_volumes(np.array([0] * 1010 + [1] * 10))   # gap 1000: 10 rows are 0.01 of it
+    [0.01, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0]
+    """
+    from mixann.sampler import DEFAULT_MINORITY_MULTIPLES, DEFAULT_VOLUMES
+    from mixann.selection import minority_volumes
+
+    grid = [float(v) for v in DEFAULT_VOLUMES if v > 0]
+    return sorted(set(grid) | set(minority_volumes(DEFAULT_MINORITY_MULTIPLES, y,
+                                                   below=min(grid))))
+
+
+def load_kinds():
+    """Every kind a probe can score, by name: the library's actor-free kinds, then
+    ``benchmarks/extra_kinds.py``'s (the library's name wins where both have one)."""
+    from mixann.rollout import ACTOR_FREE_KINDS
+
+    path = Path(__file__).resolve().with_name("extra_kinds.py")
+    spec = importlib.util.spec_from_file_location("extra_kinds", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return {**module.EXTRA_KINDS, **ACTOR_FREE_KINDS}
+
+
+def probe_cell(split, seed, kinds, classifier="knn", volumes=None):
+    """Validation macro-F1 of ``classifier`` on the train part plus each kind's samples.
+
+    Parameters
+    ----------
+    split : mixann.bench.protocol.Split
+        One seed's split; only its train and validation parts are read.
+    seed : int
+        Seeds each kind's draw (``numpy.random.default_rng(seed)``, one stream per kind).
+    kinds : dict
+        ``{name: generate}``, each ``generate(X, y, n_minority, rng) -> Rollout``.
+    classifier : str, default="knn"
+        A name for :func:`mixann.classifiers.make_classifier`.
+    volumes : sequence of float, optional
+        Shares of the class gap (majority minus minority rows of the train part); by default
+        :func:`default_volumes` of the train part's labels.
+
+    Returns
+    -------
+    dict
+        ``{"volumes": volumes, "none": f1, name: [f1 per volume], ...}``.
+
+    Examples
+    --------
+    >>> from mixann.bench import protocol
+    >>> from mixann.datasets import make_diverse_minorities
+    >>> from mixann.rollout import copies
+    >>> X, y = make_diverse_minorities(n_samples=600, random_state=0)
+    >>> out = probe_cell(protocol.split(X, y, 0), 0, {"copy": copies}, volumes=(0.1, 0.5))
+    >>> sorted(out), len(out["copy"])
+    (['copy', 'none', 'volumes'], 2)
+    """
+    from sklearn.metrics import f1_score
+
+    from mixann.classifiers import make_classifier
+
+    X, y = split.X_train, split.y_train
+    gap = int(np.sum(y == 0) - np.sum(y == 1))
+    volumes = default_volumes(y) if volumes is None else [float(v) for v in volumes]
+
+    def val_f1(X_fit, y_fit):
+        model = make_classifier(classifier, random_state=seed).fit(X_fit, y_fit)
+        return float(f1_score(split.y_val, model.predict(split.X_val), average="macro"))
+
+    out = {"volumes": volumes, "none": val_f1(X, y)}
+    counts = [max(1, int(round(v * gap))) for v in volumes]
+    for name, generate in kinds.items():
+        drawn = generate(X, y, max(counts), np.random.default_rng(seed))
+        out[name] = [val_f1(np.vstack([X, part.X]), np.r_[y, part.y])
+                     for part in (drawn.head(n) for n in counts)]
+    return out
+
+
+def summarise(cells):
+    """Text table of probe results: per dataset and kind, the mean over seeds at the volume
+    best on average (and that volume), then the mean over datasets.
+
+    ``cells`` are ``(dataset, probe_cell(...))`` pairs; the cells of a dataset share their
+    volumes (the splits are stratified, so every seed has the same class counts).
+
+    Examples
+    --------
+    >>> v = [0.1, 0.5]
+    >>> cells = [("d", {"volumes": v, "none": 0.5, "a": [0.6, 0.7]}),
+    ...          ("d", {"volumes": v, "none": 0.7, "a": [0.8, 0.7]})]
+    >>> print(summarise(cells))
+    kind d               mean
+    none 0.600           0.600
+    a    0.700 @ 0.1     0.700
+    """
+    datasets = list(dict.fromkeys(d for d, _ in cells))
+    kinds = list(dict.fromkeys(k for _, cell in cells for k in cell if k != "volumes"))
+    width = max(len(k) for k in ["kind", *kinds])
+    lines = [f"{'kind':{width}} " + " ".join(f"{d[:15]:15}" for d in datasets) + " mean"]
+    for kind in kinds:
+        means, text = [], []
+        for dataset in datasets:
+            mine = [cell for d, cell in cells if d == dataset]
+            volumes = mine[0]["volumes"]
+            if any(cell["volumes"] != volumes for cell in mine):
+                raise ValueError(f"the cells of {dataset} have different volumes")
+            scores = np.array([cell[kind] for cell in mine], dtype=float)
+            if kind == "none":
+                means.append(scores.mean())
+                text.append(f"{means[-1]:<15.3f}")
+            else:
+                by_volume = scores.mean(axis=0)
+                best = int(np.argmax(by_volume))
+                means.append(by_volume[best])
+                text.append(f"{means[-1]:.3f} @ {volumes[best]:<7.2g}")
+        lines.append(f"{kind:{width}} " + " ".join(text) + f" {np.mean(means):.3f}")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    from mixann.bench import protocol
+    from mixann.datasets import load_dataset
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--classifier", default="knn")
+    parser.add_argument("--datasets", default="annthyroid,mammography,vowels,cifar10")
+    parser.add_argument("--seeds", type=int, default=5, help="seeds 0 .. n-1")
+    parser.add_argument("--first-seed", type=int, default=0, help="start the seeds here")
+    parser.add_argument("--kinds", default="spread,spread-off-majority")
+    parser.add_argument("--data-dir", default=None)
+    args = parser.parse_args(argv)
+    known = load_kinds()
+    names = [k for k in args.kinds.split(",") if k]
+    unknown = [k for k in names if k not in known]
+    if unknown:
+        parser.error(f"unknown kind(s) {', '.join(unknown)}; choose from {', '.join(known)}")
+    cells = []
+    for dataset in args.datasets.split(","):
+        X, y = load_dataset(dataset, data_dir=args.data_dir)
+        for seed in range(args.first_seed, args.first_seed + args.seeds):
+            cell = probe_cell(protocol.split(X, y, seed), seed, {k: known[k] for k in names},
+                              args.classifier)
+            cells.append((dataset, cell))
+            print(dataset, seed, {k: round(float(np.max(v)), 3) for k, v in cell.items()
+                                  if k != "volumes"},
+                  flush=True)
+    print(summarise(cells))
+
+
+if __name__ == "__main__":
+    main()
