@@ -42,7 +42,8 @@ library. ``docs/quality.md`` (rows 36, 43, 46, 47, 53, 56, 61-64, 66) has what e
   ``spread-radius`` (midpoints pushed back out to their pair's distance from the anomalies'
   mean), ``mean-of-three`` (the mean of three random anomalies) and ``cross-teacher`` (a
   majority row near an anomaly with half its features from the anomaly, kept where the teacher
-  calls it an anomaly).
+  calls it an anomaly) and ``empty-region`` (points of the data's box far from every majority
+  row: outlier exposure).
 
 ``rose``, ``local`` and ``smote`` use the minority rows in whole shuffled passes, as ``copy``
 does (``borderline`` the danger rows), so any prefix uses each row equally often, up to one.
@@ -554,6 +555,49 @@ def cross_class(X, y, n_minority, rng, k=10):
                    np.column_stack([anchors, mates]).astype(np.intp), take.mean(axis=1))
 
 
+@_two_anomalies
+def empty_region(X, y, n_minority, rng, quantile=0.99, pool=8):
+    """Points of the data's bounding box far from every majority row: outlier exposure, a kind
+    made from no anomaly at all (a probe, :mod:`kind_probe`).
+
+    ``pool`` times the rows asked for are drawn uniformly in the box of ``X``; those whose
+    nearest majority row is at least as far as ``quantile`` of the majority rows' own
+    nearest-neighbour distances (from up to 2,000 of them) come first, then the others from the
+    farthest to the nearest. Anomaly detection data (ADBench) labels rows in the majority's
+    empty regions as anomalies; a test anomaly unlike every training anomaly may land in one.
+    ``sources`` are the point's nearest anomaly (twice); ``alpha`` is 1.
+
+    Examples
+    --------
+    >>> X = np.r_[np.linspace(0, 1, 50)[:, None] * [1, 0], [[1.0, 1.0], [0.0, 1.0]]]
+    >>> y = np.r_[np.zeros(50), np.ones(2)].astype(int)   # majority on the line y = 0
+    >>> out = empty_region(X, y, 20, np.random.default_rng(0))
+    >>> bool(out.X[:, 1].min() > 0.02)   # majority rows lie 1/49 apart: every point is off the line
+    True
+    >>> sorted(set(out.sources[:, 0].tolist()))   # each point's nearest anomaly
+    [50, 51]
+    """
+    from sklearn.neighbors import NearestNeighbors
+
+    from mixann.rollout import Rollout
+
+    n = int(n_minority)
+    majority = X[y == 0]
+    near_majority = NearestNeighbors(n_neighbors=2).fit(majority)
+    some = majority[rng.choice(len(majority), min(len(majority), 2000), replace=False)]
+    threshold = np.quantile(near_majority.kneighbors(some)[0][:, 1], quantile)
+    low, high = X.min(axis=0), X.max(axis=0)
+    points = low + rng.random((pool * n, X.shape[1])) * (high - low)
+    far = near_majority.kneighbors(points, n_neighbors=1)[0][:, 0]
+    # Passing points share the key 0, so a stable sort keeps them in the order drawn.
+    points = points[np.argsort(np.where(far >= threshold, 0.0, threshold - far), kind="stable")[:n]]
+    minority = np.flatnonzero(y == 1)
+    nearest = minority[NearestNeighbors(n_neighbors=1).fit(X[minority])
+                       .kneighbors(points, return_distance=False)[:, 0]]
+    return Rollout(points, np.ones(n, dtype=int), np.column_stack([nearest, nearest]),
+                   np.ones(n))
+
+
 EXTRA_KINDS = {"segment": segment, "rose": rose, "local": local, "smote": smote,
                "borderline": borderline, "hard": hard, "swap": swap, "swap-near": swap_near,
                "mosaic": mosaic,
@@ -569,7 +613,7 @@ EXTRA_KINDS = {"segment": segment, "rose": rose, "local": local, "smote": smote,
                "spread-teacher": teacher_kept(spread),
                # Session 29's validation probes (benchmarks/kind_probe.py), not screened.
                "spread-radius": spread_radius, "mean-of-three": mean_of_three,
-               "cross-teacher": teacher_kept(cross_class, pool=8)}
+               "cross-teacher": teacher_kept(cross_class, pool=8), "empty-region": empty_region}
 #: Kinds that score rows with the classifier: :func:`register` binds its ``estimator``.
 NEEDS_ESTIMATOR = ("hard",)
 

@@ -300,6 +300,23 @@ def test_teacher_kept_puts_the_teachers_anomalies_first_in_drawn_order(extra_kin
     assert extra_kinds.teacher_proba(X, y, pool.X).tobytes() == proba.tobytes()
 
 
+def test_empty_region_keeps_points_as_far_from_the_majority_as_its_rows_are_apart(extra_kinds):
+    # Majority rows at x = 0, 1, ..., 9 on the line y = 0: each one's nearest neighbour is 1
+    # away, so the threshold (any quantile) is 1; the box is [0, 9] x [0, 5] (anomalies at the
+    # top corners), where most uniform points are more than 1 from the line.
+    from sklearn.neighbors import NearestNeighbors
+
+    X = np.r_[np.column_stack([np.arange(10.0), np.zeros(10)]), [[0.0, 5.0], [9.0, 5.0]]]
+    y = np.r_[np.zeros(10), np.ones(2)].astype(int)
+    out = extra_kinds.empty_region(X, y, 30, np.random.default_rng(2))
+    far = NearestNeighbors(n_neighbors=1).fit(X[:10]).kneighbors(out.X)[0][:, 0]
+    assert out.X.shape == (30, 2) and np.all(far >= 1.0)
+    assert np.all((out.X >= [0, 0]) & (out.X <= [9, 5]))
+    corner = np.where(out.X[:, 0] < 4.5, 10, 11)  # the nearer anomaly, by x (same height)
+    assert out.sources[:, 0].tolist() == corner.tolist() == out.sources[:, 1].tolist()
+    assert extra_kinds.empty_region(X, y, 0, np.random.default_rng(0)).X.shape == (0, 2)
+
+
 def test_register_makes_a_kind_valid_and_rejects_unknown_names(extra_kinds):
     from mixann import MixAnN
     from mixann.datasets import make_diverse_minorities
