@@ -49,16 +49,24 @@ def default_volumes(y):
                                                    below=min(grid))))
 
 
-def load_kinds():
+def load_kinds(classifier="knn"):
     """Every kind a probe can score, by name: the library's actor-free kinds, then
-    ``benchmarks/extra_kinds.py``'s (the library's name wins where both have one)."""
+    ``benchmarks/extra_kinds.py``'s (the library's name wins where both have one). The kinds
+    that score rows with the classifier (``extra_kinds.NEEDS_ESTIMATOR``) get ``classifier``'s.
+    """
+    from functools import partial
+
+    from mixann.classifiers import make_classifier
     from mixann.rollout import ACTOR_FREE_KINDS
 
     path = Path(__file__).resolve().with_name("extra_kinds.py")
     spec = importlib.util.spec_from_file_location("extra_kinds", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return {**module.EXTRA_KINDS, **ACTOR_FREE_KINDS}
+    extra = {name: (partial(generate, estimator=make_classifier(classifier))
+                    if name in module.NEEDS_ESTIMATOR else generate)
+             for name, generate in module.EXTRA_KINDS.items()}
+    return {**extra, **ACTOR_FREE_KINDS}
 
 
 def probe_cell(split, seed, kinds, classifier="knn", volumes=None):
@@ -167,7 +175,7 @@ def main(argv=None):
     parser.add_argument("--kinds", default="spread,spread-off-majority")
     parser.add_argument("--data-dir", default=None)
     args = parser.parse_args(argv)
-    known = load_kinds()
+    known = load_kinds(args.classifier)
     names = [k for k in args.kinds.split(",") if k]
     unknown = [k for k in names if k not in known]
     if unknown:

@@ -74,6 +74,9 @@ def test_cli_rejects_unknown_kinds(probe, capsys):
         probe.main(["--kinds", "spread,no-such-kind"])
     assert "no-such-kind" in capsys.readouterr().err
     assert {"spread", "spread-teacher", "cross-teacher"} <= set(probe.load_kinds())
+    # `hard` weighs anomalies by the classifier's misses: the probe's classifier, not KNN's.
+    hard = probe.load_kinds("xgboost")["hard"]
+    assert type(hard.keywords["estimator"]).__name__ == "XGBClassifier"
 
 
 def test_default_volumes_add_minority_counts_under_extreme_imbalance(probe):
