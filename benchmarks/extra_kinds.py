@@ -453,7 +453,7 @@ def teacher_kept(generate, pool=4):
     >>> teacher_kept(spread)(X, y, 4, np.random.default_rng(0)).X[:, 0].tolist()
     [-1.0, -1.0, -1.0, 1.0]
     """
-    from mixann.rollout import Rollout
+    from mixann.rollout import passing_first
 
     def kept(X, y, n_minority, rng):
         n_minority = max(int(n_minority), 0)
@@ -461,9 +461,7 @@ def teacher_kept(generate, pool=4):
         if len(out.X) == 0:
             return out
         proba = teacher_proba(X, y, out.X)
-        # Passing rows share the key 0, so a stable sort keeps them in the order drawn.
-        order = np.argsort(np.where(proba >= 0.5, 0.0, 1.0 - proba), kind="stable")[:n_minority]
-        return Rollout(out.X[order], out.y[order], out.sources[order], out.alpha[order])
+        return out.take(passing_first(proba >= 0.5, 1.0 - proba, n_minority))
 
     kept.__name__ = f"{generate.__name__}_teacher_kept"
     return kept
@@ -579,7 +577,7 @@ def empty_region(X, y, n_minority, rng, quantile=0.99, pool=8):
     """
     from sklearn.neighbors import NearestNeighbors
 
-    from mixann.rollout import Rollout
+    from mixann.rollout import Rollout, passing_first
 
     n = int(n_minority)
     majority = X[y == 0]
@@ -589,8 +587,7 @@ def empty_region(X, y, n_minority, rng, quantile=0.99, pool=8):
     low, high = X.min(axis=0), X.max(axis=0)
     points = low + rng.random((pool * n, X.shape[1])) * (high - low)
     far = near_majority.kneighbors(points, n_neighbors=1)[0][:, 0]
-    # Passing points share the key 0, so a stable sort keeps them in the order drawn.
-    points = points[np.argsort(np.where(far >= threshold, 0.0, threshold - far), kind="stable")[:n]]
+    points = points[passing_first(far >= threshold, threshold - far, n)]
     minority = np.flatnonzero(y == 1)
     nearest = minority[NearestNeighbors(n_neighbors=1).fit(X[minority])
                        .kneighbors(points, return_distance=False)[:, 0]]

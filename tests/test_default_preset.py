@@ -185,6 +185,23 @@ def test_off_majority_keeps_the_samples_nearest_an_anomaly_first():
         5)).X[:, 0].tolist() == np.concatenate([drawn[drawn == 1.0], [5.0] * 6])[:6].tolist()
 
 
+def test_passing_first_and_take_keep_the_order_drawn():
+    from mixann.rollout import Rollout, passing_first
+
+    # Rows 1 and 4 pass (kept in the order drawn); the others follow by shortfall 0.5, 1, 3;
+    # equal shortfalls (rows 0 and 3, 3.0) keep their drawn order too.
+    passes = np.array([False, True, False, False, True, False])
+    shortfall = np.array([3.0, 0.0, 1.0, 3.0, 0.0, 0.5])
+    assert passing_first(passes, shortfall, 6).tolist() == [1, 4, 5, 2, 0, 3]
+    assert passing_first(passes, shortfall, 2).tolist() == [1, 4]
+    out = Rollout(np.arange(12.0).reshape(6, 2), np.ones(6, dtype=int),
+                  np.arange(12).reshape(6, 2), np.linspace(0, 1, 6))
+    taken = out.take([4, 1])
+    assert taken.X.tolist() == [[8.0, 9.0], [2.0, 3.0]]
+    assert taken.sources.tolist() == [[8, 9], [2, 3]] and taken.alpha.tolist() == [0.8, 0.2]
+    assert out.head(3).X.tobytes() == out.take(slice(3)).X.tobytes() == out.X[:3].tobytes()
+
+
 def test_copies_use_every_minority_row_equally_often():
     X, y = _blobs()
     minority = np.flatnonzero(y == 1)

@@ -68,7 +68,11 @@ class Rollout:
             cum = np.cumsum(self.y == 1)
             hit = np.flatnonzero(cum >= n_minority)
             end = int(hit[0]) + 1 if len(hit) else len(self.y)
-        return Rollout(self.X[:end], self.y[:end], self.sources[:end], self.alpha[:end])
+        return self.take(slice(end))
+
+    def take(self, rows):
+        """The rows at ``rows`` (indices in the order wanted, a mask or a slice)."""
+        return Rollout(self.X[rows], self.y[rows], self.sources[rows], self.alpha[rows])
 
     def __len__(self):
         return len(self.y)
@@ -367,6 +371,25 @@ def landing_ratio(X, y, points):
     return np.where(np.isnan(ratio), 1.0, ratio)  # 0 / 0: on an anomaly and a majority row
 
 
+def passing_first(passes, shortfall, n):
+    """Indices of ``n`` drawn rows: those that pass first, in the order drawn, then the others
+    from the smallest to the largest ``shortfall`` (how far each one misses; positive).
+
+    A filter over a pool drawn several times over keeps any prefix a random subset of the
+    passing rows (:mod:`mixann.selection` scores prefixes as smaller volumes), and fills up
+    with the nearest misses when too few pass.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mixann.rollout import passing_first
+    >>> passing_first(np.array([False, True, False, True]), np.array([2.0, 0, 1.0, 0]), 3).tolist()
+    [1, 3, 2]
+    """
+    # Passing rows share the key 0, so a stable sort keeps them in the order drawn.
+    return np.argsort(np.where(passes, 0.0, shortfall), kind="stable")[:n]
+
+
 def off_majority(generate, pool=4, limit=1.0):
     """``generate``'s kind without the rows that land among the majority.
 
@@ -412,9 +435,7 @@ def off_majority(generate, pool=4, limit=1.0):
         n_minority = max(int(n_minority), 0)  # generate and landing_ratio take X as it comes
         out = generate(X, y, pool * n_minority, rng)
         ratio = landing_ratio(X, y, out.X)
-        # Passing rows share the key 0, so a stable sort keeps them in the order drawn.
-        order = np.argsort(np.where(ratio <= limit, 0.0, ratio), kind="stable")[:n_minority]
-        return Rollout(out.X[order], out.y[order], out.sources[order], out.alpha[order])
+        return out.take(passing_first(ratio <= limit, ratio, n_minority))
 
     kept.__name__ = f"{generate.__name__}_off_majority"
     kept.__doc__ = f"{generate.__name__}'s rows without those among the majority (off_majority)."
