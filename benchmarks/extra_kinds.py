@@ -188,11 +188,12 @@ def nearest_others(X, pool, rows, k):
     return others_first(near, rows)[:, :k]
 
 
-def _neighbour_mates(X, minority, anchors, k, rng):
-    """For each ``anchors`` row (a minority row), one of its ``k`` nearest other minority rows,
-    uniformly: SMOTE's pairs, shared by :func:`_neighbour_mix` and :func:`swap_near`."""
-    k = int(min(k, len(minority) - 1))
-    near = nearest_others(X, minority, anchors, k)
+def _neighbour_mates(X, pool, anchors, k, rng):
+    """For each ``anchors`` row, one of its ``k`` nearest other rows of ``pool``, uniformly:
+    SMOTE's pairs when ``pool`` is the minority (:func:`_neighbour_mix`, :func:`swap_near`),
+    the paper's near majority rows when it is the majority (:func:`cross_class`)."""
+    k = int(min(k, len(pool) - 1))
+    near = nearest_others(X, pool, anchors, k)
     return near[np.arange(len(anchors)), rng.integers(0, k, size=len(anchors))]
 
 
@@ -544,10 +545,7 @@ def cross_class(X, y, n_minority, rng, k=10):
     from mixann.rollout import Rollout
 
     anchors = _passes(X, y, n_minority, rng)
-    majority = np.flatnonzero(y == 0)
-    k = int(min(k, len(majority)))
-    near = nearest_others(X, majority, anchors, k)
-    mates = near[np.arange(len(anchors)), rng.integers(0, k, size=len(anchors))]
+    mates = _neighbour_mates(X, np.flatnonzero(y == 0), anchors, k, rng)
     take = rng.random((len(anchors), X.shape[1])) < 0.5
     return Rollout(np.where(take, X[anchors], X[mates]), np.ones(len(anchors), dtype=int),
                    np.column_stack([anchors, mates]).astype(np.intp), take.mean(axis=1))
@@ -615,6 +613,27 @@ EXTRA_KINDS = {"segment": segment, "rose": rose, "local": local, "smote": smote,
 NEEDS_ESTIMATOR = ("hard",)
 
 
+def generator(name, estimator=None):
+    """The kind ``name``, with ``estimator`` bound where it scores rows with the classifier
+    (:data:`NEEDS_ESTIMATOR`); the others ignore it.
+
+    Examples
+    --------
+    >>> from sklearn.neighbors import KNeighborsClassifier
+    >>> generator("hard", KNeighborsClassifier(3)).keywords
+    {'estimator': KNeighborsClassifier(n_neighbors=3)}
+    >>> generator("rose") is EXTRA_KINDS["rose"]
+    True
+    """
+    if name not in EXTRA_KINDS:
+        raise ValueError(f"unknown extra kind {name!r}; choose from {', '.join(EXTRA_KINDS)}")
+    if name in NEEDS_ESTIMATOR:
+        from functools import partial
+
+        return partial(EXTRA_KINDS[name], estimator=estimator)
+    return EXTRA_KINDS[name]
+
+
 def register(name, estimator=None):
     """Make ``name`` a ``MixAnN(mix_kinds=...)`` kind in this process (a diagnostic only).
 
@@ -631,13 +650,6 @@ def register(name, estimator=None):
     import mixann.rollout as rollout_module
     import mixann.sampler as sampler_module
 
-    if name not in EXTRA_KINDS:
-        raise ValueError(f"unknown extra kind {name!r}; choose from {', '.join(EXTRA_KINDS)}")
-    generate = EXTRA_KINDS[name]
-    if name in NEEDS_ESTIMATOR:
-        from functools import partial
-
-        generate = partial(generate, estimator=estimator)
-    rollout_module.ACTOR_FREE_KINDS[name] = generate
+    rollout_module.ACTOR_FREE_KINDS[name] = generator(name, estimator)
     if name not in sampler_module.MIX_KINDS:
         sampler_module.MIX_KINDS = (*sampler_module.MIX_KINDS, name)

@@ -52,10 +52,8 @@ def default_volumes(y):
 def load_kinds(classifier="knn"):
     """Every kind a probe can score, by name: the library's actor-free kinds, then
     ``benchmarks/extra_kinds.py``'s (the library's name wins where both have one). The kinds
-    that score rows with the classifier (``extra_kinds.NEEDS_ESTIMATOR``) get ``classifier``'s.
+    that score rows with the classifier get ``classifier``'s (``extra_kinds.generator``).
     """
-    from functools import partial
-
     from mixann.classifiers import make_classifier
     from mixann.rollout import ACTOR_FREE_KINDS
 
@@ -63,9 +61,8 @@ def load_kinds(classifier="knn"):
     spec = importlib.util.spec_from_file_location("extra_kinds", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    extra = {name: (partial(generate, estimator=make_classifier(classifier))
-                    if name in module.NEEDS_ESTIMATOR else generate)
-             for name, generate in module.EXTRA_KINDS.items()}
+    extra = {name: module.generator(name, make_classifier(classifier))
+             for name in module.EXTRA_KINDS}
     return {**extra, **ACTOR_FREE_KINDS}
 
 
