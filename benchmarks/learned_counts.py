@@ -8,7 +8,7 @@ method on pooled out-of-fold macro-F1 over 5 stratified folds of the train part,
 MixAnN's own choice uses.
 
 The learned weights are then scored on the bench's validation split, against uniform weights
-(``spread`` itself), at one volume per dataset. That volume is ``spread``'s best on validation
+(``spread``'s pairs, drawn the same way as the learned ones), at one volume per dataset. That volume is ``spread``'s best on validation
 in session 29's probe (:data:`PROBE_VOLUMES`). The test split is never read::
 
     python benchmarks/learned_counts.py --classifier knn --seeds 5 \\
