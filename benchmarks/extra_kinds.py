@@ -197,6 +197,20 @@ def _neighbour_mates(X, pool, anchors, k, rng):
     return near[np.arange(len(anchors)), rng.integers(0, k, size=len(anchors))]
 
 
+def _neighbour_crossover(X, y, pool, n_minority, rng, k):
+    """Uniform crossover of anomalies with neighbours: the anchors in whole shuffled passes over
+    the anomalies, each crossed with one of its ``k`` nearest rows of ``pool`` (other anomalies
+    for ``swap_near``, majority rows for ``cross_class``), each feature from the anchor with
+    probability 1/2. ``alpha`` is the share of the anchor's features."""
+    from mixann.rollout import Rollout
+
+    anchors = _passes(X, y, n_minority, rng)
+    mates = _neighbour_mates(X, pool, anchors, k, rng)
+    take = rng.random((len(anchors), X.shape[1])) < 0.5
+    return Rollout(np.where(take, X[anchors], X[mates]), np.ones(len(anchors), dtype=int),
+                   np.column_stack([anchors, mates]).astype(np.intp), take.mean(axis=1))
+
+
 def _neighbour_mix(X, minority, anchors, k, rng, lam=None):
     """SMOTE's step from each ``anchors`` row: towards one of its ``k`` nearest minority rows,
     at a uniform ratio, or at the fixed weight ``lam`` on the anchor where given (``sources``:
@@ -351,13 +365,7 @@ def swap_near(X, y, n_minority, rng, k=5):
     ...     (0.0, 1.0), (0.0, 4.0), (2.0, 1.0), (2.0, 4.0)}   # corners of the pair's box
     True
     """
-    from mixann.rollout import Rollout
-
-    anchors = _passes(X, y, n_minority, rng)
-    mate = _neighbour_mates(X, np.flatnonzero(y == 1), anchors, k, rng)
-    first = rng.random((len(anchors), X.shape[1])) < 0.5
-    return Rollout(np.where(first, X[anchors], X[mate]), np.ones(len(anchors), dtype=int),
-                   np.column_stack([anchors, mate]).astype(np.intp), first.mean(axis=1))
+    return _neighbour_crossover(X, y, np.flatnonzero(y == 1), n_minority, rng, k)
 
 
 @_two_anomalies
@@ -542,13 +550,7 @@ def cross_class(X, y, n_minority, rng, k=10):
     >>> out.X.tolist(), out.alpha.tolist()   # each feature from the anomaly or from (0, 0)
     ([[1.0, 1.0], [1.0, 0.0], [0.0, 0.0], [0.0, 0.0]], [1.0, 0.5, 0.0, 0.0])
     """
-    from mixann.rollout import Rollout
-
-    anchors = _passes(X, y, n_minority, rng)
-    mates = _neighbour_mates(X, np.flatnonzero(y == 0), anchors, k, rng)
-    take = rng.random((len(anchors), X.shape[1])) < 0.5
-    return Rollout(np.where(take, X[anchors], X[mates]), np.ones(len(anchors), dtype=int),
-                   np.column_stack([anchors, mates]).astype(np.intp), take.mean(axis=1))
+    return _neighbour_crossover(X, y, np.flatnonzero(y == 0), n_minority, rng, k)
 
 
 @_two_anomalies
