@@ -4,7 +4,7 @@ Each is a generator with the signature of :data:`mixann.rollout.ACTOR_FREE_KINDS
 ``generate(X, y, n_minority, rng) -> Rollout``, so that the default preset's choice can score it
 next to its own kinds (``boundary``, ``spread``) on the same folds. :func:`register` makes one
 of them a valid ``MixAnN(mix_kinds=...)`` name *in this process only*; nothing here changes the
-library. ``docs/quality.md`` (rows 36, 43, 46, 47, 53, 56, 61-64, 66) has what each did:
+library. ``docs/quality.md`` (rows 36, 43, 46, 47, 53, 56, 61-64, 66, 69) has what each did:
 
 * ``segment``: a point at a uniform ratio on the segment of a random minority pair (row 36);
 * ``rose``: a smoothed bootstrap (ROSE): a minority row plus Gaussian noise whose scale on each
@@ -43,13 +43,19 @@ library. ``docs/quality.md`` (rows 36, 43, 46, 47, 53, 56, 61-64, 66) has what e
   mean), ``mean-of-three`` (the mean of three random anomalies) and ``cross-teacher`` (a
   majority row near an anomaly with half its features from the anomaly, kept where the teacher
   calls it an anomaly) and ``empty-region`` (points of the data's box far from every majority
-  row: outlier exposure).
+  row: outlier exposure);
+* ``soft-mix`` and ``soft-mix-sharp``: mixup's labels, the only kinds here that add rows
+  labelled normal: an anomaly mixed with any row at ``lam ~ Beta(1, 1)`` (``Beta(0.4, 0.4)``),
+  labelled an anomaly with the mix's share of anomaly (:func:`soft_mix`; probed on validation
+  splits for all three classifiers in session 31, row 69; not screened).
 
 ``rose``, ``local`` and ``smote`` use the minority rows in whole shuffled passes, as ``copy``
 does (``borderline`` the danger rows), so any prefix uses each row equally often, up to one.
 """
 
 from __future__ import annotations
+
+from functools import partial
 
 import numpy as np
 
@@ -595,6 +601,52 @@ def empty_region(X, y, n_minority, rng, quantile=0.99, pool=8):
                    np.ones(n))
 
 
+def soft_mix(X, y, n_minority, rng, beta=1.0):
+    """Mixup with a label drawn from the mix: an anomaly and any row, mixed at a ratio from
+    ``Beta(beta, beta)``, labelled an anomaly with the mix's share of anomaly (session 31).
+
+    Every other kind here labels each sample an anomaly. This one is vicinal risk minimisation
+    (Zhang et al.'s mixup) with an anomaly at one end: ``x = lam a + (1 - lam) r`` for an anomaly
+    ``a`` and a row ``r`` of either class, labelled 1 with probability ``lam + (1 - lam) y_r``, so
+    that in expectation a log-loss learner sees mixup's soft label. Mixes towards a normal row
+    come out normal as often as their share of it: the rows between an anomaly and the majority
+    carry both labels. Rows are drawn until ``n_minority`` of them are anomalies (the volume
+    counts those); ``sources`` are ``(a, r)`` and ``alpha`` is ``lam``.
+
+    Examples
+    --------
+    >>> X = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]); y = np.array([0, 0, 0, 1])
+    >>> out = soft_mix(X, y, 200, np.random.default_rng(0))
+    >>> int(out.y.sum()), bool(out.y[-1] == 1), bool((out.y == 0).any())
+    (200, True, True)
+    >>> row = np.flatnonzero(out.y == 0)[0]; a, r = out.sources[row]
+    >>> bool(np.allclose(out.X[row], out.alpha[row] * X[a] + (1 - out.alpha[row]) * X[r]))
+    True
+    """
+    from mixann.mixup import mix
+    from mixann.rollout import Rollout
+
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y)
+    n = int(n_minority)
+    minority = np.flatnonzero(y == 1)
+    if n <= 0 or len(minority) == 0:
+        return Rollout.empty(X.shape[1])
+    batches, got = [], 0  # batches of (anomaly, row, lam, label) until n labels are anomalies
+    while got < n:
+        m = max(2 * (n - got), 16)  # about half of a batch comes out anomalies
+        a = rng.choice(minority, m)
+        r = rng.integers(len(y), size=m)
+        lam = rng.beta(beta, beta, m)
+        label = (rng.random(m) < lam + (1 - lam) * (y[r] == 1)).astype(int)
+        batches.append((a, r, lam, label))
+        got += int(label.sum())
+    a, r, lam, label = (np.concatenate(column) for column in zip(*batches))
+    end = int(np.flatnonzero(np.cumsum(label) >= n)[0]) + 1  # through the n-th anomaly
+    return Rollout(mix(X[a[:end]], X[r[:end]], lam[:end]), label[:end],
+                   np.column_stack([a[:end], r[:end]]), lam[:end])
+
+
 EXTRA_KINDS = {"segment": segment, "rose": rose, "local": local, "smote": smote,
                "borderline": borderline, "hard": hard, "swap": swap, "swap-near": swap_near,
                "mosaic": mosaic,
@@ -610,7 +662,10 @@ EXTRA_KINDS = {"segment": segment, "rose": rose, "local": local, "smote": smote,
                "spread-teacher": teacher_kept(spread),
                # Session 29's validation probes (benchmarks/kind_probe.py), not screened.
                "spread-radius": spread_radius, "mean-of-three": mean_of_three,
-               "cross-teacher": teacher_kept(cross_class, pool=8), "empty-region": empty_region}
+               "cross-teacher": teacher_kept(cross_class, pool=8), "empty-region": empty_region,
+               # Session 31's validation probes: labels drawn from the mix (mixup).
+               "soft-mix": soft_mix,
+               "soft-mix-sharp": partial(soft_mix, beta=0.4)}
 #: Kinds that score rows with the classifier: :func:`register` binds its ``estimator``.
 NEEDS_ESTIMATOR = ("hard",)
 
@@ -630,8 +685,6 @@ def generator(name, estimator=None):
     if name not in EXTRA_KINDS:
         raise ValueError(f"unknown extra kind {name!r}; choose from {', '.join(EXTRA_KINDS)}")
     if name in NEEDS_ESTIMATOR:
-        from functools import partial
-
         return partial(EXTRA_KINDS[name], estimator=estimator)
     return EXTRA_KINDS[name]
 

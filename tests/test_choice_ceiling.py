@@ -567,3 +567,26 @@ def test_majority_keeps_cli_rejects_shares_outside_0_1(ceiling, monkeypatch, cap
         with pytest.raises(SystemExit):
             ceiling.main()
         assert "--majority-keeps takes shares between 0 and 1" in capsys.readouterr().err
+
+
+def test_soft_mix_labels_each_mix_with_its_share_of_anomaly(extra_kinds):
+    # Session 31: one anomaly among four rows. The partner is the anomaly with probability 1/4
+    # (label 1 always) or a normal row (label 1 with probability lam, lam ~ U(0, 1) at beta=1),
+    # so a row is an anomaly with probability 1/4 + 3/4 * 1/2 = 5/8.
+    X = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    y = np.array([0, 0, 0, 1])
+    out = extra_kinds.soft_mix(X, y, 20000, np.random.default_rng(0))
+    assert int(out.y.sum()) == 20000 and out.y[-1] == 1  # stops at the n-th anomaly
+    assert np.mean(out.y) == pytest.approx(5 / 8, abs=0.01)
+    normal = y[out.sources[:, 1]] == 0
+    # Given a normal partner, P(label 1 | lam) = lam: the mean lam of those labelled 1 is
+    # E[lam^2] / E[lam] = (1/3) / (1/2) = 2/3, of those labelled 0 it is (1/6) / (1/2) = 1/3.
+    assert out.alpha[normal & (out.y == 1)].mean() == pytest.approx(2 / 3, abs=0.01)
+    assert out.alpha[normal & (out.y == 0)].mean() == pytest.approx(1 / 3, abs=0.01)
+    assert np.all(out.sources[:, 0] == 3)  # the anomaly end is always the anomaly
+    mixed = out.alpha[:, None] * X[out.sources[:, 0]] \
+        + (1 - out.alpha[:, None]) * X[out.sources[:, 1]]
+    assert np.allclose(out.X, mixed)
+    same = extra_kinds.soft_mix(X, y, 20000, np.random.default_rng(0))
+    assert same.X.tobytes() == out.X.tobytes()  # seeded: the same bytes
+    assert extra_kinds.soft_mix(X, y, 0, np.random.default_rng(0)).X.shape == (0, 2)
