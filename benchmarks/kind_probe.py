@@ -20,12 +20,16 @@ Kinds: the library's actor-free kinds (:data:`mixann.rollout.ACTOR_FREE_KINDS`) 
     python benchmarks/kind_probe.py --classifier knn --seeds 5 \\
         --datasets annthyroid,mammography,vowels,cifar10 --data-dir ../shared/datasets/adbench \\
         --kinds spread,spread-off-majority,spread-teacher,spread-radius,mean-of-three,cross-teacher
+
+``--weights 1,0.5,0.25`` also fits each kind's rows at sample weights below 1, ``1 / w`` times as
+many rows at weight ``w`` (XGBoost and the MLP; row 70): columns ``spread@w0.5`` and so on.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import inspect
 from pathlib import Path
 
 import numpy as np
@@ -66,7 +70,7 @@ def load_kinds(classifier="knn"):
     return {**extra, **ACTOR_FREE_KINDS}
 
 
-def probe_cell(split, seed, kinds, classifier="knn", volumes=None):
+def probe_cell(split, seed, kinds, classifier="knn", volumes=None, weights=(1.0,)):
     """Validation macro-F1 of ``classifier`` on the train part plus each kind's samples.
 
     Parameters
@@ -82,11 +86,18 @@ def probe_cell(split, seed, kinds, classifier="knn", volumes=None):
     volumes : sequence of float, optional
         Shares of the class gap (majority minus minority rows of the train part); by default
         :func:`default_volumes` of the train part's labels.
+    weights : sequence of float, default=(1.0,)
+        Sample weights of the synthetic rows (the real rows weigh 1). At weight ``w`` a volume
+        is ``1 / w`` times as many rows, each fitted at ``w`` (``sample_weight``), so that every
+        weight adds the same synthetic mass: more, lighter rows of the same kind (session 31,
+        row 70). Weights other than 1 need a classifier whose ``fit`` takes ``sample_weight``
+        (XGBoost, the MLP; not KNN).
 
     Returns
     -------
     dict
-        ``{"volumes": volumes, "none": f1, name: [f1 per volume], ...}``.
+        ``{"volumes": volumes, "none": f1, name: [f1 per volume], ...}``; a weight ``w`` other
+        than 1 adds ``f"{name}@w{w:g}"`` (for example ``"spread@w0.5"``).
 
     Examples
     --------
@@ -105,17 +116,30 @@ def probe_cell(split, seed, kinds, classifier="knn", volumes=None):
     X, y = split.X_train, split.y_train
     gap = int(np.sum(y == 0) - np.sum(y == 1))
     volumes = default_volumes(y) if volumes is None else [float(v) for v in volumes]
+    weights = [float(w) for w in weights]
+    if any(w <= 0 for w in weights):
+        raise ValueError(f"weights must be positive, got {weights}")
+    if any(w != 1 for w in weights) and "sample_weight" not in inspect.signature(
+            make_classifier(classifier).fit).parameters:
+        raise ValueError(f"{classifier} takes no sample_weight: probe it with weights=(1.0,)")
 
-    def val_f1(X_fit, y_fit):
-        model = make_classifier(classifier, random_state=seed).fit(X_fit, y_fit)
+    def val_f1(X_fit, y_fit, sample_weight=None):
+        fit_params = {} if sample_weight is None else {"sample_weight": sample_weight}
+        model = make_classifier(classifier, random_state=seed).fit(X_fit, y_fit, **fit_params)
         return float(f1_score(split.y_val, model.predict(split.X_val), average="macro"))
 
     out = {"volumes": volumes, "none": val_f1(X, y)}
     counts = [max(1, int(round(v * gap))) for v in volumes]
     for name, generate in kinds.items():
-        drawn = generate(X, y, max(counts), np.random.default_rng(seed))
-        out[name] = [val_f1(np.vstack([X, part.X]), np.r_[y, part.y])
-                     for part in (drawn.head(n) for n in counts)]
+        # one draw per kind; every weight's rows are prefixes of it (common random numbers)
+        drawn = generate(X, y, int(round(max(counts) / min(weights))),
+                         np.random.default_rng(seed))
+        for w in weights:
+            parts = [drawn.head(int(round(n / w))) for n in counts]
+            out[name if w == 1 else f"{name}@w{w:g}"] = [  # weight 1: the plain fit
+                val_f1(np.vstack([X, p.X]), np.r_[y, p.y],
+                       None if w == 1 else np.r_[np.ones(len(y)), np.full(len(p), w)])
+                for p in parts]
     return out
 
 
@@ -171,6 +195,8 @@ def main(argv=None):
     parser.add_argument("--first-seed", type=int, default=0, help="start the seeds here")
     parser.add_argument("--kinds", default="spread,spread-off-majority")
     parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--weights", default="1",
+                        help="synthetic rows' sample weights, e.g. 1,0.5,0.25 (XGBoost, MLP)")
     args = parser.parse_args(argv)
     known = load_kinds(args.classifier)
     names = [k for k in args.kinds.split(",") if k]
@@ -182,7 +208,7 @@ def main(argv=None):
         X, y = load_dataset(dataset, data_dir=args.data_dir)
         for seed in range(args.first_seed, args.first_seed + args.seeds):
             cell = probe_cell(protocol.split(X, y, seed), seed, {k: known[k] for k in names},
-                              args.classifier)
+                              args.classifier, weights=[float(w) for w in args.weights.split(",")])
             cells.append((dataset, cell))
             print(dataset, seed, {k: round(float(np.max(v)), 3) for k, v in cell.items()
                                   if k != "volumes"},

@@ -92,3 +92,33 @@ def test_doctests(probe):
 
     result = doctest.testmod(probe)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_weighted_rows_are_more_lighter_rows_of_one_draw(probe, diverse):
+    # Row 70: at weight w a volume is 1 / w times as many rows, each fitted at w, all prefixes
+    # of one draw of round(largest count / smallest weight) rows.
+    from mixann.bench import protocol
+    from mixann.classifiers import make_classifier
+    from mixann.rollout import copies
+
+    split = protocol.split(*diverse, 0)
+    blind = dataclasses.replace(split, X_test=_Untouchable(), y_test=_Untouchable())
+    out = probe.probe_cell(blind, 3, {"copy": copies}, classifier="xgboost", volumes=(0.05, 0.2),
+                           weights=(1.0, 0.5))
+    assert sorted(out) == ["copy", "copy@w0.5", "none", "volumes"]
+    X, y = split.X_train, split.y_train
+    gap = int(np.sum(y == 0) - np.sum(y == 1))
+    drawn = copies(X, y, 2 * round(0.2 * gap), np.random.default_rng(3))
+    for volume, plain, light in zip((0.05, 0.2), out["copy"], out["copy@w0.5"]):
+        n = round(volume * gap)
+        for rows, weight, score in ((n, 1.0, plain), (2 * n, 0.5, light)):
+            part = drawn.head(rows)
+            model = make_classifier("xgboost", random_state=3).fit(
+                np.vstack([X, part.X]), np.r_[y, part.y],
+                sample_weight=np.r_[np.ones(len(y)), np.full(rows, weight)])
+            assert score == pytest.approx(f1_score(split.y_val, model.predict(split.X_val),
+                                                   average="macro"))
+    with pytest.raises(ValueError, match="knn takes no sample_weight"):
+        probe.probe_cell(blind, 3, {"copy": copies}, volumes=(0.05,), weights=(1.0, 0.5))
+    with pytest.raises(ValueError, match="weights must be positive"):
+        probe.probe_cell(blind, 3, {"copy": copies}, volumes=(0.05,), weights=(0.0,))
