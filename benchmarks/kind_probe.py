@@ -208,7 +208,7 @@ def main(argv=None):
         X, y = load_dataset(dataset, data_dir=args.data_dir)
         for seed in range(args.first_seed, args.first_seed + args.seeds):
             cell = probe_cell(protocol.split(X, y, seed), seed, {k: known[k] for k in names},
-                              args.classifier, weights=[float(w) for w in args.weights.split(",")])
+                              args.classifier, weights=args.weights.split(","))
             cells.append((dataset, cell))
             print(dataset, seed, {k: round(float(np.max(v)), 3) for k, v in cell.items()
                                   if k != "volumes"},

@@ -30,12 +30,17 @@ class _Untouchable:
         raise AssertionError("the probe read the test split")
 
 
+def blind_split(split):
+    """``split`` with its test parts replaced by :class:`_Untouchable`."""
+    return dataclasses.replace(split, X_test=_Untouchable(), y_test=_Untouchable())
+
+
 def test_probe_scores_prefixes_on_validation_and_never_reads_test(probe, diverse):
     from mixann.bench import protocol
     from mixann.rollout import copies
 
     split = protocol.split(*diverse, 0)
-    blind = dataclasses.replace(split, X_test=_Untouchable(), y_test=_Untouchable())
+    blind = blind_split(split)
     out = probe.probe_cell(blind, 3, {"copy": copies}, volumes=(0.05, 0.2))
     assert out["volumes"] == [0.05, 0.2]
 
@@ -102,7 +107,7 @@ def test_weighted_rows_are_more_lighter_rows_of_one_draw(probe, diverse):
     from mixann.rollout import copies
 
     split = protocol.split(*diverse, 0)
-    blind = dataclasses.replace(split, X_test=_Untouchable(), y_test=_Untouchable())
+    blind = blind_split(split)
     out = probe.probe_cell(blind, 3, {"copy": copies}, classifier="xgboost", volumes=(0.05, 0.2),
                            weights=(1.0, 0.5))
     assert sorted(out) == ["copy", "copy@w0.5", "none", "volumes"]

@@ -3,7 +3,6 @@ validation only."""
 
 from __future__ import annotations
 
-import dataclasses
 import doctest
 
 import numpy as np
@@ -12,7 +11,7 @@ from sklearn.metrics import f1_score
 from sklearn.neighbors import KNeighborsClassifier
 
 from conftest import load_benchmark
-from test_kind_probe import _Untouchable
+from test_kind_probe import blind_split
 
 SMALL = {"population": 4, "elite": 2, "iterations": 1}
 
@@ -54,7 +53,7 @@ def test_probe_scores_on_validation_and_never_reads_test(counts, diverse):
     from mixann.bench import protocol
 
     split = protocol.split(*diverse, 0)
-    blind = dataclasses.replace(split, X_test=_Untouchable(), y_test=_Untouchable())
+    blind = blind_split(split)
     out = counts.probe_cell(blind, 2, 0.2, **SMALL)
     assert set(out) == {"uniform", "learned-mean", "learned-best", "oof-start", "oof-best"}
     # Uniform weights are spread's uniform pairs, on the cell's own uniforms.
