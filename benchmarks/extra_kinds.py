@@ -4,7 +4,7 @@ Each is a generator with the signature of :data:`mixann.rollout.ACTOR_FREE_KINDS
 ``generate(X, y, n_minority, rng) -> Rollout``, so that the default preset's choice can score it
 next to its own kinds (``boundary``, ``spread``) on the same folds. :func:`register` makes one
 of them a valid ``MixAnN(mix_kinds=...)`` name *in this process only*; nothing here changes the
-library. ``docs/quality.md`` (rows 36, 43, 46, 47, 53, 56, 61-64, 66, 69) has what each did:
+library. ``docs/quality.md`` (rows 36, 43, 46, 47, 53, 56, 61-64, 66, 69, 71) has what each did:
 
 * ``segment``: a point at a uniform ratio on the segment of a random minority pair (row 36);
 * ``rose``: a smoothed bootstrap (ROSE): a minority row plus Gaussian noise whose scale on each
@@ -47,7 +47,11 @@ library. ``docs/quality.md`` (rows 36, 43, 46, 47, 53, 56, 61-64, 66, 69) has wh
 * ``soft-mix`` and ``soft-mix-sharp``: mixup's labels, the only kinds here that add rows
   labelled normal: an anomaly mixed with any row at ``lam ~ Beta(1, 1)`` (``Beta(0.4, 0.4)``),
   labelled an anomaly with the mix's share of anomaly (:func:`soft_mix`; probed on validation
-  splits for all three classifiers in session 31, row 69; not screened).
+  splits for all three classifiers in session 31, row 69; not screened);
+* ``spread-relevant``, ``spread-relevant-half`` and ``keep-relevant``: ``spread``'s midpoint
+  (one anomaly's own values) on the features a class-balanced forest finds relevant, a random
+  majority row's values on the rest (:func:`spread_relevant`; probed on validation splits in
+  session 32, row 71; not screened).
 
 ``rose``, ``local`` and ``smote`` use the minority rows in whole shuffled passes, as ``copy``
 does (``borderline`` the danger rows), so any prefix uses each row equally often, up to one.
@@ -647,6 +651,64 @@ def soft_mix(X, y, n_minority, rng, beta=1.0):
                    np.column_stack([a[:end], r[:end]]), lam[:end])
 
 
+def relevant_features(X, y, rng, share=0.8):
+    """The features that tell the classes apart: the fewest whose impurity importances in a
+    class-balanced extremely randomised forest sum to ``share`` of the total (session 32).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.random((200, 4)); y = (X[:, 2] > 0.8).astype(int)   # only feature 2 matters
+    >>> relevant_features(X, y, rng, share=0.5).tolist()
+    [2]
+    """
+    from sklearn.ensemble import ExtraTreesClassifier
+
+    forest = ExtraTreesClassifier(n_estimators=100, class_weight="balanced", n_jobs=1,
+                                  random_state=int(rng.integers(2**31 - 1))).fit(X, y)
+    order = np.argsort(-forest.feature_importances_, kind="stable")
+    total = np.cumsum(forest.feature_importances_[order])
+    count = int(np.searchsorted(total, share * total[-1])) + 1
+    return np.sort(order[:count])
+
+
+@_two_anomalies
+def spread_relevant(X, y, n_minority, rng, share=0.8, midpoint=True):
+    """``spread``'s midpoint on the relevant features, a random majority row's values on the
+    others (a probe, :mod:`kind_probe`; session 32, row 71).
+
+    Every other kind places each sample's features all from anomalies, so a sample is as far
+    from a test anomaly in the features that do not matter (noise, for a distance) as the
+    anomalies it came from. Here the features that do not tell the classes apart
+    (:func:`relevant_features`) are drawn from the majority, whose spread on them is the
+    population's; the relevant ones are the midpoint of a random anomaly pair (``midpoint``)
+    or one anomaly's own (``keep-relevant``). ``sources`` are the pair (the anomaly twice);
+    ``alpha`` is the share of features from anomalies.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.random((200, 4)); y = (X[:, 2] > 0.9).astype(int)
+    >>> out = spread_relevant(X, y, 5, np.random.default_rng(1), share=0.5)
+    >>> a, b = out.sources[0]
+    >>> bool(np.isclose(out.X[0, 2], (X[a, 2] + X[b, 2]) / 2)), out.alpha.tolist()
+    (True, [0.25, 0.25, 0.25, 0.25, 0.25])
+    """
+    from mixann.mixup import mix
+    from mixann.rollout import Rollout, minority_pairs
+
+    n = int(n_minority)
+    relevant = relevant_features(X, y, rng, share)
+    sources = minority_pairs(y, n, rng)
+    if not midpoint:
+        sources[:, 1] = sources[:, 0]
+    points = X[rng.choice(np.flatnonzero(y == 0), n)]
+    points[:, relevant] = mix(X[sources[:, 0]][:, relevant], X[sources[:, 1]][:, relevant],
+                              np.full(n, 0.5))
+    return Rollout(points, np.ones(n, dtype=int), sources,
+                   np.full(n, len(relevant) / X.shape[1]))
+
+
 EXTRA_KINDS = {"segment": segment, "rose": rose, "local": local, "smote": smote,
                "borderline": borderline, "hard": hard, "swap": swap, "swap-near": swap_near,
                "mosaic": mosaic,
@@ -665,7 +727,11 @@ EXTRA_KINDS = {"segment": segment, "rose": rose, "local": local, "smote": smote,
                "cross-teacher": teacher_kept(cross_class, pool=8), "empty-region": empty_region,
                # Session 31's validation probes: labels drawn from the mix (mixup).
                "soft-mix": soft_mix,
-               "soft-mix-sharp": partial(soft_mix, beta=0.4)}
+               "soft-mix-sharp": partial(soft_mix, beta=0.4),
+               # Session 32's validation probes: the irrelevant features from the majority.
+               "spread-relevant": spread_relevant,
+               "keep-relevant": partial(spread_relevant, midpoint=False),
+               "spread-relevant-half": partial(spread_relevant, share=0.5)}
 #: Kinds that score rows with the classifier: :func:`register` binds its ``estimator``.
 NEEDS_ESTIMATOR = ("hard",)
 

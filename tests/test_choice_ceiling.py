@@ -590,3 +590,25 @@ def test_soft_mix_labels_each_mix_with_its_share_of_anomaly(extra_kinds):
     same = extra_kinds.soft_mix(X, y, 20000, np.random.default_rng(0))
     assert same.X.tobytes() == out.X.tobytes()  # seeded: the same bytes
     assert extra_kinds.soft_mix(X, y, 0, np.random.default_rng(0)).X.shape == (0, 2)
+
+
+def test_spread_relevant_takes_only_the_relevant_features_from_anomalies(extra_kinds):
+    # Session 32: the class depends on feature 0 alone; features 1-3 are noise. The forest
+    # ranks feature 0 first, so at share=0.5 it is the one relevant feature: each sample's
+    # feature 0 is its anomaly pair's midpoint and its other features a majority row's.
+    rng = np.random.default_rng(0)
+    X = rng.random((400, 4))
+    y = (X[:, 0] > 0.9).astype(int)
+    assert extra_kinds.relevant_features(X, y, np.random.default_rng(1), 0.5).tolist() == [0]
+    out = extra_kinds.spread_relevant(X, y, 300, np.random.default_rng(1), share=0.5)
+    a, b = out.sources[:, 0], out.sources[:, 1]
+    assert np.all(y[a] == 1) and np.all(y[b] == 1) and np.all(a != b)
+    assert np.allclose(out.X[:, 0], (X[a, 0] + X[b, 0]) / 2)
+    majority = X[y == 0][:, 1:]
+    assert all((majority == row).all(axis=1).any() for row in out.X[:, 1:])
+    assert np.all(out.y == 1) and np.allclose(out.alpha, 0.25)
+    kept = extra_kinds.EXTRA_KINDS["keep-relevant"](X, y, 50, np.random.default_rng(1),
+                                                    share=0.5)
+    assert np.allclose(kept.X[:, 0], X[kept.sources[:, 0], 0])  # one anomaly's own value
+    same = extra_kinds.spread_relevant(X, y, 300, np.random.default_rng(1), share=0.5)
+    assert same.X.tobytes() == out.X.tobytes()  # seeded: the same bytes
