@@ -694,17 +694,14 @@ def spread_relevant(X, y, n_minority, rng, share=0.8, midpoint=True):
     >>> bool(np.isclose(out.X[0, 2], (X[a, 2] + X[b, 2]) / 2)), out.alpha.tolist()
     (True, [0.25, 0.25, 0.25, 0.25, 0.25])
     """
-    from mixann.mixup import mix
-    from mixann.rollout import Rollout, minority_pairs
+    from mixann.rollout import Rollout
 
     n = int(n_minority)
     relevant = relevant_features(X, y, rng, share)
-    sources = minority_pairs(y, n, rng)
-    if not midpoint:
-        sources[:, 1] = sources[:, 0]
+    pairs = spread(X, y, n, rng)
+    sources = pairs.sources if midpoint else pairs.sources[:, [0, 0]]
     points = X[rng.choice(np.flatnonzero(y == 0), n)]
-    points[:, relevant] = mix(X[sources[:, 0]][:, relevant], X[sources[:, 1]][:, relevant],
-                              np.full(n, 0.5))
+    points[:, relevant] = (pairs.X if midpoint else X[sources[:, 0]])[:, relevant]
     return Rollout(points, np.ones(n, dtype=int), sources,
                    np.full(n, len(relevant) / X.shape[1]))
 
