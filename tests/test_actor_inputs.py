@@ -125,15 +125,3 @@ def test_bad_lever_values_are_clear_errors(diverse, tiny, kwargs, match):
     X, y = diverse
     with pytest.raises(ValueError, match=match):
         MixAnN(random_state=0, **{**tiny, **kwargs}).fit_resample(X, y)
-
-
-@pytest.mark.parametrize("name", ["env", "rollout", "reward", "mixup", "selection", "metrics",
-                                  "ddpg", "bench.runner"])
-def test_doctests(name):
-    # The numpydoc examples of the MDP's modules (model_features, state_width, in_sample_proba
-    # among them) are run here, so a wrong example fails the suite.
-    import doctest
-    import importlib
-
-    result = doctest.testmod(importlib.import_module(f"mixann.{name}"))
-    assert result.attempted > 0 and result.failed == 0

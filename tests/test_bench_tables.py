@@ -448,12 +448,3 @@ def test_report_reads_several_databases_and_refuses_a_cell_in_two(tmp_path):
     res = CliRunner().invoke(app, ["report", "--db", str(knn), "--db",
                                    str(tmp_path / "missing.sqlite")])
     assert res.exit_code != 0 and "no results database at" in _flat(res.output)
-
-
-def test_report_doctests():
-    import doctest
-
-    from mixann.bench import margins, report
-
-    assert doctest.testmod(report, optionflags=doctest.ELLIPSIS).failed == 0
-    assert doctest.testmod(margins, optionflags=doctest.ELLIPSIS).failed == 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 
 import numpy as np
 import pytest
@@ -10,13 +9,8 @@ import torch
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import train_test_split
 
-import mixann.detectors as detectors
 from mixann.detectors import (DETECTOR_NAMES, DeepSAD, apply_threshold, deepsad_loss,
                               deviation_loss, fit_predict_detector, make_detector, select_threshold)
-from mixann.detectors import deepsad as deepsad_mod
-from mixann.detectors import devnet as devnet_mod
-from mixann.detectors import threshold as threshold_mod
-from mixann.detectors import wrappers as wrappers_mod
 from mixann.detectors.threshold import threshold_candidates
 
 
@@ -74,12 +68,6 @@ def test_select_threshold_rejects_bad_input(bad):
     kwargs.update(bad)
     with pytest.raises(ValueError):
         select_threshold(**kwargs)
-
-
-@pytest.mark.parametrize("module", [detectors, threshold_mod, deepsad_mod, devnet_mod, wrappers_mod])
-def test_doctests(module):
-    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
-    assert result.failed == 0
 
 
 # --------------------------------------------------------------------------- losses

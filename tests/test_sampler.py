@@ -127,6 +127,17 @@ def test_same_seed_same_bytes(diverse, tiny):
         assert p1.detach().numpy().tobytes() == p2.detach().numpy().tobytes()
 
 
+def test_fit_learns_what_fit_resample_returns(diverse, tiny):
+    # imbalanced-learn's own fit looks for a sampling_strategy parameter, which MixAnN has not.
+    X, y = diverse
+    fitted = MixAnN(random_state=3, guard=False, **tiny)
+    assert fitted.fit(X, y) is fitted
+    X_res, y_res = MixAnN(random_state=3, guard=False, **tiny).fit_resample(X, y)
+    assert len(fitted.synthetic_X_) > 0
+    assert np.vstack([X, fitted.synthetic_X_]).tobytes() == X_res.tobytes()
+    assert np.array_equal(np.concatenate([y, fitted.synthetic_y_]), y_res)
+
+
 def test_same_bytes_whatever_torch_threads(tiny):
     """The bench's workers run torch on one thread, a user's process on all its cores: the
     same seed must give the same samples and weights either way. Torch splits the networks'

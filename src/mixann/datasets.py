@@ -221,6 +221,24 @@ def load_dataset(name, data_dir=None):
     ------
     FileNotFoundError
         When the file is not there; the message names the file, the folder and the download URL.
+
+    Examples
+    --------
+    A folder holding one file in ADBench's layout (arrays ``X`` and ``y``):
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import numpy as np
+    >>> from mixann.datasets import load_dataset
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> np.savez(folder / "40_vowels.npz", X=np.eye(3), y=np.array([0.0, 0.0, 1.0]))
+    >>> X, y = load_dataset("vowels", data_dir=folder)
+    >>> X.shape, y.tolist()
+    ((3, 3), [0, 0, 1])
+    >>> load_dataset("smtp", data_dir=folder)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    FileNotFoundError: dataset 'smtp' needs 34_smtp.npz, not found in ...; run `mixann data fetch ...
     """
     path = dataset_path(name, data_dir)
     if not path.is_file():
@@ -335,6 +353,17 @@ def load_toy2(path=None):
     ------
     FileNotFoundError
         When the file is missing (the message says where it was looked for).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from mixann.datasets import load_toy2
+    >>> csv = Path(tempfile.mkdtemp()) / "toy2_1.csv"
+    >>> _ = csv.write_text("label,x,y\\nnominal,0.1,0.2\\nanomaly,0.9,0.8\\nnominal,0.3,0.1\\n")
+    >>> X, y = load_toy2(csv)
+    >>> X.tolist(), y.tolist()
+    ([[0.1, 0.2], [0.9, 0.8], [0.3, 0.1]], [0, 1, 0])
     """
     import pandas as pd
 

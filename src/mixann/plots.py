@@ -46,10 +46,38 @@ def case_study(out, X=None, y=None, methods=None, classifier="knn", random_state
     baselines ignore it. The paper's text trains KNN (its caption says DecisionTree): KNN is
     the default here.
 
+    Parameters
+    ----------
+    out : path-like
+        The figure file (PNG, PDF, SVG: matplotlib picks the format by extension).
+    X, y : array-like, default=None
+        2-D features and binary labels with ``y == 1`` the anomaly (default: :func:`load_toy2`).
+    methods : list of str, default=None
+        Baseline names of :func:`mixann.baselines.make_sampler` and ``"mixann"``, one panel
+        each (default: every baseline, then MixAnN).
+    classifier : str, default="knn"
+        The classifier by name (:func:`mixann.classifiers.make_classifier`).
+    random_state : int, default=0
+        Seed of the split, the classifier and the samplers.
+    n_episodes : int, default=30
+        MixAnN's training episodes.
+
     Returns
     -------
     scores : dict
         Test macro-F1 per method.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from mixann.datasets import make_diverse_minorities
+    >>> from mixann.plots import case_study
+    >>> X, y = make_diverse_minorities(n_samples=400, random_state=0)
+    >>> out = Path(tempfile.mkdtemp()) / "fig5.png"
+    >>> scores = case_study(out, X, y, methods=["none", "smote"])
+    >>> sorted(scores), out.is_file()
+    (['none', 'smote'], True)
     """
     from sklearn.base import clone
     from sklearn.metrics import f1_score
@@ -104,7 +132,33 @@ def case_study(out, X=None, y=None, methods=None, classifier="knn", random_state
 
 def policy_map(sampler, X, y, out, estimator=None):
     """The synthetic samples a fitted :class:`~mixann.MixAnN` generated, coloured by alpha, over
-    the decision regions of ``estimator`` (default: the sampler's) trained on X plus them."""
+    the decision regions of ``estimator`` (default: the sampler's) trained on X plus them.
+
+    Parameters
+    ----------
+    sampler : MixAnN
+        Fitted on ``(X, y)`` (:meth:`~mixann.MixAnN.fit` or ``fit_resample``).
+    X, y : array-like
+        The 2-D data the sampler was fitted on.
+    out : path-like
+        The figure file.
+    estimator : classifier, default=None
+        The classifier whose regions are drawn (default: the sampler's ``estimator``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from mixann import MixAnN
+    >>> from mixann.datasets import make_diverse_minorities
+    >>> from mixann.plots import policy_map
+    >>> X, y = make_diverse_minorities(n_samples=400, random_state=0)
+    >>> sampler = MixAnN(n_episodes=2, max_steps_per_episode=5, random_state=0).fit(X, y)
+    >>> out = Path(tempfile.mkdtemp()) / "policy.png"
+    >>> policy_map(sampler, X, y, out)
+    >>> out.is_file()
+    True
+    """
     from sklearn.base import clone
 
     from .sampler import default_estimator

@@ -477,10 +477,48 @@ class MixAnN(BaseOverSampler):
         _check_dense(X)
         check_classification_targets(y)  # 'Unknown label type: continuous' for regression targets
         arrays_transformer = ArraysTransformer(X, y)
+        # The work is done in float64; a float32 array comes back as float32, as from
+        # imbalanced-learn's samplers (integer arrays come back as float: a midpoint of two
+        # counts is not a count).
+        dtype_in = getattr(X, "dtype", None)
         X, y = validate_data(self, X=X, y=y, reset=True, dtype=float, ensure_all_finite=True)
         y01, self.classes_, self.minority_label_ = _encode_binary(y)
         X_res, y_res = self._fit_resample(X, y, y01)
+        if isinstance(dtype_in, np.dtype) and np.issubdtype(dtype_in, np.floating):
+            X_res = X_res.astype(dtype_in, copy=False)
         return arrays_transformer.transform(X_res, y_res)
+
+    def fit(self, X, y):
+        """Learn the mix-up policy and the synthetic samples on (X, y), without returning them.
+
+        The same work as :meth:`fit_resample` (which is what pipelines call); afterwards the
+        learned attributes (``synthetic_X_``, ``history_``, ``actor_`` ...) are set. Without
+        this method, imbalanced-learn's ``fit`` would look for a ``sampling_strategy``
+        parameter that MixAnN does not have: the volume is chosen, not given.
+
+        Parameters
+        ----------
+        X : {array-like, DataFrame} of shape (n_samples, n_features)
+            Dense features without NaN or inf.
+        y : array-like of shape (n_samples,)
+            Binary labels of any type; the less frequent class is the minority.
+
+        Returns
+        -------
+        self : MixAnN
+            The fitted sampler.
+
+        Examples
+        --------
+        >>> from mixann import MixAnN
+        >>> from mixann.datasets import make_diverse_minorities
+        >>> X, y = make_diverse_minorities(n_samples=300, random_state=0)
+        >>> sampler = MixAnN(n_episodes=2, max_steps_per_episode=5, random_state=0).fit(X, y)
+        >>> sampler.synthetic_X_.shape[1], sampler.history_["preset"]
+        (2, 'default')
+        """
+        self.fit_resample(X, y)
+        return self
 
     def save_policy(self, path):
         """Save the trained actor and critic weights (no code is pickled).

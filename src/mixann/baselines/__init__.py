@@ -47,6 +47,37 @@ def make_sampler(method, *, estimator=None, random_state=0, y=None, budget="quic
         Compute budget for the learned baselines (see :data:`BUDGETS`).
     validation_data : tuple (X_val, y_val), default=None
         The validation set a tuning baseline (AutoSMOTE) scores on; the others ignore it.
+
+    Returns
+    -------
+    sampler : object
+        An unfitted sampler with ``fit_resample(X, y) -> (X_res, y_res)``: imbalanced-learn's
+        own class for the SMOTE family, :class:`NoAugmentation`, :class:`RandomMix`,
+        :class:`MixBoost` or :class:`AutoSMOTE`.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``method`` or ``budget`` (the message lists the valid names).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mixann.baselines import make_sampler
+    >>> from mixann.datasets import make_diverse_minorities
+    >>> X, y = make_diverse_minorities(n_samples=300, random_state=0)
+    >>> np.bincount(y).tolist()
+    [285, 15]
+    >>> X_res, y_res = make_sampler("smote", y=y, random_state=0).fit_resample(X, y)
+    >>> np.bincount(y_res).tolist()   # SMOTE balances the classes
+    [285, 285]
+    >>> X_res, y_res = make_sampler("none").fit_resample(X, y)
+    >>> np.bincount(y_res).tolist()
+    [285, 15]
+    >>> make_sampler("smote-nc")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    ValueError: unknown method 'smote-nc'; choose one of none, random, smote, ..., autosmote
     """
     if budget not in BUDGETS:
         raise ValueError(f"unknown budget {budget!r}; choose one of {', '.join(BUDGETS)}")

@@ -1,0 +1,68 @@
+"""The documentation runs: every numpydoc example of the package, and the README's Python blocks."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import pkgutil
+import re
+import warnings
+
+import numpy as np
+import pytest
+from conftest import REPO
+
+import mixann
+
+MODULES = sorted(m.name for m in pkgutil.walk_packages(mixann.__path__, "mixann."))
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_module_examples_run(name):
+    # Walking the package means a new module's examples are run without anyone listing it.
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
+
+
+#: Modules whose docstrings hold examples: the user-facing ones and the paper's equations.
+WITH_EXAMPLES = ("sampler", "classifiers", "baselines", "baselines.autosmote",
+                 "baselines.mixboost", "baselines.random", "datasets", "mixup", "reward", "ddpg",
+                 "env", "metrics", "rollout", "selection", "updaters", "bench.runner",
+                 "bench.report", "bench.margins", "detectors", "detectors.threshold",
+                 "detectors.deepsad", "detectors.devnet", "detectors.wrappers", "plots")
+
+
+@pytest.mark.parametrize("name", WITH_EXAMPLES)
+def test_module_has_examples(name):
+    # A module whose examples were deleted would pass the test above by running nothing.
+    tests = doctest.DocTestFinder().find(importlib.import_module(f"mixann.{name}"))
+    assert sum(len(t.examples) for t in tests) > 0
+
+
+def readme_python_blocks():
+    return re.findall(r"```python\n(.*?)```", (REPO / "README.md").read_text(), re.S)
+
+
+@pytest.mark.slow
+def test_readme_python_blocks_run_and_say_what_they_do(tmp_path, monkeypatch):
+    # The README's code runs as printed, one block after the other in one namespace (about
+    # 30 s, most of it XGBoost's choice among its four kinds), in a scratch folder.
+    blocks = readme_python_blocks()
+    assert len(blocks) >= 4
+    monkeypatch.chdir(tmp_path)
+    namespace = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for i, block in enumerate(blocks):
+            exec(compile(block, f"README.md python block {i}", "exec"), namespace)
+    X, y, sampler = namespace["X"], namespace["y"], namespace["sampler"]
+    X_res, y_res = namespace["X_res"], namespace["y_res"]
+    # "X, y first, then the synthetic rows", of the kinds the comments name.
+    assert np.array_equal(X_res[:len(X)], X) and np.array_equal(y_res[:len(y)], y)
+    assert set(y_res[len(y):]) <= {sampler.minority_label_}
+    assert sampler.history_["mix_kind"] in sampler.mix_kinds_
+    clf = namespace["clf"]
+    assert clf.sampler_.mix_kinds_ == ["boundary", "spread", "swap", "spread-off-majority"]
+    assert clf.sampler_.n_draws_ == 10
+    assert set(namespace["pipe"].predict(X)) <= set(y)
+    assert (tmp_path / "policy.pt").is_file()
