@@ -134,6 +134,20 @@ def test_cli_rejects_unknown_names(tmp_path, args, message):
     assert not (tmp_path / "x.sqlite").exists()
 
 
+def test_cli_prints_why_cells_failed(tmp_path):
+    # A wrong data folder fails every cell: the first line of the error is printed, with how
+    # many cells it stopped, so nobody has to open the database to find it.
+    from mixann.cli import app
+
+    res = CliRunner().invoke(app, ["bench", "--db", str(tmp_path / "x.sqlite"), "--datasets",
+                                   "vowels", "--classifiers", "knn", "--methods", "none,smote",
+                                   "--seeds", "2", "--budget", "test", "--data-dir",
+                                   str(tmp_path / "no-data")])
+    flat = " ".join(res.output.replace("│", " ").split())
+    assert "ok 0, failed 4" in flat
+    assert "4 x FileNotFoundError: dataset 'vowels' needs 40_vowels.npz, not found in" in flat
+
+
 # ---------------------------------------------------------------- resume and failures
 def test_interrupted_grid_resumes_without_loss_or_duplicates(tmp_path, data_dir, monkeypatch):
     db = tmp_path / "r.sqlite"

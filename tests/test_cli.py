@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from mixann.cli import app
@@ -41,3 +42,46 @@ def test_resample_unknown_label_column(tmp_path, diverse):
     result = runner.invoke(app, ["resample", str(src), str(tmp_path / "o.csv")])
     assert result.exit_code != 0
     assert "no column 'label'" in result.output
+
+
+def _flat(output):
+    # rich wraps error boxes at the terminal width: compare the words only.
+    return " ".join(output.replace("│", " ").split())
+
+
+@pytest.mark.parametrize("edit, expected", [
+    (lambda f: f.assign(colour="red"), "column(s) ['colour'] of in.csv are not numbers"),
+    (lambda f: f.assign(a=f["a"].where(f.index != 3)),
+     "column(s) ['a'] of in.csv have empty cells"),
+    (lambda f: f.assign(label=f.index % 3), "y has 3 classes"),
+    (lambda f: f.iloc[0:0], "in.csv has a header row but no data rows"),
+], ids=["text-column", "empty-cell", "three-classes", "no-rows"])
+def test_resample_refuses_a_csv_mixann_cannot_use(tmp_path, monkeypatch, diverse, edit, expected):
+    # One message that names the problem and the fix, no traceback, and no file written.
+    X, y = diverse
+    monkeypatch.chdir(tmp_path)
+    edit(pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "label": y})).to_csv("in.csv", index=False)
+    result = runner.invoke(app, ["resample", "in.csv", "out.csv", "--episodes", "2"])
+    assert result.exit_code == 2, result.output
+    assert expected in _flat(result.output) and "Traceback" not in result.output
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_the_commands_check_their_arguments_before_working(tmp_path, diverse):
+    X, y = diverse
+    src = tmp_path / "in.csv"
+    pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "c": X[:, 0], "label": y}).to_csv(src, index=False)
+    (tmp_path / "empty.csv").write_text("")
+    cases = [
+        (["demo", "--classifier", "svm"], "unknown classifier 'svm'; choose one of knn"),
+        (["resample", str(src), str(tmp_path / "no" / "out.csv")], "does not exist; create it"),
+        (["resample", str(tmp_path / "empty.csv"), "o.csv"], "is empty"),
+        (["plot", "policy", "--csv", str(src)], "draws 2-D data; " + str(src) + " has 3 feature"),
+        (["plot", "case-study", "--methods", "none,smote-nc"], "unknown method(s) ['smote-nc']"),
+        (["plot", "case-study", "--out", str(tmp_path / "no" / "x.png")], "does not exist"),
+        (["plot", "case-study", "--toy2", str(tmp_path / "none.csv")], "not found at"),
+    ]
+    for args, expected in cases:
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert expected in _flat(result.output), (args, result.output)

@@ -29,7 +29,8 @@ WITH_EXAMPLES = ("sampler", "classifiers", "baselines", "baselines.autosmote",
                  "baselines.mixboost", "baselines.random", "datasets", "mixup", "reward", "ddpg",
                  "env", "metrics", "rollout", "selection", "updaters", "bench.runner",
                  "bench.report", "bench.margins", "detectors", "detectors.threshold",
-                 "detectors.deepsad", "detectors.devnet", "detectors.wrappers", "plots")
+                 "detectors.deepsad", "detectors.devnet", "detectors.wrappers", "plots",
+                 "cli_checks")
 
 
 @pytest.mark.parametrize("name", WITH_EXAMPLES)

@@ -8,6 +8,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from .cli_checks import classifier_option, output_file, read_labelled_csv
+
 app = typer.Typer(help="MixAnN: learned mix-up augmentation for imbalanced data with diverse "
                        "minorities.", no_args_is_help=True, add_completion=False)
 console = Console()
@@ -22,7 +24,8 @@ def _macro_prf(y_true, y_pred):
 
 @app.command()
 def demo(
-    classifier: str = typer.Option("knn", help="knn, xgboost, xgboost-linear or mlp."),
+    classifier: str = typer.Option("knn", callback=classifier_option,
+                                   help="knn, xgboost, xgboost-linear or mlp."),
     n_samples: int = typer.Option(3000, min=200, help="Size of the synthetic dataset."),
     episodes: int = typer.Option(20, min=1, help="MixAnN episodes (E)."),
     seed: int = typer.Option(0, help="Random seed of data, split and MixAnN."),
@@ -80,9 +83,11 @@ def describe_choice(sampler):
 @app.command()
 def resample(
     input_csv: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV with features and a label column."),
-    output_csv: Path = typer.Argument(..., dir_okay=False, help="Where to write the augmented CSV."),
+    output_csv: Path = typer.Argument(..., dir_okay=False, callback=output_file,
+                                      help="Where to write the augmented CSV."),
     label: str = typer.Option("label", help="Name of the label column."),
-    classifier: str = typer.Option("knn", help="knn, xgboost, xgboost-linear or mlp."),
+    classifier: str = typer.Option("knn", callback=classifier_option,
+                                   help="knn, xgboost, xgboost-linear or mlp."),
     episodes: int = typer.Option(30, min=1, help="MixAnN episodes (E)."),
     seed: int = typer.Option(0, help="Random seed."),
     jobs: int = typer.Option(1, help="Classifier fits of the volume search run at once "
@@ -94,15 +99,16 @@ def resample(
     from .classifiers import make_classifier
     from .sampler import MixAnN
 
-    frame = pd.read_csv(input_csv)
-    if label not in frame.columns:
-        raise typer.BadParameter(f"no column {label!r} in {input_csv}; columns are {list(frame.columns)}")
     if jobs == 0:
         raise typer.BadParameter("--jobs 0 runs nothing; give 1 or more, or -1 for every core")
-    X, y = frame.drop(columns=[label]), frame[label]
+    X, y = read_labelled_csv(input_csv, label)
     sampler = MixAnN(estimator=make_classifier(classifier, random_state=seed), n_episodes=episodes,
                      n_jobs=jobs, random_state=seed, verbose=True)
-    X_res, y_res = sampler.fit_resample(X, y)
+    try:
+        X_res, y_res = sampler.fit_resample(X, y)
+    except (ValueError, TypeError) as exc:
+        # MixAnN's own input checks (one class, three classes, too few anomalies, inf ...)
+        raise typer.BadParameter(str(exc), param_hint="INPUT_CSV") from None
     out = pd.DataFrame(X_res, columns=X.columns)
     out[label] = y_res
     out.to_csv(output_csv, index=False)

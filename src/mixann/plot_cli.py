@@ -6,25 +6,53 @@ from pathlib import Path
 
 import typer
 
+from .cli_checks import classifier_option, output_file, read_labelled_csv
+
 plot_app = typer.Typer(help="Draw the case study (Fig. 5) or a MixAnN policy map.",
                        no_args_is_help=True)
 
 
+def _toy2(path, option="--toy2"):
+    """toy2 as ``(X, y)``, or a one-line error naming where it was looked for and ``option``,
+    the command's way to give a file."""
+    from .datasets import load_toy2
+
+    try:
+        return load_toy2(path)
+    except (FileNotFoundError, ValueError) as exc:
+        raise typer.BadParameter(f"{exc} (here: {option} PATH)", param_hint=option) from None
+
+
+def _methods(methods):
+    """The comma-separated ``--methods`` as a list (None for 'all'), unknown names refused."""
+    from .baselines import BASELINE_NAMES
+
+    if methods == "all":
+        return None
+    chosen = [m.strip() for m in methods.split(",") if m.strip()]
+    valid = (*BASELINE_NAMES, "mixann")
+    unknown = [m for m in chosen if m not in valid]
+    if unknown or not chosen:
+        raise typer.BadParameter(f"unknown method(s) {unknown}; choose from {', '.join(valid)}, "
+                                 "or 'all'", param_hint="--methods")
+    return chosen
+
+
 @plot_app.command("case-study")
 def case_study_command(
-    out: Path = typer.Option(Path("fig5.png"), help="PNG file to write."),
-    classifier: str = typer.Option("knn", help="knn, xgboost, xgboost-linear or mlp."),
+    out: Path = typer.Option(Path("fig5.png"), callback=output_file, help="PNG file to write."),
+    classifier: str = typer.Option("knn", callback=classifier_option,
+                                   help="knn, xgboost, xgboost-linear or mlp."),
     methods: str = typer.Option("all", help="Comma-separated methods, or 'all'."),
     toy2: Path = typer.Option(None, help="toy2_1.csv (default: $MIXANN_TOY2 or the data folder)."),
     episodes: int = typer.Option(30, min=1, help="MixAnN episodes."),
     seed: int = typer.Option(0, help="Split and method seed."),
 ):
     """Fig. 5: every horizontal method and MixAnN on toy2, one panel each (split 60/20/20)."""
-    from .datasets import load_toy2
     from .plots import case_study
 
-    X, y = load_toy2(toy2)
-    chosen = None if methods == "all" else [m.strip() for m in methods.split(",") if m.strip()]
+    chosen = _methods(methods)
+    X, y = _toy2(toy2)
     scores = case_study(out, X, y, methods=chosen, classifier=classifier, random_state=seed,
                         n_episodes=episodes)
     for method, score in scores.items():
@@ -34,31 +62,33 @@ def case_study_command(
 
 @plot_app.command("policy")
 def policy_command(
-    out: Path = typer.Option(Path("policy.png"), help="PNG file to write."),
+    out: Path = typer.Option(Path("policy.png"), callback=output_file, help="PNG file to write."),
     csv: Path = typer.Option(None, exists=True, dir_okay=False,
                              help="2-D CSV with a label column (default: toy2)."),
     label: str = typer.Option("label", help="Label column of --csv."),
-    classifier: str = typer.Option("knn", help="knn, xgboost, xgboost-linear or mlp."),
+    classifier: str = typer.Option("knn", callback=classifier_option,
+                                   help="knn, xgboost, xgboost-linear or mlp."),
     episodes: int = typer.Option(30, min=1, help="MixAnN episodes."),
     seed: int = typer.Option(0, help="Random seed."),
 ):
     """The synthetic samples MixAnN generates on a 2-D dataset, coloured by alpha."""
-    import pandas as pd
-
     from .classifiers import make_classifier
-    from .datasets import load_toy2
     from .plots import policy_map
     from .sampler import MixAnN
 
     if csv is None:
-        X, y = load_toy2()
+        X, y = _toy2(None, option="--csv")
     else:
-        frame = pd.read_csv(csv)
-        if label not in frame.columns:
-            raise typer.BadParameter(f"no column {label!r} in {csv}; columns are {list(frame.columns)}")
-        X, y = frame.drop(columns=[label]).to_numpy(dtype=float), frame[label].to_numpy()
+        features, labels = read_labelled_csv(csv, label)
+        if features.shape[1] != 2:
+            raise typer.BadParameter(f"the policy map draws 2-D data; {csv} has "
+                                     f"{features.shape[1]} feature columns", param_hint="--csv")
+        X, y = features.to_numpy(dtype=float), labels.to_numpy()
     sampler = MixAnN(estimator=make_classifier(classifier, random_state=seed), n_episodes=episodes,
                      guard=False, random_state=seed, verbose=True)
-    sampler.fit_resample(X, y)
+    try:
+        sampler.fit_resample(X, y)
+    except (ValueError, TypeError) as exc:
+        raise typer.BadParameter(str(exc), param_hint="--csv") from None
     policy_map(sampler, X, y, out)
     typer.echo(f"wrote {out} ({len(sampler.synthetic_X_)} synthetic samples)")

@@ -7,6 +7,7 @@ from typing import List, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 console = Console()
 
@@ -104,6 +105,23 @@ def bench(
     if summary["failed"]:
         console.print(f"[yellow]{summary['failed']} cell(s) failed; their errors are in {db}; "
                       "rerun the same command to retry them.[/yellow]")
+        for message, count in _failures(db, build_cells(ds, clfs, ms, seeds, budget)):
+            console.print(f"  {count} x {escape(message)}")
+
+
+def _failures(db, cells, most=3):
+    """The commonest first lines of the failed cells' errors among ``cells``, with counts, so
+    that a wrong data folder or a broken method shows at once, not only in the database."""
+    from collections import Counter
+
+    from .store import KEY, ResultStore
+
+    keys = {cell.key for cell in cells}
+    with ResultStore(db) as store:
+        firsts = Counter((row["error"] or "").splitlines()[0] if row["error"] else "no message"
+                         for row in store.rows(status="failed")
+                         if tuple(row[k] for k in KEY) in keys)
+    return firsts.most_common(most)
 
 
 def _dataset_file_exists(name, data_dir):

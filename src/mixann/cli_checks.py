@@ -1,0 +1,129 @@
+"""What the command line checks before any work starts.
+
+A bad argument or a CSV that MixAnN cannot use should cost no time and print one message that
+names the problem and the fix, not a traceback after minutes of training, and never a
+finished result that cannot be written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+
+def classifier_option(name: str) -> str:
+    """Typer callback: ``name`` must be one of :data:`mixann.classifiers.CLASSIFIER_NAMES`.
+
+    Examples
+    --------
+    >>> import typer
+    >>> from mixann.cli_checks import classifier_option
+    >>> classifier_option("xgboost")
+    'xgboost'
+    >>> try:
+    ...     classifier_option("svm")
+    ... except typer.BadParameter as exc:
+    ...     print(exc)
+    unknown classifier 'svm'; choose one of knn, xgboost, xgboost-linear, mlp
+    """
+    from .classifiers import CLASSIFIER_NAMES
+
+    if name not in CLASSIFIER_NAMES:
+        raise typer.BadParameter(f"unknown classifier {name!r}; choose one of "
+                                 f"{', '.join(CLASSIFIER_NAMES)}")
+    return name
+
+
+def output_file(path: Path | None) -> Path | None:
+    """Typer callback: the folder of ``path`` must exist, so the result can be written.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> import typer
+    >>> from mixann.cli_checks import output_file
+    >>> output_file(Path("out.csv")).name
+    'out.csv'
+    >>> try:
+    ...     output_file(Path("no-such-folder") / "out.csv")
+    ... except typer.BadParameter as exc:
+    ...     print(exc)
+    folder no-such-folder does not exist; create it first
+    """
+    if path is not None and not path.parent.is_dir():
+        raise typer.BadParameter(f"folder {path.parent} does not exist; create it first")
+    return path
+
+
+def read_labelled_csv(path, label):
+    """Features and labels of a CSV, checked before MixAnN sees them.
+
+    Parameters
+    ----------
+    path : path-like
+        A CSV with a header row.
+    label : str
+        The label column; every other column is a feature.
+
+    Returns
+    -------
+    X : DataFrame
+        The feature columns, all numeric and without empty cells.
+    y : Series
+        The label column, without empty cells.
+
+    Raises
+    ------
+    typer.BadParameter
+        For an empty or unreadable file, one without data rows, a missing label column,
+        feature columns that are not numbers, or empty cells; the message names the columns
+        and the fix.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import typer
+    >>> from mixann.cli_checks import read_labelled_csv
+    >>> csv = Path(tempfile.mkdtemp()) / "in.csv"
+    >>> _ = csv.write_text("a,b,label\\n0.1,2,ok\\n0.4,3,fraud\\n")
+    >>> X, y = read_labelled_csv(csv, "label")
+    >>> list(X.columns), y.tolist()
+    (['a', 'b'], ['ok', 'fraud'])
+    >>> _ = csv.write_text("a,b,label\\n0.1,red,ok\\n,3,fraud\\n")
+    >>> try:
+    ...     read_labelled_csv(csv, "label")
+    ... except typer.BadParameter as exc:
+    ...     print(str(exc).replace(str(csv), "in.csv"))  # doctest: +ELLIPSIS
+    column(s) ['b'] of in.csv are not numbers; MixAnN mixes numeric features: drop them or ...
+    """
+    import pandas as pd
+    from pandas.api.types import is_numeric_dtype
+
+    try:
+        frame = pd.read_csv(path)
+    except pd.errors.EmptyDataError:
+        raise typer.BadParameter(f"{path} is empty; it needs a header row and data") from None
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise typer.BadParameter(f"{path} is not a readable CSV ({exc})") from None
+    if len(frame) == 0:
+        raise typer.BadParameter(f"{path} has a header row but no data rows")
+    if label not in frame.columns:
+        raise typer.BadParameter(f"no column {label!r} in {path}; columns are {list(frame.columns)}"
+                                 "; name the label column with --label")
+    X, y = frame.drop(columns=[label]), frame[label]
+    if X.shape[1] == 0:
+        raise typer.BadParameter(f"{path} has no feature columns besides {label!r}")
+    text = [str(c) for c in X.columns if not is_numeric_dtype(X[c])]
+    if text:
+        raise typer.BadParameter(f"column(s) {text} of {path} are not numbers; MixAnN mixes "
+                                 "numeric features: drop them or encode them as numbers "
+                                 "(e.g. one-hot) first")
+    empty = [str(c) for c in X.columns if X[c].isna().any()]
+    if empty or y.isna().any():
+        rows = int(frame.isna().any(axis=1).sum())
+        where = f"column(s) {empty}" if empty else f"the label column {label!r}"
+        raise typer.BadParameter(f"{where} of {path} have empty cells ({rows} row(s)); fill them "
+                                 "in (e.g. sklearn.impute.SimpleImputer) or drop those rows first")
+    return X, y
