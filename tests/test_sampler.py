@@ -1,5 +1,7 @@
 """MixAnN end to end: the synthetic-sample invariant, determinism, sklearn/imblearn use, models."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -257,7 +259,26 @@ def test_validation_data_uses_all_of_x(diverse, tiny):
 def test_verbose_progress_runs(diverse, tiny, capsys):
     X, y = diverse
     MixAnN(random_state=0, verbose=True, **tiny).fit_resample(X, y)
-    assert "MixAnN val f1_macro" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "MixAnN val f1_macro" in out
+    # the search's own bar, finished: TINY's 2 folds
+    assert re.search(r"volume search, folds\W+2/2", out)
+
+
+def test_on_fold_reports_every_fold():
+    # select_volume's hook behind the bar: called once per fold, in order, with the total.
+    from sklearn.neighbors import KNeighborsClassifier
+
+    from mixann.rollout import spread
+    from mixann.selection import select_volume
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2)); y = (np.arange(60) < 8).astype(int)
+    calls = []
+    select_volume({"spread": spread}, KNeighborsClassifier(3), X[:40], y[:40], X[40:], y[40:],
+                  (0.0, 0.5), n_splits=3, n_repeats=2, metric="f1_macro", seed=0,
+                  on_fold=lambda done, total: calls.append((done, total)))
+    assert calls == [(i, 6) for i in range(1, 7)]
 
 
 def test_accumulate_returns_union_of_kept_episodes(vowels, paper_tiny):

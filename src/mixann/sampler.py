@@ -306,7 +306,8 @@ class MixAnN(BaseOverSampler):
     random_state : int, RandomState instance or None, default=None
         Seeds the split, the networks, the exploration and the transitions.
     verbose : bool, default=False
-        Show a progress bar over episodes with the running validation score.
+        Show progress bars: over episodes, with the running validation score, and (default
+        preset) over the volume search's folds.
 
     Attributes
     ----------
@@ -682,11 +683,19 @@ class MixAnN(BaseOverSampler):
             if positive:  # minority-count steps below the grid (extreme imbalance)
                 volumes = sorted(set(volumes) | set(minority_volumes(
                     multiples, np.concatenate([y_train, y_val]), below=min(positive))))
-            (kind, volume), scores = select_volume(
-                generators, estimator, X_train, y_train, X_val, y_val, volumes,
-                n_splits=self.selection_folds, n_repeats=self.selection_repeats,
-                metric=self.metric, seed=seed, one_se=self.selection_rule == "one-se",
-                max_rows=self.selection_max_rows, n_jobs=self.n_jobs)
+            # The search fits the classifier once per fold and candidate: for slow
+            # classifiers most of the fit's time, hence a bar of its own.
+            n_folds = self.selection_folds * self.selection_repeats
+            with _progress(self.verbose, n_folds, "volume search, folds") as (progress, task):
+                def on_fold(done, total):
+                    if progress is not None:
+                        progress.update(task, completed=done, total=total)
+
+                (kind, volume), scores = select_volume(
+                    generators, estimator, X_train, y_train, X_val, y_val, volumes,
+                    n_splits=self.selection_folds, n_repeats=self.selection_repeats,
+                    metric=self.metric, seed=seed, one_se=self.selection_rule == "one-se",
+                    max_rows=self.selection_max_rows, n_jobs=self.n_jobs, on_fold=on_fold)
             # The returned rows are rolled out on every row given, as the folds were.
             draw_scores = None
             if kind is None:  # no augmentation won
@@ -901,10 +910,10 @@ def _encode_binary(y):
 
 
 class _progress:
-    """A rich progress bar over episodes, or nothing when not verbose."""
+    """A rich progress bar (episodes, the volume search's folds), or nothing when not verbose."""
 
-    def __init__(self, verbose, total):
-        self.verbose, self.total = verbose, total
+    def __init__(self, verbose, total, description="MixAnN episodes"):
+        self.verbose, self.total, self.description = verbose, total, description
 
     def __enter__(self):
         if not self.verbose:
@@ -913,7 +922,7 @@ class _progress:
         self._bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                              TimeElapsedColumn(), TimeRemainingColumn())
         self._bar.__enter__()
-        return self._bar, self._bar.add_task("MixAnN episodes", total=self.total)
+        return self._bar, self._bar.add_task(self.description, total=self.total)
 
     def __exit__(self, *exc):
         if self.verbose:

@@ -81,7 +81,7 @@ def _fit_predict(estimator, X_tr, y_tr, part, X_te):
 
 
 def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_splits, n_repeats,
-                  metric, seed, one_se=False, max_rows=None, n_jobs=None):
+                  metric, seed, one_se=False, max_rows=None, n_jobs=None, on_fold=None):
     """Score every (kind, volume) on repeated stratified folds of train + validation.
 
     Parameters
@@ -113,6 +113,9 @@ def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_split
         Classifier fits run at once (joblib; ``None`` means 1 unless in a
         :func:`joblib.parallel_config` context, ``-1`` all cores). The rollouts stay in this
         process, in fold order, so the result does not depend on ``n_jobs``.
+    on_fold : callable or None
+        Called as ``on_fold(done, total)`` after each fold is scored: a progress bar's hook
+        (the search is most of a fit's time for slow classifiers).
 
     Returns
     -------
@@ -138,9 +141,10 @@ def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_split
     folds = RepeatedStratifiedKFold(n_splits=n_splits, n_repeats=n_repeats, random_state=seed)
     rng = np.random.default_rng(seed)
     fold_list = list(folds.split(X_all, y_all))
-    # The rollouts draw from one generator in fold order, so they stay in the main process
-    # and in that order; only the classifier fits (the cost: 85 of them by default) run in
-    # the workers. The same seed therefore gives the same choice whatever n_jobs is.
+    # The rollouts draw from one generator in fold order, so they stay in this process and
+    # in that order; only the classifier fits (the cost: 85 of them by default) run in the
+    # workers, all folds' fits in one pool so that no fold waits for another. The same seed
+    # therefore gives the same choice whatever n_jobs is.
     plans = []  # per fold: ({candidate: key of its fit}, the distinct keys in fitting order)
 
     def tasks():
@@ -159,15 +163,23 @@ def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_split
             for part in fits.values():
                 yield delayed(_fit_predict)(estimator, X_tr, y_tr, part, X_all[te])
 
-    probas = iter(Parallel(n_jobs=n_jobs)(tasks()))
+    # Results come back in order as they finish (lazily with one job), so each fold is
+    # scored, and reported to on_fold, as soon as its fits are done.
+    probas = Parallel(n_jobs=n_jobs, return_as="generator")(tasks())
     oof = {c: np.zeros((n_repeats, len(y_all), 2)) for c in candidates}
     per_fold = {c: [] for c in candidates}
-    for i, ((tr, te), (keys, fit_keys)) in enumerate(zip(fold_list, plans)):
+    for i, (tr, te) in enumerate(fold_list):
+        first = next(probas)  # fold i's plan is in ``plans`` once one of its fits is back
+        keys, fit_keys = plans[i]
+        fitted = {fit_keys[0]: first, **{key: next(probas) for key in fit_keys[1:]}}
         repeat = i // n_splits
-        fitted = {key: next(probas) for key in fit_keys}
         for c, key in keys.items():
             oof[c][repeat, te] = fitted[key]
             per_fold[c].append(score_proba(metric, fitted[key], y_all[te]))
+        if on_fold is not None:
+            on_fold(i + 1, len(fold_list))
+    if next(probas, None) is not None:  # ends joblib's generator: every fit was read above
+        raise RuntimeError("the volume search read fewer fits than it ran")
     scores = {}
     for c in candidates:
         pooled = np.mean([score_proba(metric, oof[c][r], y_all) for r in range(n_repeats)])
