@@ -231,6 +231,22 @@ def test_pipeline_and_dataframe(diverse, tiny):
     assert pipe.named_steps["mixann"].eta == 0.4
 
 
+def test_dataframe_integer_and_boolean_columns_come_back_as_float(diverse, tiny):
+    # Cast back to int or bool, a synthetic 1.5 would read 1 and a mix of False and True
+    # would read True: the returned rows must be the synthetic rows themselves.
+    X, y = diverse
+    frame = pd.DataFrame({"count": np.round(X[:, 0] * 10).astype(int), "flag": X[:, 1] > 0,
+                          "x": X[:, 1].astype(np.float32)})
+    sampler = MixAnN(random_state=0, guard=False, **tiny)
+    X_res, _ = sampler.fit_resample(frame, y)
+    assert X_res.dtypes.to_dict() == {"count": np.float64, "flag": np.float64, "x": np.float32}
+    synthetic = X_res.iloc[len(frame):].to_numpy(dtype=float)
+    assert not np.all(synthetic[:, :2] == np.round(synthetic[:, :2]))  # fractions survive
+    np.testing.assert_allclose(synthetic, sampler.synthetic_X_, rtol=1e-6)
+    np.testing.assert_array_equal(X_res.iloc[:len(frame)].to_numpy(dtype=float),
+                                  frame.to_numpy(dtype=float))
+
+
 @pytest.mark.parametrize("estimator", [
     KNeighborsClassifier(n_neighbors=10),
     XGBClassifier(n_estimators=20, max_depth=3, n_jobs=1, verbosity=0),

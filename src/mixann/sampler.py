@@ -477,7 +477,7 @@ class MixAnN(BaseOverSampler):
             check_metric(self.reward_metric)
         _check_dense(X)
         check_classification_targets(y)  # 'Unknown label type: continuous' for regression targets
-        arrays_transformer = ArraysTransformer(X, y)
+        arrays_transformer = ArraysTransformer(_float_columns(X), y)
         # The work is done in float64; a float32 array comes back as float32, as from
         # imbalanced-learn's samplers (integer arrays come back as float: a midpoint of two
         # counts is not a count).
@@ -907,6 +907,23 @@ def _encode_binary(y):
         raise ValueError(f"the minority class {minority!r} has {counts.min()} sample; MixAnN needs at "
                          "least 2 minority samples (one to train on, one to validate)")
     return (np.asarray(y) == minority).astype(int), classes, minority
+
+
+def _float_columns(X):
+    """What the output is shaped after: X itself, or for a DataFrame an empty frame of its
+    columns with the integer and boolean ones as float64.
+
+    Why: imbalanced-learn casts the output back to the input's column types, which would
+    truncate a synthetic row's 1.5 to 1 in an integer column and turn any mix of False and
+    True into True in a boolean one, a silent wrong answer. Numpy arrays of integers come
+    back as float for the same reason.
+    """
+    dtypes = getattr(X, "dtypes", None)
+    if dtypes is None or not hasattr(X, "iloc"):
+        return X
+    from pandas.api.types import is_float_dtype
+
+    return X.iloc[:0].astype({c: "float64" for c, t in dtypes.items() if not is_float_dtype(t)})
 
 
 class _progress:
