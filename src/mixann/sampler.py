@@ -499,10 +499,7 @@ class MixAnN(BaseOverSampler):
 
         Parameters
         ----------
-        X : {array-like, DataFrame} of shape (n_samples, n_features)
-            Dense features without NaN or inf.
-        y : array-like of shape (n_samples,)
-            Binary labels of any type; the less frequent class is the minority.
+        X, y : as for :meth:`fit_resample`
 
         Returns
         -------
