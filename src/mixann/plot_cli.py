@@ -33,8 +33,9 @@ def _methods(methods):
     valid = (*BASELINE_NAMES, "mixann")
     unknown = [m for m in chosen if m not in valid]
     if unknown or not chosen:
-        raise typer.BadParameter(f"unknown method(s) {unknown}; choose from {', '.join(valid)}, "
-                                 "or 'all'", param_hint="--methods")
+        what = f"unknown method(s) {unknown}" if unknown else "no method given"
+        raise typer.BadParameter(f"{what}; choose from {', '.join(valid)}, or 'all'",
+                                 param_hint="--methods")
     return chosen
 
 

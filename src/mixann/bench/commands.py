@@ -118,7 +118,7 @@ def _failures(db, cells, most=3):
 
     keys = {cell.key for cell in cells}
     with ResultStore(db) as store:
-        firsts = Counter((row["error"] or "").splitlines()[0] if row["error"] else "no message"
+        firsts = Counter(row["error"].splitlines()[0] if row["error"] else "no message"
                          for row in store.rows(status="failed")
                          if tuple(row[k] for k in KEY) in keys)
     return firsts.most_common(most)
