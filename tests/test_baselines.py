@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from mixann.baselines import BASELINE_NAMES, make_sampler
@@ -36,6 +37,19 @@ def test_string_labels(method, diverse):
     y_str = np.where(y == 1, "fraud", "ok")
     X_res, y_res = make_sampler(method, random_state=0, y=y_str).fit_resample(X, y_str)
     assert set(np.unique(y_res)) == {"fraud", "ok"} and len(X_res) == len(y_res)
+
+
+@pytest.mark.parametrize("method", BASELINE_NAMES)
+def test_dataframes_come_back_as_dataframes(method, diverse):
+    # As from imbalanced-learn's samplers (and MixAnN): the caller's containers, same numbers.
+    X, y = diverse
+    frame, labels = pd.DataFrame(X, columns=["a", "b"]), pd.Series(y, name="label")
+    X_res, y_res = make_sampler(method, random_state=0, y=y).fit_resample(frame, labels)
+    assert isinstance(X_res, pd.DataFrame) and list(X_res.columns) == ["a", "b"]
+    assert isinstance(y_res, pd.Series) and y_res.name == "label"
+    X_arr, y_arr = make_sampler(method, random_state=0, y=y).fit_resample(X, y)
+    np.testing.assert_array_equal(X_res.to_numpy(), X_arr)
+    np.testing.assert_array_equal(y_res.to_numpy(), y_arr)
 
 
 @pytest.mark.parametrize("method", ["smote", "borderline-smote", "adasyn", "random", "mixboost", "autosmote"])

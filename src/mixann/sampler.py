@@ -9,7 +9,6 @@ import numpy as np
 import scipy.sparse as sp
 import torch
 from imblearn.over_sampling.base import BaseOverSampler
-from imblearn.utils._validation import ArraysTransformer
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.model_selection import train_test_split
 from sklearn.neighbors import KNeighborsClassifier
@@ -18,6 +17,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
+from ._output import output_like
 from .ddpg import DDPGAgent
 from .env import Episode, MixUpEnv, in_sample_proba
 from .metrics import check_metric, score_proba
@@ -477,17 +477,11 @@ class MixAnN(BaseOverSampler):
             check_metric(self.reward_metric)
         _check_dense(X)
         check_classification_targets(y)  # 'Unknown label type: continuous' for regression targets
-        arrays_transformer = ArraysTransformer(_float_columns(X), y)
-        # The work is done in float64; a float32 array comes back as float32, as from
-        # imbalanced-learn's samplers (integer arrays come back as float: a midpoint of two
-        # counts is not a count).
-        dtype_in = getattr(X, "dtype", None)
+        # The work is done in float64 arrays; the rows come back in the caller's types.
+        as_given = output_like(X, y)
         X, y = validate_data(self, X=X, y=y, reset=True, dtype=float, ensure_all_finite=True)
         y01, self.classes_, self.minority_label_ = _encode_binary(y)
-        X_res, y_res = self._fit_resample(X, y, y01)
-        if isinstance(dtype_in, np.dtype) and np.issubdtype(dtype_in, np.floating):
-            X_res = X_res.astype(dtype_in, copy=False)
-        return arrays_transformer.transform(X_res, y_res)
+        return as_given(*self._fit_resample(X, y, y01))
 
     def fit(self, X, y):
         """Learn the mix-up policy and the synthetic samples on (X, y), without returning them.
@@ -904,23 +898,6 @@ def _encode_binary(y):
         raise ValueError(f"the minority class {minority!r} has {counts.min()} sample; MixAnN needs at "
                          "least 2 minority samples (one to train on, one to validate)")
     return (np.asarray(y) == minority).astype(int), classes, minority
-
-
-def _float_columns(X):
-    """What the output is shaped after: X itself, or for a DataFrame an empty frame of its
-    columns with the integer and boolean ones as float64.
-
-    Why: imbalanced-learn casts the output back to the input's column types, which would
-    truncate a synthetic row's 1.5 to 1 in an integer column and turn any mix of False and
-    True into True in a boolean one, a silent wrong answer. Numpy arrays of integers come
-    back as float for the same reason.
-    """
-    dtypes = getattr(X, "dtypes", None)
-    if dtypes is None or not hasattr(X, "iloc"):
-        return X
-    from pandas.api.types import is_float_dtype
-
-    return X.iloc[:0].astype({c: "float64" for c, t in dtypes.items() if not is_float_dtype(t)})
 
 
 class _progress:

@@ -9,6 +9,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 from sklearn.utils import check_random_state
 
+from .._output import returns_input_types
 from .random import binary_labels
 
 
@@ -121,6 +122,7 @@ class AutoSMOTE(BaseEstimator):
         clf = clone(self._estimator).fit(X_fit, y_fit)
         return f1_score(y_val, clf.predict(X_val), average="macro", zero_division=0)
 
+    @returns_input_types
     def fit_resample(self, X, y):
         """Return ``X, y`` followed by the synthetic minority samples of the best draw."""
         X, y, is_min, minority, _ = binary_labels(X, y)

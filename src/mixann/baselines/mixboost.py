@@ -7,6 +7,7 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.utils import check_random_state
 
+from .._output import returns_input_types
 from .random import binary_labels
 
 
@@ -109,6 +110,7 @@ class MixBoost(BaseEstimator):
         weights = entropy + self.entropy_floor * np.log(2) + 1e-12
         return weights / weights.sum()
 
+    @returns_input_types
     def fit_resample(self, X, y):
         """Return ``X, y`` followed by the synthetic samples of all rounds."""
         X, y, is_min, minority, majority = binary_labels(X, y)

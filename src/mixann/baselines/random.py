@@ -6,6 +6,8 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state, check_X_y
 
+from .._output import returns_input_types
+
 
 def binary_labels(X, y):
     """Validate ``(X, y)`` for a two-class problem and find the minority.
@@ -56,6 +58,7 @@ class RandomMix(BaseEstimator):
     def __init__(self, random_state=None):
         self.random_state = random_state
 
+    @returns_input_types
     def fit_resample(self, X, y):
         """Return ``X, y`` followed by the synthetic minority samples."""
         X, y, is_min, minority, _ = binary_labels(X, y)
