@@ -49,7 +49,8 @@ def output_like(X, y):
     >>> X_res, y_res = output_like(X, y)(np.array([[1.0], [2.0], [1.5]]), np.array(["a", "b", "b"]))
     >>> X_res["count"].tolist(), y_res.name
     ([1.0, 2.0, 1.5], 'label')
-    >>> output_like(np.zeros((2, 1), dtype=np.float32), [0, 1])(np.ones((3, 1)), np.zeros(3))[0].dtype
+    >>> as_given = output_like(np.zeros((2, 1), dtype=np.float32), [0, 1])
+    >>> as_given(np.ones((3, 1)), np.zeros(3))[0].dtype
     dtype('float32')
     """
     transformer = ArraysTransformer(float_columns(X), y)
