@@ -8,7 +8,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .cli_checks import classifier_option, output_file, read_labelled_csv
+from .cli_checks import (classifier_option, output_file, read_labelled_csv,
+                         resample_or_refuse)
 
 app = typer.Typer(help="MixAnN: learned mix-up augmentation for imbalanced data with diverse "
                        "minorities.", no_args_is_help=True, add_completion=False)
@@ -94,8 +95,6 @@ def resample(
                              "(-1: every core); the output does not depend on it."),
 ):
     """Augment a CSV file with MixAnN and write the result (original rows first)."""
-    import pandas as pd
-
     from .classifiers import make_classifier
     from .sampler import MixAnN
 
@@ -104,12 +103,7 @@ def resample(
     X, y = read_labelled_csv(input_csv, label)
     sampler = MixAnN(estimator=make_classifier(classifier, random_state=seed), n_episodes=episodes,
                      n_jobs=jobs, random_state=seed, verbose=True)
-    try:
-        X_res, y_res = sampler.fit_resample(X, y)
-    except (ValueError, TypeError) as exc:
-        # MixAnN's own input checks (one class, three classes, too few anomalies, inf ...)
-        raise typer.BadParameter(str(exc), param_hint="INPUT_CSV") from None
-    out = pd.DataFrame(X_res, columns=X.columns)
+    out, y_res = resample_or_refuse(sampler, X, y, "INPUT_CSV")  # a DataFrame, as X is
     out[label] = y_res
     out.to_csv(output_csv, index=False)
     console.print(f"wrote {len(out)} rows ({len(sampler.synthetic_X_)} synthetic) to {output_csv}")

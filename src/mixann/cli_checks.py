@@ -12,6 +12,27 @@ from pathlib import Path
 import typer
 
 
+def split_names(text):
+    """The names of a comma-separated option, blanks dropped.
+
+    Examples
+    --------
+    >>> from mixann.cli_checks import split_names
+    >>> split_names("none, smote,,mixann")
+    ['none', 'smote', 'mixann']
+    """
+    return [t.strip() for t in text.split(",") if t.strip()]
+
+
+def resample_or_refuse(sampler, X, y, option):
+    """``sampler.fit_resample(X, y)``, its input errors (one class, three classes, too few
+    anomalies, inf ...) shown as a bad value of ``option`` instead of a traceback."""
+    try:
+        return sampler.fit_resample(X, y)
+    except (ValueError, TypeError) as exc:
+        raise typer.BadParameter(str(exc), param_hint=option) from None
+
+
 def classifier_option(name: str) -> str:
     """Typer callback: ``name`` must be one of :data:`mixann.classifiers.CLASSIFIER_NAMES`.
 

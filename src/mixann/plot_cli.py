@@ -6,7 +6,8 @@ from pathlib import Path
 
 import typer
 
-from .cli_checks import classifier_option, output_file, read_labelled_csv
+from .cli_checks import (classifier_option, output_file, read_labelled_csv,
+                         resample_or_refuse, split_names)
 
 plot_app = typer.Typer(help="Draw the case study (Fig. 5) or a MixAnN policy map.",
                        no_args_is_help=True)
@@ -29,7 +30,7 @@ def _methods(methods):
 
     if methods == "all":
         return None
-    chosen = [m.strip() for m in methods.split(",") if m.strip()]
+    chosen = split_names(methods)
     valid = (*BASELINE_NAMES, "mixann")
     unknown = [m for m in chosen if m not in valid]
     if unknown or not chosen:
@@ -87,9 +88,6 @@ def policy_command(
         X, y = features.to_numpy(dtype=float), labels.to_numpy()
     sampler = MixAnN(estimator=make_classifier(classifier, random_state=seed), n_episodes=episodes,
                      guard=False, random_state=seed, verbose=True)
-    try:
-        sampler.fit_resample(X, y)
-    except (ValueError, TypeError) as exc:
-        raise typer.BadParameter(str(exc), param_hint="--csv") from None
+    resample_or_refuse(sampler, X, y, "--csv")
     policy_map(sampler, X, y, out)
     typer.echo(f"wrote {out} ({len(sampler.synthetic_X_)} synthetic samples)")

@@ -9,11 +9,9 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from ..cli_checks import split_names
+
 console = Console()
-
-
-def _split_names(text):
-    return [t.strip() for t in text.split(",") if t.strip()]
 
 
 def _valid_datasets():
@@ -69,11 +67,11 @@ def bench(
     from . import protocol
     from .runner import build_cells, parse_sweep, resolve_methods, run_grid
 
-    ds = _split_names(datasets)
+    ds = split_names(datasets)
     # Known names pass; so does an ADBench file stem present in the data folder.
     _check("dataset", ds, _valid_datasets() + [d for d in ds if _dataset_file_exists(d, data_dir)],
            "--datasets")
-    clfs = _split_names(classifiers)
+    clfs = split_names(classifiers)
     _check("classifier", clfs, list(CLASSIFIER_NAMES), "--classifiers")
     if methods is None:
         methods = "" if sweep else "all"
