@@ -134,18 +134,46 @@ def test_cli_rejects_unknown_names(tmp_path, args, message):
     assert not (tmp_path / "x.sqlite").exists()
 
 
-def test_cli_prints_why_cells_failed(tmp_path):
-    # A wrong data folder fails every cell: the first line of the error is printed, with how
-    # many cells it stopped, so nobody has to open the database to find it.
+def test_cli_prints_why_cells_failed(tmp_path, data_dir, monkeypatch):
+    # The first line of the failed cells' errors is printed, with how many cells it stopped, so
+    # nobody has to open the database to find it.
     from mixann.cli import app
 
+    real = runner.run_cell
+
+    def broken(cell, data_dir=None):
+        if cell.method == "smote":
+            raise ValueError("smote broke\nsecond line")
+        return real(cell, data_dir)
+
+    monkeypatch.setattr(runner, "run_cell", broken)
     res = CliRunner().invoke(app, ["bench", "--db", str(tmp_path / "x.sqlite"), "--datasets",
                                    "vowels", "--classifiers", "knn", "--methods", "none,smote",
                                    "--seeds", "2", "--budget", "test", "--data-dir",
-                                   str(tmp_path / "no-data")])
+                                   str(data_dir)])
     flat = " ".join(res.output.replace("│", " ").split())
-    assert "ok 0, failed 4" in flat
-    assert "4 x FileNotFoundError: dataset 'vowels' needs 40_vowels.npz, not found in" in flat
+    assert "ok 2, failed 2" in flat
+    assert "2 x ValueError: smote broke" in flat and "second line" not in flat
+
+
+def test_cli_refuses_missing_data_files_before_any_cell(tmp_path, data_dir):
+    # A wrong data folder would fail every cell: it is refused before the first, naming the
+    # file, the folder and the fix, and the database holds no row.
+    from mixann.cli import app
+
+    db = tmp_path / "x.sqlite"
+    args = ["bench", "--db", str(db), "--datasets", "vowels", "--classifiers", "knn",
+            "--methods", "none", "--seeds", "1", "--budget", "test", "--data-dir"]
+    res = CliRunner().invoke(app, [*args, str(tmp_path / "no-data")])
+    flat = " ".join(res.output.replace("│", " ").split())
+    assert res.exit_code == 2
+    assert "no data file for 'vowels' (40_vowels.npz) in" in flat
+    assert "mixann data fetch vowels" in flat
+    assert not db.exists() or _rows(db) == []
+    # Cells already done need no file: the same grid resumes with nothing to do.
+    assert CliRunner().invoke(app, [*args, str(data_dir)]).exit_code == 0
+    res = CliRunner().invoke(app, [*args, str(tmp_path / "no-data")])
+    assert res.exit_code == 0 and "skipped (already done) 1" in res.output
 
 
 # ---------------------------------------------------------------- resume and failures

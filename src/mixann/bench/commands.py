@@ -94,6 +94,8 @@ def bench(
     try:
         summary = run_grid(ds, clfs, ms, seeds, budget, db, data_dir=data_dir, jobs=jobs,
                            console=console, scheduler=scheduler)
+    except FileNotFoundError as exc:  # raised before the first cell: nothing was written
+        raise typer.BadParameter(str(exc), param_hint="--data-dir") from None
     except KeyboardInterrupt:
         console.print(f"[yellow]interrupted: finished cells are saved in {db}; rerun the same "
                       "command to resume.[/yellow]")

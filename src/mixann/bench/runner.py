@@ -515,6 +515,10 @@ def run_grid(datasets, classifiers, methods, seeds, budget, db, data_dir=None, j
     done = store.done_cells()
     todo = [c for c in cells if c.key not in done]
     summary = {"total": len(cells), "skipped": len(cells) - len(todo), "ok": 0, "failed": 0}
+    if scheduler in (None, "local"):
+        # A missing file would fail every cell of its dataset, each written to the database as
+        # failed: refuse before the first one. A remote scheduler's workers may see other paths.
+        check_data_files({c.dataset for c in todo}, data_dir)
 
     bar = Progress(TextColumn("[bold]bench"), BarColumn(), MofNCompleteColumn(),
                    TextColumn("{task.description}"), TimeElapsedColumn(), TextColumn("ETA"),
@@ -545,6 +549,29 @@ def run_grid(datasets, classifiers, methods, seeds, budget, db, data_dir=None, j
         if owns_store:
             store.close()
     return summary
+
+
+def check_data_files(datasets, data_dir=None):
+    """Raise ``FileNotFoundError`` naming every dataset of ``datasets`` whose file is missing.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> check_data_files(["vowels", "smtp"], tempfile.mkdtemp())  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    FileNotFoundError: no data file for 'smtp' (34_smtp.npz), 'vowels' (40_vowels.npz) in ...
+    """
+    from ..datasets import data_dir as folder, dataset_path
+
+    missing = [(name, dataset_path(name, data_dir)) for name in sorted(datasets)
+               if not dataset_path(name, data_dir).is_file()]
+    if missing:
+        names = ", ".join(f"{name!r} ({path.name})" for name, path in missing)
+        raise FileNotFoundError(
+            f"no data file for {names} in {folder(data_dir)}; pass the folder that holds them "
+            "(--data-dir, data_dir=...), set MIXANN_DATA, or download them with `mixann data "
+            f"fetch {' '.join(name for name, _ in missing)}`")
 
 
 def _run_pool(todo, data_dir, jobs, bar, task, record):
