@@ -119,10 +119,11 @@ def test_cli_two_cell_grid_then_report(tmp_path, data_dir):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--datasets", "nope"], "unknown dataset 'nope'"),
-    (["--classifiers", "svm"], "unknown classifier 'svm'"),
-    (["--methods", "smote,foo"], "unknown method 'foo'"),
-    (["--budget", "huge"], "unknown budget 'huge'"),
+    (["--datasets", "nope"], "unknown dataset 'nope'; choose one of vowels"),
+    (["--classifiers", "svm"], "unknown classifier 'svm'; choose one of knn"),
+    (["--classifiers", ","], "give at least one classifier; choose one of knn"),
+    (["--methods", "smote,foo"], "unknown method 'foo'; choose one of all"),
+    (["--budget", "huge"], "unknown budget 'huge'; choose one of"),
 ])
 def test_cli_rejects_unknown_names(tmp_path, args, message):
     from mixann.cli import app

@@ -77,7 +77,9 @@ def test_the_commands_check_their_arguments_before_working(tmp_path, diverse):
         (["resample", str(src), str(tmp_path / "no" / "out.csv")], "does not exist; create it"),
         (["resample", str(tmp_path / "empty.csv"), "o.csv"], "is empty"),
         (["plot", "policy", "--csv", str(src)], "draws 2-D data; " + str(src) + " has 3 feature"),
-        (["plot", "case-study", "--methods", "none,smote-nc"], "unknown method(s) ['smote-nc']"),
+        (["plot", "case-study", "--methods", "none,smote-nc"],
+         "unknown method 'smote-nc'; choose one of none"),
+        (["plot", "case-study", "--methods", ","], "give at least one method; choose one of"),
         (["plot", "case-study", "--out", str(tmp_path / "no" / "x.png")], "does not exist"),
         (["plot", "case-study", "--toy2", str(tmp_path / "none.csv")], "not found at"),
     ]

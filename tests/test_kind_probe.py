@@ -127,3 +127,19 @@ def test_weighted_rows_are_more_lighter_rows_of_one_draw(probe, diverse):
         probe.probe_cell(blind, 3, {"copy": copies}, volumes=(0.05,), weights=(1.0, 0.5))
     with pytest.raises(ValueError, match="weights must be positive"):
         probe.probe_cell(blind, 3, {"copy": copies}, volumes=(0.05,), weights=(0.0,))
+
+
+def test_extra_volumes_join_the_default_grid(probe, diverse, tmp_path, capsys):
+    # Row 72: --extra-volumes adds volumes beyond balance to the grid; --by-volume prints each
+    # kind's mean at every volume, the default grid's and the extra ones.
+    np.savez(tmp_path / "40_vowels.npz", X=diverse[0], y=diverse[1])
+    probe.main(["--datasets", "vowels", "--seeds", "1", "--kinds", "copy", "--data-dir",
+                str(tmp_path), "--extra-volumes", "1.5,2", "--by-volume"])
+    curve = next(line for line in capsys.readouterr().out.splitlines()
+                 if line.startswith("vowels copy "))
+    volumes = [float(pair.split(":")[0]) for pair in curve.split()[2:]]
+    assert volumes == [0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0, 1.5, 2.0]
+    for bad in ("1.5,x", "0,1.5"):
+        with pytest.raises(SystemExit):
+            probe.main(["--extra-volumes", bad])
+        assert "--extra-volumes" in capsys.readouterr().err

@@ -24,6 +24,32 @@ def split_names(text):
     return [t.strip() for t in text.split(",") if t.strip()]
 
 
+def check_names(kind, given, valid, option, also=""):
+    """Refuse ``given`` names not in ``valid``, or none at all, with one message style for
+    every command: ``unknown <kind> 'x'; choose one of ...`` (``also`` ends the list, e.g.
+    ``", or 'all'"``).
+
+    Examples
+    --------
+    >>> import typer
+    >>> from mixann.cli_checks import check_names
+    >>> for given in (["a", "x"], []):
+    ...     try:
+    ...         check_names("method", given, ["a", "b"], "--methods", also=", or 'all'")
+    ...     except typer.BadParameter as exc:
+    ...         print(exc)
+    unknown method 'x'; choose one of a, b, or 'all'
+    give at least one method; choose one of a, b, or 'all'
+    """
+    unknown = [g for g in given if g not in valid]
+    choices = f"choose one of {', '.join(valid)}{also}"
+    if unknown:
+        raise typer.BadParameter(f"unknown {kind} {', '.join(map(repr, unknown))}; {choices}",
+                                 param_hint=option)
+    if not given:
+        raise typer.BadParameter(f"give at least one {kind}; {choices}", param_hint=option)
+
+
 def resample_or_refuse(sampler, X, y, option):
     """``sampler.fit_resample(X, y)``, its input errors (one class, three classes, too few
     anomalies, inf ...) shown as a bad value of ``option`` instead of a traceback."""
@@ -50,9 +76,7 @@ def classifier_option(name: str) -> str:
     """
     from .classifiers import CLASSIFIER_NAMES
 
-    if name not in CLASSIFIER_NAMES:
-        raise typer.BadParameter(f"unknown classifier {name!r}; choose one of "
-                                 f"{', '.join(CLASSIFIER_NAMES)}")
+    check_names("classifier", [name], CLASSIFIER_NAMES, None)
     return name
 
 

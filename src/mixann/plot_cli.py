@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from .cli_checks import (classifier_option, output_file, read_labelled_csv,
+from .cli_checks import (check_names, classifier_option, output_file, read_labelled_csv,
                          resample_or_refuse, split_names)
 
 plot_app = typer.Typer(help="Draw the case study (Fig. 5) or a MixAnN policy map.",
@@ -31,12 +31,7 @@ def _methods(methods):
     if methods == "all":
         return None
     chosen = split_names(methods)
-    valid = (*BASELINE_NAMES, "mixann")
-    unknown = [m for m in chosen if m not in valid]
-    if unknown or not chosen:
-        what = f"unknown method(s) {unknown}" if unknown else "no method given"
-        raise typer.BadParameter(f"{what}; choose from {', '.join(valid)}, or 'all'",
-                                 param_hint="--methods")
+    check_names("method", chosen, (*BASELINE_NAMES, "mixann"), "--methods", also=", or 'all'")
     return chosen
 
 

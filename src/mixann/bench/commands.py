@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from ..cli_checks import split_names
+from ..cli_checks import check_names, split_names
 
 console = Console()
 
@@ -20,16 +20,6 @@ def _valid_datasets():
     names = list(getattr(datasets, "DATASET_NAMES", ()))
     names += [n for n in getattr(datasets, "ADBENCH_FILES", {}) if n not in names]
     return names
-
-
-def _check(kind, given, valid, option):
-    unknown = [g for g in given if g not in valid]
-    if unknown:
-        raise typer.BadParameter(f"unknown {kind} {', '.join(map(repr, unknown))}; valid: "
-                                 f"{', '.join(valid)}", param_hint=option)
-    if not given:
-        raise typer.BadParameter(f"give at least one {kind}; valid: {', '.join(valid)}",
-                                 param_hint=option)
 
 
 def bench(
@@ -69,10 +59,11 @@ def bench(
 
     ds = split_names(datasets)
     # Known names pass; so does an ADBench file stem present in the data folder.
-    _check("dataset", ds, _valid_datasets() + [d for d in ds if _dataset_file_exists(d, data_dir)],
-           "--datasets")
+    check_names("dataset", ds,
+                _valid_datasets() + [d for d in ds if _dataset_file_exists(d, data_dir)],
+                "--datasets")
     clfs = split_names(classifiers)
-    _check("classifier", clfs, list(CLASSIFIER_NAMES), "--classifiers")
+    check_names("classifier", clfs, list(CLASSIFIER_NAMES), "--classifiers")
     if methods is None:
         methods = "" if sweep else "all"
     try:
@@ -85,7 +76,7 @@ def bench(
         raise typer.BadParameter(str(exc), param_hint="--sweep") from None
     if not ms:
         raise typer.BadParameter("give at least one method", param_hint="--methods")
-    _check("budget", [budget], list(protocol.BUDGETS), "--budget")
+    check_names("budget", [budget], list(protocol.BUDGETS), "--budget")
 
     n_cells = len(build_cells(ds, clfs, ms, seeds, budget))
     console.print(f"bench: {len(ds)} dataset(s) x {len(clfs)} classifier(s) x {len(ms)} method(s) "

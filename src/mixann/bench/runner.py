@@ -223,7 +223,7 @@ def resolve_methods(text, sweeps=()):
     if unknown:
         valid = [*METHOD_SHORTCUTS, *all_methods(), *ABLATIONS, *DETECTORS, "mixann[K=..]",
                  "mixann[eta=..]", "mixann[selection_repeats=..]", "mixann[selection_folds=..]"]
-        raise ValueError(f"unknown method {', '.join(map(repr, unknown))}; valid: "
+        raise ValueError(f"unknown method {', '.join(map(repr, unknown))}; choose one of "
                          f"{', '.join(valid)}")
     for spec in sweeps or ():
         out += parse_sweep(spec)
