@@ -23,6 +23,8 @@ Kinds: the library's actor-free kinds (:data:`mixann.rollout.ACTOR_FREE_KINDS`) 
 
 ``--weights 1,0.5,0.25`` also fits each kind's rows at sample weights below 1, ``1 / w`` times as
 many rows at weight ``w`` (XGBoost and the MLP; row 70): columns ``spread@w0.5`` and so on.
+``--extra-volumes 1.25,1.5,2,3`` adds volumes to the default grid, e.g. beyond balance (row 72),
+and ``--by-volume`` also prints each kind's mean at every volume, per dataset.
 """
 
 from __future__ import annotations
@@ -184,6 +186,29 @@ def summarise(cells):
     return "\n".join(lines)
 
 
+def by_volume(cells):
+    """Text lines of each dataset's and kind's mean validation F1 over seeds at every volume,
+    ``volume:score`` pairs: the shape of the curve that :func:`summarise` reads one point of.
+
+    Examples
+    --------
+    >>> v = [0.5, 2.0]
+    >>> cells = [("d", {"volumes": v, "none": 0.5, "a": [0.6, 0.7]}),
+    ...          ("d", {"volumes": v, "none": 0.7, "a": [0.8, 0.6]})]
+    >>> print(by_volume(cells))
+    d a 0.5:0.700 2:0.650
+    """
+    lines = []
+    for dataset in dict.fromkeys(d for d, _ in cells):
+        mine = [cell for d, cell in cells if d == dataset]
+        volumes = mine[0]["volumes"]
+        for kind in (k for k in mine[0] if k not in ("volumes", "none")):
+            means = np.mean([cell[kind] for cell in mine], axis=0)
+            lines.append(f"{dataset} {kind} " + " ".join(
+                f"{v:g}:{m:.3f}" for v, m in zip(volumes, means)))
+    return "\n".join(lines)
+
+
 def main(argv=None):
     from mixann.bench import protocol
     from mixann.datasets import load_dataset
@@ -197,7 +222,17 @@ def main(argv=None):
     parser.add_argument("--data-dir", default=None)
     parser.add_argument("--weights", default="1",
                         help="synthetic rows' sample weights, e.g. 1,0.5,0.25 (XGBoost, MLP)")
+    parser.add_argument("--extra-volumes", default="",
+                        help="volumes added to the default grid, e.g. 1.25,1.5,2,3 (row 72)")
+    parser.add_argument("--by-volume", action="store_true",
+                        help="also print each kind's mean at every volume")
     args = parser.parse_args(argv)
+    try:
+        extra = [float(v) for v in args.extra_volumes.split(",") if v.strip()]
+    except ValueError:
+        parser.error(f"--extra-volumes takes numbers, e.g. 1.5,2; got {args.extra_volumes!r}")
+    if any(v <= 0 for v in extra):
+        parser.error(f"--extra-volumes must be positive shares of the class gap, got {extra}")
     known = load_kinds(args.classifier)
     names = [k for k in args.kinds.split(",") if k]
     unknown = [k for k in names if k not in known]
@@ -207,12 +242,16 @@ def main(argv=None):
     for dataset in args.datasets.split(","):
         X, y = load_dataset(dataset, data_dir=args.data_dir)
         for seed in range(args.first_seed, args.first_seed + args.seeds):
-            cell = probe_cell(protocol.split(X, y, seed), seed, {k: known[k] for k in names},
-                              args.classifier, weights=args.weights.split(","))
+            split = protocol.split(X, y, seed)
+            volumes = sorted(set(default_volumes(split.y_train)) | set(extra))
+            cell = probe_cell(split, seed, {k: known[k] for k in names}, args.classifier,
+                              volumes=volumes, weights=args.weights.split(","))
             cells.append((dataset, cell))
             print(dataset, seed, {k: round(float(np.max(v)), 3) for k, v in cell.items()
                                   if k != "volumes"},
                   flush=True)
+    if args.by_volume:
+        print(by_volume(cells))
     print(summarise(cells))
 
 

@@ -10,11 +10,43 @@ from mixann.cli import app
 runner = CliRunner()
 
 
+def _table_rows(output):
+    """``{method: [cells]}`` of the rich table's body rows in ``output``."""
+    rows = [[c.strip() for c in line.split("│")[1:-1]] for line in output.splitlines()
+            if line.startswith("│")]
+    return {row[0]: row[1:] for row in rows}
+
+
 def test_demo_prints_before_after_table():
     result = runner.invoke(app, ["demo", "--n-samples", "400", "--episodes", "2"])
     assert result.exit_code == 0, result.output
-    assert "without augmentation" in result.output and "with MixAnN" in result.output
-    assert "F1" in result.output
+    rows = _table_rows(result.output)
+    # No augmentation, the two default baselines on the same split, then MixAnN.
+    assert list(rows) == ["without augmentation", "SMOTE", "AutoSMOTE", "with MixAnN"]
+    assert rows["without augmentation"][-1] == "0" and int(rows["SMOTE"][-1]) > 0
+    assert all(0 <= float(cell) <= 1 for row in rows.values() for cell in row[:3])
+    assert "test split 80 samples (4 anomalies)" in _flat(result.output)
+
+
+def test_demo_seeds_show_means_and_per_seed_scores():
+    args = ["demo", "--n-samples", "400", "--episodes", "2", "--compare", "smote"]
+    result = runner.invoke(app, [*args, "--seeds", "2", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    rows = _table_rows(result.output)
+    assert list(rows) == ["without augmentation", "SMOTE", "with MixAnN"]
+    per_seed = {line.split(":")[0]: line for line in result.output.splitlines()
+                if line.startswith("seed ")}
+    assert list(per_seed) == ["seed 3", "seed 4"]
+    # The table's F1 is the mean of the seeds' lines, with its std over them.
+    none = [float(line.split("none ")[1].split(",")[0]) for line in per_seed.values()]
+    mean, std = rows["without augmentation"][2].split(" ± ")
+    assert float(mean) == pytest.approx(np.mean(none), abs=6e-4)
+    assert float(std) == pytest.approx(np.std(none), abs=6e-4)
+    # Seed 3 alone gives the first line's scores again.
+    alone = _table_rows(runner.invoke(app, [*args, "--seed", "3"]).output)
+    assert float(alone["without augmentation"][2]) == pytest.approx(none[0], abs=6e-4)
+    assert list(_table_rows(runner.invoke(app, [*args[:-2], "--compare", ""]).output)) == [
+        "without augmentation", "with MixAnN"]
 
 
 def test_resample_csv(tmp_path, diverse):
@@ -74,6 +106,7 @@ def test_the_commands_check_their_arguments_before_working(tmp_path, diverse):
     (tmp_path / "empty.csv").write_text("")
     cases = [
         (["demo", "--classifier", "svm"], "unknown classifier 'svm'; choose one of knn"),
+        (["demo", "--compare", "smote,smote-nc"], "unknown method 'smote-nc'; choose one of"),
         (["resample", str(src), str(tmp_path / "no" / "out.csv")], "does not exist; create it"),
         (["resample", str(tmp_path / "empty.csv"), "o.csv"], "is empty"),
         (["plot", "policy", "--csv", str(src)], "draws 2-D data; " + str(src) + " has 3 feature"),

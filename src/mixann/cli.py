@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .cli_checks import (classifier_option, output_file, read_labelled_csv,
+from .cli_checks import (baselines_option, classifier_option, output_file, read_labelled_csv,
                          resample_or_refuse)
 
 app = typer.Typer(help="MixAnN: learned mix-up augmentation for imbalanced data with diverse "
@@ -30,35 +30,89 @@ def demo(
     n_samples: int = typer.Option(3000, min=200, help="Size of the synthetic dataset."),
     episodes: int = typer.Option(20, min=1, help="MixAnN episodes (E)."),
     seed: int = typer.Option(0, help="Random seed of data, split and MixAnN."),
+    seeds: int = typer.Option(1, min=1, help="Run seeds --seed .. --seed + n - 1 and show the "
+                              "means (F1 with its std over seeds)."),
+    compare: str = typer.Option("smote,autosmote", callback=baselines_option,
+                                help="Baselines fitted on the same split, one row each "
+                                     "(comma-separated mixann.baselines names; '' for none)."),
 ):
-    """Run MixAnN on built-in synthetic "diverse minorities" data and print a before/after table."""
-    from sklearn.base import clone
-    from sklearn.model_selection import train_test_split
+    """Run MixAnN on built-in synthetic "diverse minorities" data and print a before/after table.
 
-    from .classifiers import make_classifier
-    from .datasets import make_diverse_minorities
-    from .sampler import MixAnN
+    The same split also trains the ``--compare`` baselines (SMOTE and AutoSMOTE by default), so
+    the table shows where MixAnN stands against them, not only against no augmentation.
+    """
+    import numpy as np
 
-    X, y = make_diverse_minorities(n_samples=n_samples, random_state=seed)
-    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, stratify=y,
-                                                        random_state=seed)
-    console.print(f"Synthetic diverse minorities: {n_samples} samples, {int(y.sum())} minority "
-                  f"({y.mean():.1%}); test split {len(y_test)} samples; classifier {classifier}.")
-    estimator = make_classifier(classifier, random_state=seed)
-    before = clone(estimator).fit(X_train, y_train).predict(X_test)
-    sampler = MixAnN(estimator=estimator, n_episodes=episodes, random_state=seed, verbose=True)
-    X_res, y_res = sampler.fit_resample(X_train, y_train)
-    after = clone(estimator).fit(X_res, y_res).predict(X_test)
+    runs = []
+    for s in range(seed, seed + seeds):
+        X_train, X_test, y_train, y_test = data = _demo_data(n_samples, s)
+        if s == seed:
+            n_anomalies = int(y_train.sum() + y_test.sum())
+            console.print(f"Synthetic diverse minorities: {n_samples} samples, {n_anomalies} "
+                          f"minority ({n_anomalies / n_samples:.1%}); test split {len(y_test)} "
+                          f"samples ({int(y_test.sum())} anomalies); classifier {classifier}.")
+        rows, sampler = _demo_run(classifier, data, episodes, s, compare, verbose=seeds == 1)
+        runs.append(rows)
+        if seeds > 1:
+            short = {"without augmentation": "none", "with MixAnN": "MixAnN"}
+            console.print(f"seed {s}: " + ", ".join(f"{short.get(label, label)} {prf[2]:.3f}"
+                                                     for label, prf, _ in rows))
 
-    table = Table(title="Test macro scores")
+    table = Table(title="Test macro scores" + (f", mean of seeds {seed}-{seed + seeds - 1}"
+                                               if seeds > 1 else ""))
     for col in ("method", "precision", "recall", "F1", "synthetic"):
         table.add_column(col, justify="right" if col != "method" else "left")
-    for name, pred, n_syn in (("without augmentation", before, 0),
-                              ("with MixAnN", after, len(sampler.synthetic_X_))):
-        p, r, f = _macro_prf(y_test, pred)
-        table.add_row(name, f"{p:.3f}", f"{r:.3f}", f"{f:.3f}", str(n_syn))
+    for i, (label, _, _) in enumerate(runs[0]):
+        prf = np.array([run[i][1] for run in runs])
+        f1 = f"{prf[:, 2].mean():.3f}" + (f" ± {prf[:, 2].std():.3f}" if seeds > 1 else "")
+        table.add_row(label, f"{prf[:, 0].mean():.3f}", f"{prf[:, 1].mean():.3f}", f1,
+                      f"{np.mean([run[i][2] for run in runs]):.0f}")
     console.print(table)
-    console.print(describe_choice(sampler))
+    if seeds == 1:
+        console.print(describe_choice(sampler))
+        console.print("One split: F1 moves by a few hundredths with the seed alone; --seeds 10 "
+                      "shows the means, `mixann bench` compares methods over seeds and real "
+                      "datasets.")
+
+
+def _demo_data(n_samples, seed):
+    """The demo's synthetic data, split 80/20 (stratified): ``X_train, X_test, y_train, y_test``."""
+    from sklearn.model_selection import train_test_split
+
+    from .datasets import make_diverse_minorities
+
+    X, y = make_diverse_minorities(n_samples=n_samples, random_state=seed)
+    return train_test_split(X, y, test_size=0.2, stratify=y, random_state=seed)
+
+
+def _demo_run(classifier, data, episodes, seed, compare, verbose):
+    """One seed of the demo on ``data`` (:func:`_demo_data`): ``[(label, (precision, recall,
+    F1), n_synthetic)]`` for no augmentation, each ``compare`` baseline and MixAnN, and the
+    fitted MixAnN."""
+    from sklearn.base import clone
+
+    from .baselines import make_sampler
+    from .bench.report import METHOD_LABELS
+    from .classifiers import make_classifier
+    from .sampler import MixAnN
+
+    X_train, X_test, y_train, y_test = data
+    estimator = make_classifier(classifier, random_state=seed)
+
+    def scores(X_fit, y_fit):
+        return _macro_prf(y_test, clone(estimator).fit(X_fit, y_fit).predict(X_test))
+
+    rows = [("without augmentation", scores(X_train, y_train), 0)]
+    for name in compare:
+        baseline = make_sampler(name, estimator=estimator, random_state=seed, y=y_train)
+        X_res, y_res = baseline.fit_resample(X_train, y_train)
+        rows.append((METHOD_LABELS.get(name, name), scores(X_res, y_res),
+                     len(y_res) - len(y_train)))
+    sampler = MixAnN(estimator=estimator, n_episodes=episodes, random_state=seed,
+                     verbose=verbose)
+    rows.append(("with MixAnN", scores(*sampler.fit_resample(X_train, y_train)),
+                 len(sampler.synthetic_X_)))
+    return rows, sampler
 
 
 def describe_choice(sampler):

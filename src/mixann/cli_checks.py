@@ -80,6 +80,23 @@ def classifier_option(name: str) -> str:
     return name
 
 
+def baselines_option(text: str) -> list[str]:
+    """Typer callback: comma-separated :data:`mixann.baselines.BASELINE_NAMES` (blank: none).
+
+    Examples
+    --------
+    >>> from mixann.cli_checks import baselines_option
+    >>> baselines_option("smote, autosmote"), baselines_option("")
+    (['smote', 'autosmote'], [])
+    """
+    from .baselines import BASELINE_NAMES
+
+    names = split_names(text)
+    if names:
+        check_names("method", names, BASELINE_NAMES, None)
+    return names
+
+
 def output_file(path: Path | None) -> Path | None:
     """Typer callback: the folder of ``path`` must exist, so the result can be written.
 
