@@ -120,3 +120,24 @@ def test_the_commands_check_their_arguments_before_working(tmp_path, diverse):
         result = runner.invoke(app, args)
         assert result.exit_code == 2, (args, result.output)
         assert expected in _flat(result.output), (args, result.output)
+
+
+def test_the_command_line_loads_torch_only_when_it_works():
+    # `mixann --help` and the argument checks should answer at once: importing the package and
+    # its command line must not load torch or imbalanced-learn (some 4 s); MixAnN loads them on
+    # first use (PEP 562).
+    import subprocess
+    import sys
+
+    code = ("import sys, mixann, mixann.cli; "
+            "print(sorted(m for m in ('torch', 'imblearn') if m in sys.modules)); "
+            "from mixann import MixAnN, MixAnNClassifier; "
+            "print(MixAnN.__module__, MixAnNClassifier.__module__, 'torch' in sys.modules, "
+            "'MixAnN' in dir(mixann))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.splitlines()
+    assert out == ["[]", "mixann.sampler mixann.sampler True True"]
+    import mixann
+
+    with pytest.raises(AttributeError, match="no attribute 'Sampler'"):
+        mixann.Sampler

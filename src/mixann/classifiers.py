@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from sklearn.neighbors import KNeighborsClassifier
-from sklearn.neural_network import MLPClassifier
-
 CLASSIFIER_NAMES = ("knn", "xgboost", "xgboost-linear", "mlp")
 
 
@@ -18,6 +15,10 @@ def make_classifier(name, random_state=0, n_jobs=1):
     >>> make_classifier("knn")
     KNeighborsClassifier(n_neighbors=10)
     """
+    # Imported here: the command line checks names against CLASSIFIER_NAMES before any work.
+    from sklearn.neighbors import KNeighborsClassifier
+    from sklearn.neural_network import MLPClassifier
+
     if name == "knn":
         return KNeighborsClassifier(n_neighbors=10)
     if name in ("xgboost", "xgboost-linear"):
