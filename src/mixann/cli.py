@@ -45,9 +45,10 @@ def demo(
 
     runs = []
     for s in range(seed, seed + seeds):
-        X_train, X_test, y_train, y_test = data = _demo_data(n_samples, s)
+        data = _demo_data(n_samples, s)
         if s == seed:
-            n_anomalies = int(y_train.sum() + y_test.sum())
+            y_test = data[3]
+            n_anomalies = int(data[2].sum() + y_test.sum())
             console.print(f"Synthetic diverse minorities: {n_samples} samples, {n_anomalies} "
                           f"minority ({n_anomalies / n_samples:.1%}); test split {len(y_test)} "
                           f"samples ({int(y_test.sum())} anomalies); classifier {classifier}.")
