@@ -105,10 +105,12 @@ def _demo_run(classifier, data, episodes, seed, compare, verbose):
 
     rows = [("without augmentation", scores(X_train, y_train), 0)]
     for name in compare:
+        label = METHOD_LABELS.get(name, name)
         baseline = make_sampler(name, estimator=estimator, random_state=seed, y=y_train)
-        X_res, y_res = baseline.fit_resample(X_train, y_train)
-        rows.append((METHOD_LABELS.get(name, name), scores(X_res, y_res),
-                     len(y_res) - len(y_train)))
+        # AutoSMOTE refits the classifier for every policy draw: seconds with an MLP.
+        with console.status(f"{label}: resampling and fitting {classifier}", spinner="dots"):
+            X_res, y_res = baseline.fit_resample(X_train, y_train)
+            rows.append((label, scores(X_res, y_res), len(y_res) - len(y_train)))
     sampler = MixAnN(estimator=estimator, n_episodes=episodes, random_state=seed,
                      verbose=verbose)
     rows.append(("with MixAnN", scores(*sampler.fit_resample(X_train, y_train)),
