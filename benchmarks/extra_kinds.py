@@ -4,7 +4,8 @@ Each is a generator with the signature of :data:`mixann.rollout.ACTOR_FREE_KINDS
 ``generate(X, y, n_minority, rng) -> Rollout``, so that the default preset's choice can score it
 next to its own kinds (``boundary``, ``spread``) on the same folds. :func:`register` makes one
 of them a valid ``MixAnN(mix_kinds=...)`` name *in this process only*; nothing here changes the
-library. ``docs/quality.md`` (rows 36, 43, 46, 47, 53, 56, 61-64, 66, 69, 71) has what each did:
+library. ``docs/quality.md`` (rows 36, 43, 46, 47, 53, 56, 61-64, 66, 69, 71, 73) has what
+each did:
 
 * ``segment``: a point at a uniform ratio on the segment of a random minority pair (row 36);
 * ``rose``: a smoothed bootstrap (ROSE): a minority row plus Gaussian noise whose scale on each
@@ -51,7 +52,11 @@ library. ``docs/quality.md`` (rows 36, 43, 46, 47, 53, 56, 61-64, 66, 69, 71) ha
 * ``spread-relevant``, ``spread-relevant-half`` and ``keep-relevant``: ``spread``'s midpoint
   (one anomaly's own values) on the features a class-balanced forest finds relevant, a random
   majority row's values on the rest (:func:`spread_relevant`; probed on validation splits in
-  session 32, row 71; not screened).
+  session 32, row 71; not screened);
+* ``spread-cluster``, ``spread-cluster-even`` and ``spread-cluster-wide``: ``spread``'s
+  midpoints within clusters of anomalies only (single linkage cut at the median distance from
+  an anomaly to the majority, or twice it), clusters drawn by size or evenly
+  (:func:`spread_cluster`; probed on validation splits in session 34, row 73; not screened).
 
 ``rose``, ``local`` and ``smote`` use the minority rows in whole shuffled passes, as ``copy``
 does (``borderline`` the danger rows), so any prefix uses each row equally often, up to one.
@@ -706,6 +711,60 @@ def spread_relevant(X, y, n_minority, rng, share=0.8, midpoint=True):
                    np.full(n, len(relevant) / X.shape[1]))
 
 
+def minority_clusters(X, y, cut=1.0):
+    """The anomalies grouped by single linkage, cut at ``cut`` times the median distance from an
+    anomaly to its nearest majority row: two anomalies share a cluster when a chain of anomalies,
+    each nearer the next than a typical anomaly is to the majority, joins them.
+
+    Returns a list of arrays of row indices of ``X``, one per cluster.
+
+    Examples
+    --------
+    >>> X = np.array([[0.0], [10.0], [1.0], [1.5], [20.0]]); y = np.array([0, 0, 1, 1, 1])
+    >>> [c.tolist() for c in minority_clusters(X, y)]   # nearest majority: 1, 1.5, 10; cut 1.5
+    [[2, 3], [4]]
+    """
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from sklearn.neighbors import NearestNeighbors
+
+    minority = np.flatnonzero(y == 1)
+    to_majority = NearestNeighbors(n_neighbors=1).fit(X[y == 0]).kneighbors(X[minority])[0]
+    labels = fcluster(linkage(X[minority], "single"), cut * np.median(to_majority), "distance")
+    return [minority[labels == c] for c in np.unique(labels)]
+
+
+@_two_anomalies
+def spread_cluster(X, y, n_minority, rng, weight="size", cut=1.0):
+    """``spread``'s midpoints within clusters of anomalies only (:func:`minority_clusters`), the
+    cluster drawn in proportion to its size (``weight="size"``) or uniformly (``"even"``, so
+    that an isolated anomaly gets as many samples as a cluster: copies of itself) (row 73).
+
+    Where ``spread`` mixes across clusters, filling the space between them, this keeps every
+    sample inside one cluster of a diverse minority.
+
+    Examples
+    --------
+    >>> X = np.array([[0.0], [10.0], [1.0], [1.5], [20.0]]); y = np.array([0, 0, 1, 1, 1])
+    >>> out = spread_cluster(X, y, 400, np.random.default_rng(0), weight="even")
+    >>> sorted(set(out.X[:, 0].tolist()))   # pairs of {2, 3} or 4 with itself, never across
+    [1.0, 1.25, 1.5, 20.0]
+    >>> round(float(np.mean(out.X[:, 0] == 20.0)), 1)   # even: half the samples per cluster
+    0.5
+    """
+    from mixann.rollout import Rollout
+
+    clusters = minority_clusters(X, y, cut)
+    sizes = np.array([len(c) for c in clusters], dtype=float)
+    p = sizes if weight == "size" else np.ones_like(sizes)
+    which = rng.choice(len(clusters), size=int(n_minority), p=p / p.sum())
+    pairs = np.empty((len(which), 2), dtype=np.intp)
+    for c in np.unique(which):
+        rows = np.flatnonzero(which == c)
+        pairs[rows] = rng.choice(clusters[c], size=(len(rows), 2))
+    return Rollout((X[pairs[:, 0]] + X[pairs[:, 1]]) / 2, np.ones(len(pairs), dtype=int), pairs,
+                   np.full(len(pairs), 0.5))
+
+
 EXTRA_KINDS = {"segment": segment, "rose": rose, "local": local, "smote": smote,
                "borderline": borderline, "hard": hard, "swap": swap, "swap-near": swap_near,
                "mosaic": mosaic,
@@ -728,7 +787,11 @@ EXTRA_KINDS = {"segment": segment, "rose": rose, "local": local, "smote": smote,
                # Session 32's validation probes: the irrelevant features from the majority.
                "spread-relevant": spread_relevant,
                "keep-relevant": partial(spread_relevant, midpoint=False),
-               "spread-relevant-half": partial(spread_relevant, share=0.5)}
+               "spread-relevant-half": partial(spread_relevant, share=0.5),
+               # Session 34's validation probes: midpoints within clusters of anomalies.
+               "spread-cluster": spread_cluster,
+               "spread-cluster-even": partial(spread_cluster, weight="even"),
+               "spread-cluster-wide": partial(spread_cluster, cut=2.0)}
 #: Kinds that score rows with the classifier: :func:`register` binds its ``estimator``.
 NEEDS_ESTIMATOR = ("hard",)
 

@@ -612,3 +612,24 @@ def test_spread_relevant_takes_only_the_relevant_features_from_anomalies(extra_k
     assert np.allclose(kept.X[:, 0], X[kept.sources[:, 0], 0])  # one anomaly's own value
     same = extra_kinds.spread_relevant(X, y, 300, np.random.default_rng(1), share=0.5)
     assert same.X.tobytes() == out.X.tobytes()  # seeded: the same bytes
+
+
+def test_spread_cluster_mixes_within_clusters_only(extra_kinds):
+    # Session 34, row 73: two tight clusters of anomalies (3 and 1 rows) far apart, the majority
+    # between them. Single linkage at the median anomaly-to-majority distance keeps them apart;
+    # every sample is a midpoint of two rows of one cluster, the clusters drawn by size (3:1)
+    # or evenly, and a wider cut joins them.
+    X = np.array([[0.0], [5.0], [6.0], [0.1], [0.2], [0.3], [9.0]])
+    y = np.array([0, 0, 0, 1, 1, 1, 1])
+    assert [c.tolist() for c in extra_kinds.minority_clusters(X, y)] == [[3, 4, 5], [6]]
+    assert len(extra_kinds.minority_clusters(X, y, cut=40.0)) == 1  # 40 * 0.25 > 8.7
+    out = extra_kinds.spread_cluster(X, y, 4000, np.random.default_rng(0))
+    a, b = out.sources[:, 0], out.sources[:, 1]
+    assert np.allclose(out.X[:, 0], (X[a, 0] + X[b, 0]) / 2)
+    assert np.all((a == 6) == (b == 6))  # never across the two clusters
+    assert np.mean(a == 6) == pytest.approx(0.25, abs=0.03)
+    even = extra_kinds.EXTRA_KINDS["spread-cluster-even"](X, y, 4000, np.random.default_rng(0))
+    assert np.mean(even.sources[:, 0] == 6) == pytest.approx(0.5, abs=0.03)
+    same = extra_kinds.spread_cluster(X, y, 4000, np.random.default_rng(0))
+    assert same.X.tobytes() == out.X.tobytes()  # seeded: the same bytes
+    assert extra_kinds.spread_cluster(X, y, 0, np.random.default_rng(0)).X.shape == (0, 1)
