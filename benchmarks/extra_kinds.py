@@ -56,7 +56,8 @@ each did:
 * ``spread-cluster``, ``spread-cluster-even`` and ``spread-cluster-wide``: ``spread``'s
   midpoints within clusters of anomalies only (single linkage cut at the median distance from
   an anomaly to the majority, or twice it), clusters drawn by size or evenly
-  (:func:`spread_cluster`; probed on validation splits in session 34, row 73; not screened).
+  (:func:`spread_cluster`), and ``spread-across``, midpoints across clusters only
+  (:func:`spread_across`) (probed on validation splits in session 34, row 73; not screened).
 
 ``rose``, ``local`` and ``smote`` use the minority rows in whole shuffled passes, as ``copy``
 does (``borderline`` the danger rows), so any prefix uses each row equally often, up to one.
@@ -765,6 +766,33 @@ def spread_cluster(X, y, n_minority, rng, weight="size", cut=1.0):
                    np.full(len(pairs), 0.5))
 
 
+@_two_anomalies
+def spread_across(X, y, n_minority, rng, cut=1.0):
+    """``spread``'s midpoints of two anomalies from *different* clusters
+    (:func:`minority_clusters`; any two when there is one cluster): the opposite of
+    :func:`spread_cluster` (row 73).
+
+    Examples
+    --------
+    >>> X = np.array([[0.0], [10.0], [1.0], [1.5], [20.0]]); y = np.array([0, 0, 1, 1, 1])
+    >>> sorted(set(spread_across(X, y, 50, np.random.default_rng(0)).X[:, 0].tolist()))
+    [10.5, 10.75]
+    """
+    from mixann.rollout import Rollout
+
+    cluster = np.empty(len(y), dtype=int)
+    for c, rows in enumerate(minority_clusters(X, y, cut)):
+        cluster[rows] = c
+    minority = np.flatnonzero(y == 1)
+    pairs = rng.choice(minority, size=(int(n_minority), 2))
+    same = cluster[pairs[:, 0]] == cluster[pairs[:, 1]]
+    while same.any() and len(np.unique(cluster[minority])) > 1:  # redraw the second row
+        pairs[same, 1] = rng.choice(minority, size=int(same.sum()))
+        same = cluster[pairs[:, 0]] == cluster[pairs[:, 1]]
+    return Rollout((X[pairs[:, 0]] + X[pairs[:, 1]]) / 2, np.ones(len(pairs), dtype=int),
+                   pairs.astype(np.intp), np.full(len(pairs), 0.5))
+
+
 EXTRA_KINDS = {"segment": segment, "rose": rose, "local": local, "smote": smote,
                "borderline": borderline, "hard": hard, "swap": swap, "swap-near": swap_near,
                "mosaic": mosaic,
@@ -791,7 +819,8 @@ EXTRA_KINDS = {"segment": segment, "rose": rose, "local": local, "smote": smote,
                # Session 34's validation probes: midpoints within clusters of anomalies.
                "spread-cluster": spread_cluster,
                "spread-cluster-even": partial(spread_cluster, weight="even"),
-               "spread-cluster-wide": partial(spread_cluster, cut=2.0)}
+               "spread-cluster-wide": partial(spread_cluster, cut=2.0),
+               "spread-across": spread_across}
 #: Kinds that score rows with the classifier: :func:`register` binds its ``estimator``.
 NEEDS_ESTIMATOR = ("hard",)
 

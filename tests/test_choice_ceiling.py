@@ -633,3 +633,14 @@ def test_spread_cluster_mixes_within_clusters_only(extra_kinds):
     same = extra_kinds.spread_cluster(X, y, 4000, np.random.default_rng(0))
     assert same.X.tobytes() == out.X.tobytes()  # seeded: the same bytes
     assert extra_kinds.spread_cluster(X, y, 0, np.random.default_rng(0)).X.shape == (0, 1)
+
+
+def test_spread_across_mixes_across_clusters_only(extra_kinds):
+    # Row 73's opposite: the same two clusters, every pair from both; one cluster, any pair.
+    X = np.array([[0.0], [5.0], [6.0], [0.1], [0.2], [0.3], [9.0]])
+    y = np.array([0, 0, 0, 1, 1, 1, 1])
+    out = extra_kinds.spread_across(X, y, 500, np.random.default_rng(0))
+    assert np.all((out.sources == 6).sum(axis=1) == 1)
+    assert np.allclose(out.X[:, 0], X[out.sources, 0].mean(axis=1))
+    one = extra_kinds.spread_across(X, y, 500, np.random.default_rng(0), cut=40.0)
+    assert set(one.sources.ravel().tolist()) == {3, 4, 5, 6}
