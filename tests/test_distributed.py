@@ -1,5 +1,7 @@
 """The grid on a dask.distributed LocalCluster gives the same rows as a serial run."""
 
+import pytest
+
 from mixann.bench.runner import run_grid
 from mixann.bench.store import ResultStore
 
@@ -65,3 +67,22 @@ def test_lost_worker_cell_is_retried_and_recorded_once(tmp_path):
     assert all((tmp_path / f"{m}-0.started").exists() for m in ("none", "smote"))
     assert len(store.rows()) == 2
     store.close()
+
+
+def test_remote_workers_check_the_data_files_before_any_cell(tmp_path, shared_datasets):
+    # With a scheduler address the workers, not this machine, must see --data-dir: each checks
+    # it before the first cell is sent, and a missing file stops the grid with nothing written.
+    from dask.distributed import LocalCluster
+
+    grid = dict(datasets=["vowels"], classifiers=["knn"], methods=["none"], seeds=1,
+                budget="test", progress=False, jobs=1)
+    # Worker processes, so that _init_worker's one-thread limits stay out of this process.
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster:
+        with pytest.raises(FileNotFoundError, match=r"no data file for 'vowels' \(40_vowels"):
+            run_grid(db=tmp_path / "r.sqlite", scheduler=cluster.scheduler_address,
+                     data_dir=tmp_path / "no-data", **grid)
+        assert _rows(tmp_path / "r.sqlite") == {}
+        done = run_grid(db=tmp_path / "r.sqlite", scheduler=cluster.scheduler_address,
+                        data_dir=shared_datasets / "adbench", **grid)
+    assert done["ok"] == 1

@@ -517,7 +517,8 @@ def run_grid(datasets, classifiers, methods, seeds, budget, db, data_dir=None, j
     summary = {"total": len(cells), "skipped": len(cells) - len(todo), "ok": 0, "failed": 0}
     if scheduler in (None, "local"):
         # A missing file would fail every cell of its dataset, each written to the database as
-        # failed: refuse before the first one. A remote scheduler's workers may see other paths.
+        # failed: refuse before the first one. A remote scheduler's workers may see other
+        # paths: they check for themselves (_run_dask).
         check_data_files({c.dataset for c in todo}, data_dir)
 
     bar = Progress(TextColumn("[bold]bench"), BarColumn(), MofNCompleteColumn(),
@@ -616,6 +617,9 @@ def _run_dask(todo, data_dir, scheduler, jobs, bar, task, record, run=None):
         cluster, client = None, Client(scheduler, timeout="30s")
     try:
         client.run(_init_worker)
+        if scheduler != "local":  # run_grid checked a LocalCluster's files on this machine
+            # The workers must see the files: each checks before the first cell is sent.
+            client.run(check_data_files, sorted({cell.dataset for cell in todo}), data_dir)
         # One task per cell, keyed by the cell so a resubmission can never run it twice.
         futures = {client.submit(run or _safe_run, cell, data_dir, key=f"mixann-cell-{'/'.join(map(str, cell.key))}",
                                  pure=False): cell for cell in todo}
