@@ -109,6 +109,16 @@ def test_cli_two_cell_grid_then_report(tmp_path, data_dir):
     # the paper's MixAnN numbers sit beside our run of the paper's algorithm
     assert float(table[1]["vowels_paper_f1"]) == pytest.approx(0.96)
     assert table[2]["delta_vs_mixann"] in ("0.0", "0")
+    # What each method cost: the cells' own seconds, in the report too.
+    with open(out / "timing.csv", newline="") as fh:
+        times = list(csv.DictReader(fh))
+    assert [t["method"] for t in times] == ["none", "mixann-paper", "mixann"]
+    for t, r in zip(times, rows):
+        assert float(t["vowels_resample"]) == pytest.approx(r["resample_seconds"])
+        assert float(t["mean_fit"]) == pytest.approx(r["fit_seconds"])
+    assert float(times[2]["mean_resample"]) > float(times[0]["mean_resample"])  # a search
+    assert "| knn | MixAnN | " in (out / "timing.md").read_text()
+    assert "## Seconds per cell" in (out / "report.md").read_text()
 
     # Rerun: everything skipped.
     res = cli.invoke(app, ["bench", "--datasets", "vowels", "--classifiers", "knn", "--methods",

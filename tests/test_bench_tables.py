@@ -252,10 +252,13 @@ def test_report_with_only_table2_rows_says_what_is_not_run(tmp_path):
     _fake_rows(db, [("vowels", "knn", m, s, f) for m, f in (("none", 0.8), ("mixann", 0.9))
                     for s in range(3)])
     paths = write_report(db, tmp_path / "out")
-    assert set(paths) == {"md", "csv", "wilcoxon", "report", "margin_png", "margin_csv"}
+    assert set(paths) == {"md", "csv", "wilcoxon", "report", "margin_png", "margin_csv",
+                          "timing_md", "timing_csv"}
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert names == ["margin.csv", "margin.png", "report.md", "table2.csv", "table2.md",
-                     "wilcoxon.md"]
+                     "timing.csv", "timing.md", "wilcoxon.md"]
+    # These rows recorded no seconds: the timing table says so instead of inventing a number.
+    assert "| knn | MixAnN | – + – | – + – |" in paths["timing_md"].read_text()
     report = paths["report"].read_text()
     assert "| knn | MixAnN |" in report
     for key in ("table3", "table4", "fig4_K", "fig4_eta", "fig5"):

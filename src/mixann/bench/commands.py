@@ -140,8 +140,9 @@ def report(
 ):
     """Write the paper's tables and figures from a results file into --out.
 
-    Always table2.md/.csv, wilcoxon.md and report.md (everything, figures embedded);
-    margin.png/.csv (MixAnN minus the best other method, per dataset) when MixAnN has rows; also,
+    Always table2.md/.csv, wilcoxon.md, timing.md/.csv (seconds per cell to resample and to fit)
+    and report.md (everything, figures embedded); margin.png/.csv (MixAnN minus the best other
+    method, per dataset) when MixAnN has rows; also,
     when the database holds their rows, table3.md/.csv (detectors), table4.md/.csv (reward
     ablations), fig4_K.png / fig4_eta.png / fig4.csv (sweeps), and fig5.png with --case-study
     (an existing fig5.png in --out is embedded as is). Missing pieces are listed in report.md

@@ -34,8 +34,12 @@ written only when the database holds its rows:
 ``margin.png``, ``margin.csv``  (MixAnN rows present) per classifier and dataset, MixAnN's
                     test F1 minus the best other method's on the same seeds, with its standard
                     error, next to issue 6's goal line; see :mod:`mixann.bench.margins`.
-``report.md``       Tables 2, 3, 4, the Wilcoxon table and the figures as Markdown images; a
-                    missing piece is one line saying which ``mixann bench`` command fills it.
+``timing.md``, ``timing.csv``  seconds per cell to resample and to fit the classifier, per
+                    classifier, method and dataset (mean over seeds); see
+                    :mod:`mixann.bench.timing`.
+``report.md``       Tables 2, 3, 4, the Wilcoxon table, the seconds per cell and the figures as
+                    Markdown images; a missing piece is one line saying which ``mixann bench``
+                    command fills it.
 """
 
 from __future__ import annotations
@@ -703,7 +707,8 @@ def write_report(db, out_dir, budget=None, case_study=False, datasets=None, seed
     0..n-1, as ``mixann bench --seeds n`` runs them; a dataset without rows for the budget is
     a ``ValueError`` that lists the ones present.
     Returns the dict of written paths: always ``md``, ``csv``, ``wilcoxon`` (Table 2) and
-    ``report``; ``margin_png`` and ``margin_csv`` when MixAnN has rows; ``table3_md``,
+    ``report``; ``timing_md`` and ``timing_csv`` when any cell is ok; ``margin_png`` and
+    ``margin_csv`` when MixAnN has rows; ``table3_md``,
     ``table3_csv``, ``table4_md``, ``table4_csv``, ``fig4_K``, ``fig4_eta``, ``fig4_csv`` and
     ``fig5`` when written (or already present, for fig5).
     """
@@ -766,6 +771,18 @@ def write_report(db, out_dir, budget=None, case_study=False, datasets=None, seed
     else:
         sections.append(("Table 4: ablation study", NOT_RUN["table4"]))
     sections.append(("Wilcoxon signed-rank test", wil_md))
+    if len(ok):
+        from ..datasets import ADBENCH_FILES
+        from .runner import all_methods
+        from .timing import timing_md, timing_table
+
+        order = columns or _ordered(ok["dataset"], list(ADBENCH_FILES))
+        times = timing_table(ok, order, methods=all_methods())
+        md = timing_md(times, order, budget, METHOD_LABELS)
+        paths["timing_md"], paths["timing_csv"] = out_dir / "timing.md", out_dir / "timing.csv"
+        paths["timing_md"].write_text(md, encoding="utf-8")
+        times.to_csv(paths["timing_csv"], index=False)
+        sections.append(("Seconds per cell", _demote(md)))
 
     sweeps = sweep_summary(ok) if len(ok) else sweep_summary(pd.DataFrame(
         columns=["method", "dataset", "classifier", "seed", "f1"]))
