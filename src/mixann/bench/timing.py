@@ -5,8 +5,8 @@ validation included where the method uses it) and ``fit_seconds`` (the classifie
 result). Table 2 says how well a method does; this says what it costs, per classifier and
 dataset, as the mean over seeds. Why both: MixAnN's and AutoSMOTE's cost is their search,
 which refits the classifier many times, while the SMOTE family's is one pass over the data;
-a method that adds many rows makes the classifier's own fit slower too (KNN's prediction,
-the MLP's epochs).
+a method that adds many rows makes the classifier's own fit slower too (XGBoost's trees, the
+MLP's epochs; KNN's fit only builds its index).
 
 Cells run side by side on shared cores (``--jobs``) take longer than alone, so compare
 methods of one run, not runs on different machines or with different ``--jobs``.
