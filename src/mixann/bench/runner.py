@@ -565,14 +565,14 @@ def check_data_files(datasets, data_dir=None):
     """
     from ..datasets import data_dir as folder, dataset_path
 
-    missing = [(name, dataset_path(name, data_dir)) for name in sorted(datasets)
-               if not dataset_path(name, data_dir).is_file()]
+    paths = {name: dataset_path(name, data_dir) for name in sorted(datasets)}
+    missing = {name: path for name, path in paths.items() if not path.is_file()}
     if missing:
-        names = ", ".join(f"{name!r} ({path.name})" for name, path in missing)
+        names = ", ".join(f"{name!r} ({path.name})" for name, path in missing.items())
         raise FileNotFoundError(
             f"no data file for {names} in {folder(data_dir)}; pass the folder that holds them "
             "(--data-dir, data_dir=...), set MIXANN_DATA, or download them with `mixann data "
-            f"fetch {' '.join(name for name, _ in missing)}`")
+            f"fetch {' '.join(missing)}`")
 
 
 def _run_pool(todo, data_dir, jobs, bar, task, record):

@@ -71,7 +71,8 @@ def timing_table(ok, datasets, methods=None):
 
 
 def _seconds(x):
-    """Seconds as a short string: 2 significant digits below 10 s, whole seconds above."""
+    """Seconds as a short string: "<0.01", 2 significant digits below 10 s, whole seconds
+    from 10 s, "–" for a missing value."""
     if not np.isfinite(x):
         return "–"
     if x < 0.01:
