@@ -54,7 +54,7 @@ def _random_walk(X, y, X_val, estimator, seed, steps, pick_alpha):
 
 @pytest.mark.parametrize("seed,algorithm,n_features",
                          [(0, "auto", 2), (1, "auto", 2), (2, "auto", 5), (3, "brute", 2),
-                          (4, "brute", 20)])
+                          (4, "brute", 20), (5, "auto", 40)])  # 40: the matrix-product search
 def test_exact_knn_matches_refit_on_continuous_data(seed, algorithm, n_features):
     X, y = make_diverse_minorities(n_samples=300, n_features=n_features, random_state=seed)
     X_tr, y_tr, X_val = _split(X, y, 60)
@@ -80,19 +80,26 @@ def _rule_reference(X_fit, y_fit, Q, k):
 
 
 @pytest.mark.parametrize("algorithm", ["brute", "kd_tree"])
-@pytest.mark.parametrize("seed", [0, 1])
-def test_exact_knn_under_planted_ties(seed, algorithm):
+@pytest.mark.parametrize("seed,n_features", [(0, 2), (1, 2), (2, 40)])
+def test_exact_knn_under_planted_ties(seed, n_features, algorithm):
     # A 4 x 4 integer grid, each cell holding ~10 duplicated points of both labels; the
     # synthetic samples land on grid points or midpoints, exactly on existing distances, so
     # equal-distance points of both labels straddle the k-th neighbour. Exact-knn must follow
     # the documented rule on every row, and equal a refit scikit-learn KNN on every row where
     # the k nearest are unambiguous (at a straddling tie scikit-learn picks by its heap or
     # tree order, not by fit order: no fixed rule can match it there).
+    # With 40 features (the matrix-product search of ExactKNNUpdater._nearest), the rows are
+    # 16 binary corners, each duplicated about ten times.
     rng = np.random.default_rng(seed)
     k = 7
-    X = rng.integers(0, 4, size=(160, 2)).astype(float)
-    y = rng.integers(0, 2, size=160)
-    X_val = rng.integers(0, 4, size=(40, 2)).astype(float)
+    if n_features == 2:
+        X = rng.integers(0, 4, size=(160, 2)).astype(float)
+        y = rng.integers(0, 2, size=160)
+        X_val = rng.integers(0, 4, size=(40, 2)).astype(float)
+    else:
+        corners = rng.integers(0, 2, size=(16, n_features)).astype(float)
+        X, y = corners[rng.integers(16, size=160)], rng.integers(0, 2, size=160)
+        X_val = corners[rng.integers(16, size=40)]
     est = KNeighborsClassifier(n_neighbors=k, algorithm=algorithm)
     refit, exact = RefitUpdater(est, X, y, X_val), ExactKNNUpdater(est, X, y, X_val)
     rows, train_idx = np.vstack([X_val, X]), np.arange(len(X))
@@ -115,6 +122,33 @@ def test_exact_knn_under_planted_ties(seed, algorithm):
             np.testing.assert_array_equal(got[~ambiguous], sk[~ambiguous])
             n_ambiguous += ambiguous.sum()
     assert n_ambiguous > 0  # the ties were really planted
+
+
+def test_many_features_rank_by_a_checked_matrix_product(monkeypatch):
+    # From BRUTE_MIN_FEATURES on, the first neighbours come from a matrix product whose rounded
+    # distances only pick candidates; the kept sets must be the KD-tree's own, and rows the
+    # product cannot vouch for (more equal distances than candidates) go to the tree.
+    import mixann.updaters as updaters
+
+    rng = np.random.default_rng(0)
+    smooth = rng.random((300, 40))
+    corners = rng.integers(0, 2, size=(4, 40)).astype(float)
+    dupes = corners[rng.integers(4, size=300)]  # ~75 copies each: ties beyond any candidate set
+    for X in (smooth, dupes):
+        y = (rng.random(300) < 0.2).astype(int)
+        est = KNeighborsClassifier(n_neighbors=10)
+        fast = ExactKNNUpdater(est, X[60:], y[60:], X[:60])
+        asked = []
+        query = fast._tree.query
+        monkeypatch.setattr(fast, "_tree", type("Spy", (), {
+            "query": lambda self, Q, **kw: asked.append(len(Q)) or query(Q, **kw)})())
+        fast._nearest(np.vstack([X[:60], X[60:]]), 11)
+        with monkeypatch.context() as m:
+            m.setattr(updaters, "BRUTE_MIN_FEATURES", 10 ** 9)
+            tree = ExactKNNUpdater(est, X[60:], y[60:], X[:60])
+        np.testing.assert_array_equal(fast._d2_0, tree._d2_0)
+        np.testing.assert_array_equal(fast._lab_0, tree._lab_0)
+        assert sum(asked) == (0 if X is smooth else 300)
 
 
 def test_tie_rule_by_hand():
@@ -290,3 +324,19 @@ def _no_warning_check():
             yield
 
     return quiet()
+
+
+def test_knn_start_benchmark_reports_the_same_neighbours_and_rows(tmp_path, capsys):
+    # benchmarks/knn_start.py on 40 features (the matrix product's side): the updater's start
+    # and whole fits, KD-tree against product, must keep the same neighbours and rows.
+    from conftest import load_benchmark
+
+    X, y = make_diverse_minorities(n_samples=500, n_features=40, random_state=0)
+    np.savez(tmp_path / "40_vowels.npz", X=X, y=y)
+    load_benchmark("knn_start").main(["--datasets", "vowels", "--fit", "--data-dir",
+                                      str(tmp_path)])
+    rows = [line.split("|") for line in capsys.readouterr().out.splitlines()
+            if line.startswith("| vowels |")]
+    assert [r[4].strip() for r in rows] == ["start", "fit_resample (default)",
+                                            "fit_resample (paper)"]
+    assert all(r[3].strip() == "40" and r[8].strip() == "yes" for r in rows)
