@@ -43,6 +43,7 @@ def demo(
     """
     import numpy as np
 
+    short = {"without augmentation": "none", "with MixAnN": "MixAnN"}  # per-seed lines
     runs = []
     for s in range(seed, seed + seeds):
         data = _demo_data(n_samples, s)
@@ -55,7 +56,6 @@ def demo(
         rows, sampler = _demo_run(classifier, data, episodes, s, compare, verbose=seeds == 1)
         runs.append(rows)
         if seeds > 1:
-            short = {"without augmentation": "none", "with MixAnN": "MixAnN"}
             console.print(f"seed {s}: " + ", ".join(f"{short.get(label, label)} {prf[2]:.3f}"
                                                      for label, prf, _ in rows))
 

@@ -259,6 +259,7 @@ class ExactKNNUpdater(_Updater):
         n = len(X)
         m = min(q + 16, n)
         sq_x = np.einsum("ij,ij->i", X, X)
+        largest = sq_x.max()
         found = np.empty((len(Q), q), dtype=np.intp)
         step = max(1, 2 ** 22 // n)  # rows per product: about 32 MiB of distances
         for start in range(0, len(Q), step):
@@ -274,7 +275,7 @@ class ExactKNNUpdater(_Updater):
             # Every row outside the candidates has a rounded distance of at least the largest
             # candidate's, and its exact one differs by less than the bound (generous: the
             # rounding of a d-term product is about d * 1e-16 of the squared norms).
-            bound = 1e-9 * (sq_q + sq_x.max())
+            bound = 1e-9 * (sq_q + largest)
             floor = np.take_along_axis(approx, cand, axis=1).max(axis=1) - bound
             sure = (m == n) | (floor > exact[:, q - 1])
             found[start:start + len(block)][sure] = cand[sure, :q]
