@@ -67,6 +67,22 @@ def test_resample_csv(tmp_path, diverse):
     assert result.exit_code != 0 and "--jobs 0" in result.output
 
 
+def test_resample_csv_with_three_labels(tmp_path, diverse):
+    # The anomalies split in two classes: each is augmented against the rest.
+    X, y = diverse
+    labels = np.where(y == 0, "normal", np.where(X[:, 0] > 0, "fraud", "fault"))
+    src, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "kind": labels}).to_csv(src, index=False)
+    result = runner.invoke(app, ["resample", str(src), str(out), "--label", "kind",
+                                 "--episodes", "2"])
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(out)
+    added = frame["kind"].iloc[len(X):]
+    assert len(added) > 0 and set(added) <= {"fraud", "fault"}
+    counts = ", ".join(f"{c}: {int((added == c).sum())}" for c in ("fault", "fraud"))
+    assert f"({len(added)} synthetic; {counts})" in _flat(result.output)
+
+
 def test_resample_unknown_label_column(tmp_path, diverse):
     X, y = diverse
     src = tmp_path / "in.csv"
@@ -85,9 +101,9 @@ def _flat(output):
     (lambda f: f.assign(colour="red"), "column(s) ['colour'] of in.csv are not numbers"),
     (lambda f: f.assign(a=f["a"].where(f.index != 3)),
      "column(s) ['a'] of in.csv have empty cells"),
-    (lambda f: f.assign(label=f.index % 3), "y has 3 classes"),
+    (lambda f: f.assign(label=np.where(f.index == 0, 2, f["label"])), "class 2 has 1 sample"),
     (lambda f: f.iloc[0:0], "in.csv has a header row but no data rows"),
-], ids=["text-column", "empty-cell", "three-classes", "no-rows"])
+], ids=["text-column", "empty-cell", "class-of-one-row", "no-rows"])
 def test_resample_refuses_a_csv_mixann_cannot_use(tmp_path, monkeypatch, diverse, edit, expected):
     # One message that names the problem and the fix, no traceback, and no file written.
     X, y = diverse

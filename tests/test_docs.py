@@ -30,7 +30,7 @@ WITH_EXAMPLES = ("sampler", "classifiers", "baselines", "baselines.autosmote",
                  "env", "metrics", "rollout", "selection", "updaters", "bench.runner",
                  "bench.report", "bench.margins", "detectors", "detectors.threshold",
                  "detectors.deepsad", "detectors.devnet", "detectors.wrappers", "plots",
-                 "cli_checks", "_output", "bench.timing")
+                 "cli_checks", "_output", "bench.timing", "multiclass")
 
 
 @pytest.mark.parametrize("name", WITH_EXAMPLES)
@@ -67,3 +67,8 @@ def test_readme_python_blocks_run_and_say_what_they_do(tmp_path, monkeypatch):
     assert clf.sampler_.n_draws_ == 10
     assert set(namespace["pipe"].predict(X)) <= set(y)
     assert (tmp_path / "policy.pt").is_file()
+    # More than two classes: rows of the two smaller classes only, counted per class.
+    y3, y3_res, sampler3 = namespace["y3"], namespace["y3_res"], namespace["sampler3"]
+    added = y3_res[len(y3):]
+    assert set(added.tolist()) <= {1, 2} and set(sampler3.samplers_) == {1, 2}
+    assert sampler3.sampling_strategy_ == {c: int(np.sum(added == c)) for c in (1, 2)}

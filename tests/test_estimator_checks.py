@@ -18,9 +18,8 @@ NOT_APPLICABLE = {"check_array_api_input"}
 
 
 def test_sklearn_check_estimator():
-    # KNN with 3 neighbours and K = 3: some checks fit on ~10 samples. Multiclass checks are
-    # left out by sklearn through the tag multi_class=False (MixAnN is binary only), and
-    # check_classifier_not_supporting_multiclass verifies the error message instead.
+    # KNN with 3 neighbours and K = 3: some checks fit on ~10 samples. The multiclass checks
+    # run too (one MixAnN per smaller class against the rest, mixann.multiclass).
     estimator = MixAnNClassifier(estimator=KNeighborsClassifier(3), max_neighbors=3,
                                  n_episodes=2, max_steps_per_episode=3, ddpg_updates=2,
                                  warmup_steps=2, batch_size=4, hidden_sizes=(8,), random_state=0)
@@ -32,16 +31,21 @@ def test_sklearn_check_estimator():
     assert failed == {}
     not_passed = {r["check_name"] for r in results if r["status"] != "passed"}
     assert not_passed <= NOT_APPLICABLE
-    assert sum(r["status"] == "passed" for r in results) >= 50
+    passed = [r["check_name"] for r in results if r["status"] == "passed"]
+    assert len(passed) >= 50
+    # With the multi_class tag, sklearn trains on three classes (check_classifiers_train,
+    # check_classifiers_classes ...) instead of checking a refusal.
+    assert "check_classifier_not_supporting_multiclass" not in passed
 
 
-# imbalanced-learn's sampler checks that apply to MixAnN. The others cannot, with the reason:
-# check_samplers_fit_resample, _pandas, _list, _multiclass_ova, _preserve_dtype,
-# _sample_indices and _2d_target draw three classes (MixAnN is binary only: the same
-# inputs on binary data are tested in test_sampler.py and below);
-# check_samplers_sampling_strategy_fit_resample sets ``sampling_strategy``, which MixAnN has
-# not (it chooses its volume); check_samplers_pandas_sparse passes sparse data (dense only).
+# imbalanced-learn's sampler checks that apply to MixAnN; several draw three classes
+# (make_classification with class weights 0.2, 0.3, 0.5). The two that cannot apply, with the
+# reason: check_samplers_sampling_strategy_fit_resample sets ``sampling_strategy``, which MixAnN
+# has not (it chooses its volume); check_samplers_pandas_sparse passes sparse data (dense only).
 IMBLEARN_CHECKS = ("check_target_type", "check_samplers_one_label", "check_samplers_fit",
+                   "check_samplers_fit_resample", "check_samplers_pandas", "check_samplers_list",
+                   "check_samplers_multiclass_ova", "check_samplers_preserve_dtype",
+                   "check_samplers_sample_indices", "check_samplers_2d_target",
                    "check_sampler_get_feature_names_out",
                    "check_sampler_get_feature_names_out_pandas")
 
@@ -50,15 +54,20 @@ IMBLEARN_CHECKS = ("check_target_type", "check_samplers_one_label", "check_sampl
 def test_imblearn_sampler_checks(name):
     from imblearn.utils import estimator_checks
 
-    sampler = MixAnN(random_state=0, **TINY)
+    params = dict(TINY)
+    if name == "check_samplers_fit_resample":
+        # It asks every class to reach the largest one's count. MixAnN chooses its volume, so
+        # the check runs with the single candidate 1 (balance), no volume 0.
+        params.update(volumes=(1.0,), guard=False)
+    sampler = MixAnN(random_state=0, **params)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         getattr(estimator_checks, name)("MixAnN", sampler)
 
 
 def test_float32_in_float32_out(diverse):
-    # imbalanced-learn's samplers keep a float32 X float32 (check_samplers_preserve_dtype,
-    # which draws three classes); MixAnN works in float64 and casts back.
+    # imbalanced-learn's samplers keep a float32 X float32 (check_samplers_preserve_dtype, on
+    # three classes); MixAnN works in float64 and casts back.
     X, y = diverse
     X32, y32 = X.astype(np.float32), y.astype(np.int32)
     X_res, y_res = MixAnN(random_state=0, guard=False, **TINY).fit_resample(X32, y32)

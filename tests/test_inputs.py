@@ -47,10 +47,12 @@ def test_single_class(data, tiny):
         _fit(X, np.zeros(len(X), int), tiny)
 
 
-def test_multiclass(data, tiny):
+def test_multiclass_class_of_one_row(data, tiny):
+    # More than two classes are augmented one per class against the rest (test_multiclass.py);
+    # each class smaller than the largest needs 2 rows, one to train on and one to validate.
     X, _ = data
-    with pytest.raises(ValueError, match="multiclass is not supported yet"):
-        _fit(X, np.arange(len(X)) % 3, tiny)
+    with pytest.raises(ValueError, match="class 2 has 1 sample"):
+        _fit(X, np.array([0] * 40 + [1] * 19 + [2]), tiny)
 
 
 def test_too_few_minority(data, tiny):

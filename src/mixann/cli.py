@@ -151,7 +151,11 @@ def resample(
     jobs: int = typer.Option(1, help="Classifier fits of the volume search run at once "
                              "(-1: every core); the output does not depend on it."),
 ):
-    """Augment a CSV file with MixAnN and write the result (original rows first)."""
+    """Augment a CSV file with MixAnN and write the result (original rows first).
+
+    With more than two labels, every class smaller than the largest is augmented against the
+    rest (one MixAnN each).
+    """
     from .classifiers import make_classifier
     from .sampler import MixAnN
 
@@ -163,7 +167,9 @@ def resample(
     out, y_res = resample_or_refuse(sampler, X, y, "INPUT_CSV")  # a DataFrame, as X is
     out[label] = y_res
     out.to_csv(output_csv, index=False)
-    console.print(f"wrote {len(out)} rows ({len(sampler.synthetic_X_)} synthetic) to {output_csv}")
+    per_class = ", ".join(f"{c}: {n}" for c, n in sampler.sampling_strategy_.items())
+    console.print(f"wrote {len(out)} rows ({len(sampler.synthetic_X_)} synthetic; {per_class}) "
+                  f"to {output_csv}")
 
 
 from .data_cli import data_app  # noqa: E402

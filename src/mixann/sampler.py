@@ -21,6 +21,7 @@ from ._output import output_like
 from .ddpg import DDPGAgent
 from .env import Episode, MixUpEnv, in_sample_proba
 from .metrics import check_metric, score_proba
+from .multiclass import fit_one_vs_rest, plain_label
 from .reward import REWARD_KINDS, MovingBaseline
 from .rollout import ACTOR_FREE_KINDS, ROLLOUT_KINDS, Rollout, rollout
 from .selection import choose_draw, minority_volumes, select_volume, volume_target
@@ -333,14 +334,26 @@ class MixAnN(BaseOverSampler):
         nothing is returned) and ``"candidates"`` (one dict per (kind, volume): its pooled
         out-of-fold ``score`` and the standard error ``se`` of its per-fold scores), and
         ``"draw_scores"`` (each draw's validation score when ``n_draws_ > 1``, else None).
+        With more than two classes: ``"preset"``, ``"one_vs_rest"`` (each augmented class's
+        own history), and ``"baseline_score"``, ``"guard_fired"`` and (default preset)
+        ``"mix_kind"`` and ``"volume"`` as dicts by class, the volume as a share of the gap
+        to the largest class.
+    samplers_ : dict
+        Only with more than two classes: ``{label: fitted binary MixAnN}``, one per class
+        smaller than the largest, fitted on ``(X, y == label)`` (:mod:`mixann.multiclass`);
+        their synthetic rows, in this order, are ``synthetic_X_``.
+    sampling_strategy_ : dict
+        Synthetic rows per class.
     mix_kinds_ : list of str
         The kinds the default preset scored (``mix_kinds`` with ``"auto"`` resolved).
     n_draws_ : int
         The draws the default preset scored (``n_draws`` with ``"auto"`` resolved).
     actor_, critic_ : torch.nn.Module
-        The trained networks.
+        The trained networks (two classes; with more, each of ``samplers_`` has its own).
     minority_label_ : scalar
         The less frequent class (labelled 1 inside the MDP).
+    classes_ : ndarray
+        The classes of y, sorted.
     n_features_in_ : int
         Number of features seen in :meth:`fit_resample`.
 
@@ -462,8 +475,10 @@ class MixAnN(BaseOverSampler):
         ----------
         X : {array-like, DataFrame} of shape (n_samples, n_features)
             Dense features without NaN or inf.
-        y : array-like of shape (n_samples,)
-            Binary labels of any type; the less frequent class is the minority.
+        y : array-like of shape (n_samples,) or (n_samples, n_classes)
+            Labels of any type; with two classes the less frequent one is the minority. With
+            more, every class smaller than the largest is augmented against the rest, one
+            binary MixAnN each (:mod:`mixann.multiclass`). A one-hot y comes back one-hot.
 
         Returns
         -------
@@ -479,9 +494,18 @@ class MixAnN(BaseOverSampler):
         check_classification_targets(y)  # 'Unknown label type: continuous' for regression targets
         # The work is done in float64 arrays; the rows come back in the caller's types.
         as_given = output_like(X, y)
+        y, one_hot = _labels_of(y)
         X, y = validate_data(self, X=X, y=y, reset=True, dtype=float, ensure_all_finite=True)
-        y01, self.classes_, self.minority_label_ = _encode_binary(y)
-        return as_given(*self._fit_resample(X, y, y01))
+        for stale in ("samplers_", "actor_", "critic_"):  # from an earlier fit on other labels
+            self.__dict__.pop(stale, None)
+        if len(np.unique(y)) > 2:
+            X_res, y_res = self._fit_resample_multiclass(X, y)
+        else:
+            y01, self.classes_, self.minority_label_ = _encode_binary(y)
+            X_res, y_res = self._fit_resample(X, y, y01)
+        if one_hot is not None:  # back to the caller's one-hot columns
+            y_res = (y_res[:, None] == np.arange(one_hot.shape[1])).astype(one_hot.dtype)
+        return as_given(X_res, y_res)
 
     def fit(self, X, y):
         """Learn the mix-up policy and the synthetic samples on (X, y), without returning them.
@@ -517,6 +541,10 @@ class MixAnN(BaseOverSampler):
 
         Load them with :meth:`load_policy` into a MixAnN for data of the same width.
         """
+        if hasattr(self, "samplers_"):
+            raise ValueError(f"this MixAnN was fitted on {len(self.classes_)} classes, one "
+                             "policy per class against the rest; save one of them with "
+                             "sampler.samplers_[label].save_policy(path)")
         check_is_fitted(self, "actor_")
         payload = {
             "format": POLICY_FORMAT,
@@ -715,6 +743,50 @@ class MixAnN(BaseOverSampler):
         y_res = np.concatenate([y, self.synthetic_y_])
         return X_res, y_res
 
+    def _fit_resample_multiclass(self, X, y):
+        """More than two classes: one binary MixAnN per class smaller than the largest, that
+        class against the rest (:mod:`mixann.multiclass`); their synthetic rows in class order.
+        """
+        classes, counts = np.unique(y, return_counts=True)
+        self.classes_ = classes
+        self.minority_label_ = classes[np.argmin(counts)]
+        estimator = clone(self.estimator) if self.estimator is not None else default_estimator()
+        self.mix_kinds_ = self._checked_mix_kinds(estimator)
+        self.n_draws_ = default_n_draws(estimator) if self.n_draws == "auto" else self.n_draws
+        self.samplers_ = fit_one_vs_rest(self, X, y)
+        fitted = self.samplers_.values()
+
+        def joined(attr, empty):  # the binary samplers' rows in class order
+            return np.concatenate([empty] + [getattr(b, attr) for b in fitted])
+
+        self.synthetic_X_ = joined("synthetic_X_", np.empty((0, X.shape[1])))
+        self.synthetic_sources_ = joined("synthetic_sources_", np.empty((0, 2), dtype=np.intp))
+        self.synthetic_alpha_ = joined("synthetic_alpha_", np.empty(0))
+        self.synthetic_y_ = np.concatenate(
+            [np.empty(0, dtype=classes.dtype)]
+            + [_class_labels(b, label, y) for label, b in self.samplers_.items()])
+        per_class = {label: b.history_ for label, b in self.samplers_.items()}
+        self.history_ = {"preset": self.preset, "one_vs_rest": per_class,
+                         "baseline_score": {c: h["baseline_score"] for c, h in per_class.items()},
+                         "guard_fired": {c: h["guard_fired"] for c, h in per_class.items()}}
+        if self.preset == "default":
+            n_largest = int(counts.max())
+
+            def caller_volume(label, rest_volume):
+                # rest_volumes' factor undone: a share of the gap to the largest class
+                n = int(np.sum(y == label))
+                return round(rest_volume * (len(y) - 2 * n) / (n_largest - n), 12)
+
+            self.history_.update(
+                mix_kind={c: h["mix_kind"] for c, h in per_class.items()},
+                volume={c: caller_volume(c, h["volume"]) for c, h in per_class.items()})
+        # Rows per class: every augmented class (0 when its volume was 0), and any class the
+        # paper preset's Eq. 2 gave rows to.
+        n_rows = {plain_label(c): int(np.sum(self.synthetic_y_ == c)) for c in classes}
+        self.sampling_strategy_ = {c: n for c, n in n_rows.items()
+                                   if c in self.samplers_ or n > 0}
+        return np.vstack([X, self.synthetic_X_]), np.concatenate([y, self.synthetic_y_])
+
     def _checked_volumes(self):
         """The candidate volumes of the default preset (0 added when ``guard``), sorted."""
         try:
@@ -864,7 +936,6 @@ class MixAnNClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_class = False
         tags.input_tags.sparse = False
         tags.input_tags.allow_nan = False
         return tags
@@ -883,16 +954,46 @@ def _check_dense(X):
                         "X.toarray() (or reduce the dimension first)")
 
 
+def _class_labels(binary, label, y):
+    """The classes of a one-vs-rest sampler's synthetic rows: ``label`` where it labelled a row
+    its minority; elsewhere (the paper preset's Eq. 2 can label a row as the majority, "the
+    rest") the class of the source point whose label Eq. 2 took: ``y[i0]`` if
+    ``alpha >= eta``, else ``y[i1]``.
+    """
+    i0, i1 = binary.synthetic_sources_.T
+    source = np.where(binary.synthetic_alpha_ >= binary.eta, y[i0], y[i1])
+    return np.where(binary.synthetic_y_ == 1, label, source).astype(y.dtype)
+
+
+def _labels_of(y):
+    """``(labels, one_hot)``: a one-hot y (imbalanced-learn's one-vs-all encoding) as the
+    column index of each row's 1, with the one-hot array to encode the result back; any
+    other y as it is, with None.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mixann.sampler import _labels_of
+    >>> _labels_of(np.array([[0, 1, 0], [1, 0, 0]]))[0]
+    array([1, 0])
+    """
+    from sklearn.utils.multiclass import type_of_target
+
+    if type_of_target(y) != "multilabel-indicator":
+        return y, None
+    one_hot = np.asarray(y)
+    if np.any(one_hot.sum(axis=1) != 1):
+        raise ValueError("y is a 2-D indicator array with rows that do not hold exactly one 1: "
+                         "multilabel targets are not supported; pass one label per row")
+    return one_hot.argmax(axis=1), one_hot
+
+
 def _encode_binary(y):
     """Map binary labels to {0, 1} with 1 = the less frequent class."""
     classes, counts = np.unique(y, return_counts=True)
     if len(classes) < 2:
         raise ValueError(f"y has 1 class ({classes[0]!r}); MixAnN needs a majority and a "
                          "minority class")
-    if len(classes) > 2:
-        raise ValueError(f"y has {len(classes)} classes: multiclass is not supported yet. Only "
-                         "binary classification is supported; pass binary labels such as "
-                         "y == minority_label")
     minority = classes[0] if counts[0] < counts[1] else classes[1]  # a tie: the second label
     if counts.min() < 2:
         raise ValueError(f"the minority class {minority!r} has {counts.min()} sample; MixAnN needs at "

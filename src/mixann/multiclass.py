@@ -1,0 +1,155 @@
+"""More than two classes: one binary MixAnN per smaller class, that class against the rest.
+
+The paper's MDP is binary: a pair is a minority and a majority point, and the reward is the
+validation score of a binary classifier. With more classes, MixAnN augments every class that
+is smaller than the largest one on its own (one-vs-rest): a binary MixAnN is fitted on
+``(X, y == c)``, so class ``c`` is its minority and every other row its majority, and the
+synthetic rows it returns are labelled ``c``. Each class's kind and volume are thereby chosen
+for how well the classifier tells that class from all the others, which is what macro-F1 over
+the classes rewards. The binary samplers share every parameter of the caller's sampler except
+``random_state`` (one seed per class, drawn in class order from the caller's) and
+``volumes``.
+
+``volumes`` keep imbalanced-learn's meaning, with 1 balancing class ``c`` with the largest
+class; the binary sampler measures them against its own class gap, rows outside ``c``
+minus rows of ``c``, which is larger. :func:`rest_volumes` converts the one into the other.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.utils import check_random_state
+
+
+def rest_volumes(volumes, n_class, n_largest, n_rest):
+    """Volumes as shares of the one-vs-rest gap that give the same rows as ``volumes``
+    taken as shares of the gap to the largest class.
+
+    A binary sampler fitted on ``(X, y == c)`` generates ``volume * (n_rest - n_class)`` rows;
+    the caller's volume means ``volume * (n_largest - n_class)`` rows (1 balances ``c`` with
+    the largest class, as imbalanced-learn's over-samplers do), hence the factor
+    ``(n_largest - n_class) / (n_rest - n_class)``.
+
+    Parameters
+    ----------
+    volumes : sequence of float
+        Shares of ``n_largest - n_class``.
+    n_class, n_largest, n_rest : int
+        Rows of the class, of the largest class, and of every other class together
+        (``n_rest >= n_largest > n_class``).
+
+    Returns
+    -------
+    list of float
+
+    Examples
+    --------
+    Class of 10 rows, largest class 50, 90 rows outside the class: balancing (volume 1)
+    needs 40 rows, a share of 0.5 of the one-vs-rest gap of 80.
+
+    >>> from mixann.multiclass import rest_volumes
+    >>> rest_volumes([0, 0.5, 1], n_class=10, n_largest=50, n_rest=90)
+    [0.0, 0.25, 0.5]
+    """
+    if not n_rest >= n_largest > n_class:
+        raise ValueError(f"need n_rest >= n_largest > n_class, got n_rest={n_rest}, "
+                         f"n_largest={n_largest}, n_class={n_class}")
+    ratio = (n_largest - n_class) / (n_rest - n_class)
+    return [float(v) * ratio for v in volumes]
+
+
+def classes_to_augment(y):
+    """The classes one-vs-rest augments, with their row counts: every class smaller than the
+    largest one (classes as large as the largest are left as they are).
+
+    Raises ``ValueError`` naming a class to augment that has fewer than 2 rows (one to
+    train on, one to validate).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mixann.multiclass import classes_to_augment
+    >>> classes_to_augment(np.array(["a"] * 5 + ["b"] * 3 + ["c"] * 2))
+    {'b': 3, 'c': 2}
+    """
+    classes, counts = np.unique(y, return_counts=True)
+    largest = counts.max()
+    smaller = {plain_label(c): int(n) for c, n in zip(classes, counts) if n < largest}
+    few = {c: n for c, n in smaller.items() if n < 2}
+    if few:
+        label, n = next(iter(few.items()))
+        raise ValueError(f"class {label!r} has {n} sample; MixAnN needs at least 2 samples of "
+                         "every class smaller than the largest (one to train on, one to "
+                         "validate): drop the class or merge it with another")
+    return smaller
+
+
+def fit_one_vs_rest(sampler, X, y):
+    """Fit one binary MixAnN per class smaller than the largest; ``{label: fitted sampler}``.
+
+    ``sampler`` is the caller's (unfitted) MixAnN: each binary sampler takes its parameters,
+    a seed of its own drawn in class order from ``sampler.random_state`` (so the same seed
+    gives the same bytes), the volumes converted by :func:`rest_volumes`, and
+    ``validation_data`` with its labels turned into ``y_val == c``. A policy loaded with
+    ``load_policy`` starts every class's training. :meth:`MixAnN.fit_resample` calls it for
+    more than two classes.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from mixann import MixAnN
+    >>> X, y = make_classification(n_samples=400, n_classes=3, n_informative=3,
+    ...                            weights=[0.7, 0.2, 0.1], random_state=0)
+    >>> sampler = MixAnN(n_episodes=2, max_steps_per_episode=5, random_state=0)
+    >>> X_res, y_res = sampler.fit_resample(X, y)
+    >>> sorted(sampler.samplers_)        # one binary MixAnN per class smaller than the largest
+    [1, 2]
+    >>> set(y_res[len(y):].tolist()) <= {1, 2}   # their rows, labelled with their class
+    True
+    """
+    from .sampler import MixAnN
+
+    classes, class_counts = np.unique(y, return_counts=True)
+    counts = classes_to_augment(y)
+    volumes = sampler._checked_volumes()
+    validation = _checked_validation(sampler.validation_data, classes)
+    # One seed per class of y, so a class's seed does not depend on which others are augmented.
+    seeds = check_random_state(sampler.random_state).randint(np.iinfo(np.int32).max,
+                                                             size=len(classes))
+    seeds = {plain_label(c): int(s) for c, s in zip(classes, seeds)}
+    policy = getattr(sampler, "_policy_init", None)
+    fitted = {}
+    for i, (label, n_class) in enumerate(counts.items(), 1):
+        if sampler.verbose:  # the binary sampler's bars follow, one set per class
+            print(f"MixAnN: class {label!r} ({n_class} rows) against the rest, "
+                  f"{i} of {len(counts)}", flush=True)
+        params = sampler.get_params(deep=False)
+        params.update(random_state=seeds[label], volumes=rest_volumes(
+            volumes, n_class, int(class_counts.max()), len(y) - n_class))
+        if validation is not None:
+            X_val, y_val = validation
+            params["validation_data"] = (X_val, (y_val == label).astype(int))
+        binary = MixAnN(**params)
+        if policy is not None:
+            binary._policy_init = policy
+        fitted[label] = binary.fit(X, (y == label).astype(int))
+    return fitted
+
+
+def plain_label(label):
+    """A numpy scalar label as the Python value it holds (readable dict keys)."""
+    return label.item() if isinstance(label, np.generic) else label
+
+
+def _checked_validation(validation_data, classes):
+    """``validation_data`` as arrays whose labels are classes of y (or None)."""
+    if validation_data is None:
+        return None
+    if len(validation_data) != 2:
+        raise ValueError("validation_data must be a tuple (X_val, y_val)")
+    X_val, y_val = validation_data[0], np.asarray(validation_data[1])
+    unknown = sorted(set(np.unique(y_val).tolist()) - set(classes.tolist()), key=str)
+    if unknown or len(y_val) != len(X_val):
+        raise ValueError("validation_data labels must match X_val in length and use the "
+                         f"classes of y {classes.tolist()}; unknown: {unknown}")
+    return X_val, y_val
