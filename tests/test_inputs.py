@@ -103,3 +103,10 @@ def test_bad_validation_data(data, tiny):
     X, y = data
     with pytest.raises(ValueError, match="features"):
         _fit(X, y, tiny, validation_data=(np.zeros((5, 2)), np.zeros(5)))
+
+
+def test_validation_data_without_a_minority_row(data, tiny):
+    # The reward and the draws would score a constant: refused, with the fix.
+    X, y = data
+    with pytest.raises(ValueError, match="validation_data holds no row of the minority class 1"):
+        _fit(X, y, tiny, validation_data=(X[:20], y[:20]))

@@ -97,6 +97,10 @@ def test_validation_data_is_split_per_class(three, tiny):
     with pytest.raises(ValueError, match=r"classes of y \['big', 'mid', 'small'\]; unknown: "
                                          r"\['huge'\]"):
         _fit(X, y, tiny, validation_data=(X_val, np.where(y_val == "big", "huge", y_val)))
+    # A class without a validation row would be scored on a constant: refused, named.
+    keep = y_val != "small"
+    with pytest.raises(ValueError, match=r"no row of class\(es\) \['small'\]"):
+        _fit(X, y, tiny, validation_data=(X_val[keep], y_val[keep]))
 
 
 def test_policies_are_saved_per_class(three, tiny, tmp_path):

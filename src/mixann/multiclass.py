@@ -112,7 +112,7 @@ def fit_one_vs_rest(sampler, X, y):
     classes, class_counts = np.unique(y, return_counts=True)
     counts = classes_to_augment(y)
     volumes = sampler._checked_volumes()
-    validation = _checked_validation(sampler.validation_data, classes)
+    validation = _checked_validation(sampler.validation_data, classes, counts)
     # One seed per class of y, so a class's seed does not depend on which others are augmented.
     seeds = check_random_state(sampler.random_state).randint(np.iinfo(np.int32).max,
                                                              size=len(classes))
@@ -141,8 +141,9 @@ def plain_label(label):
     return label.item() if isinstance(label, np.generic) else label
 
 
-def _checked_validation(validation_data, classes):
-    """``validation_data`` as arrays whose labels are classes of y (or None)."""
+def _checked_validation(validation_data, classes, augmented):
+    """``validation_data`` as arrays whose labels are classes of y and that hold a row of
+    every class in ``augmented`` (or None)."""
     if validation_data is None:
         return None
     if len(validation_data) != 2:
@@ -152,4 +153,10 @@ def _checked_validation(validation_data, classes):
     if unknown or len(y_val) != len(X_val):
         raise ValueError("validation_data labels must match X_val in length and use the "
                          f"classes of y {classes.tolist()}; unknown: {unknown}")
+    missing = [c for c in augmented if not np.any(y_val == c)]
+    if missing:
+        raise ValueError(f"validation_data holds no row of class(es) {missing}; each class's "
+                         "MixAnN scores its reward and its draws on it: give a validation set "
+                         "with at least one row of every class smaller than the largest, or "
+                         "leave validation_data out")
     return X_val, y_val

@@ -483,7 +483,8 @@ class MixAnN(BaseOverSampler):
         Returns
         -------
         X_resampled : {ndarray, DataFrame} of shape (n_samples + n_synthetic, n_features)
-        y_resampled : {ndarray, Series} of shape (n_samples + n_synthetic,)
+        y_resampled : {ndarray, Series} of shape (n_samples + n_synthetic,) or, for a one-hot y,
+            (n_samples + n_synthetic, n_classes)
         """
         self._validate_params()
         _check_estimator_has_proba(self.estimator)
@@ -587,7 +588,15 @@ class MixAnN(BaseOverSampler):
             if unknown or len(y_val) != len(X_val):
                 raise ValueError("validation_data labels must match X_val in length and use "
                                  f"the classes of y {list(self.classes_)}")
-            return np.arange(len(X)), X_val, (y_val == self.minority_label_).astype(int)
+            y_val01 = (y_val == self.minority_label_).astype(int)
+            if not y_val01.any():  # the reward and the draws would score a constant
+                minority = plain_label(self.minority_label_)
+                raise ValueError(f"validation_data holds no row of the minority class "
+                                 f"{minority!r}; MixAnN scores its reward and its draws on it: "
+                                 "give a validation set with at least one minority row, or "
+                                 "leave validation_data out (a stratified part of X is then "
+                                 "held out)")
+            return np.arange(len(X)), X_val, y_val01
         idx = np.arange(len(X))
         try:
             train_idx, val_idx = train_test_split(idx, test_size=self.validation_size,
@@ -992,11 +1001,12 @@ def _encode_binary(y):
     """Map binary labels to {0, 1} with 1 = the less frequent class."""
     classes, counts = np.unique(y, return_counts=True)
     if len(classes) < 2:
-        raise ValueError(f"y has 1 class ({classes[0]!r}); MixAnN needs a majority and a "
-                         "minority class")
+        raise ValueError(f"y has 1 class ({plain_label(classes[0])!r}); MixAnN needs a "
+                         "majority and a minority class")
     minority = classes[0] if counts[0] < counts[1] else classes[1]  # a tie: the second label
     if counts.min() < 2:
-        raise ValueError(f"the minority class {minority!r} has {counts.min()} sample; MixAnN needs at "
+        raise ValueError(f"the minority class {plain_label(minority)!r} has {counts.min()} sample; "
+                         "MixAnN needs at "
                          "least 2 minority samples (one to train on, one to validate)")
     return (np.asarray(y) == minority).astype(int), classes, minority
 
