@@ -7,7 +7,7 @@ from sklearn.datasets import make_classification
 from sklearn.neighbors import KNeighborsClassifier
 
 from mixann import MixAnN, MixAnNClassifier
-from mixann.multiclass import classes_to_augment, rest_volumes
+from mixann.multiclass import classes_to_augment, largest_gap_volume, rest_volumes
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +31,11 @@ def test_rest_volumes_by_hand():
     assert rest_volumes([0.25, 1], n_class=10, n_largest=50, n_rest=50) == [0.25, 1.0]
     with pytest.raises(ValueError, match="n_rest >= n_largest > n_class"):
         rest_volumes([1], n_class=50, n_largest=50, n_rest=90)
+    # and back: history_'s volumes are the caller's again
+    assert largest_gap_volume(0.25, n_class=10, n_largest=50, n_rest=90) == 0.5
+    for volume in (0.02, 0.1, 0.35, 1.0):  # digits_rare's counts: 7 rows, largest 113
+        rest = rest_volumes([volume], n_class=7, n_largest=113, n_rest=1034)[0]
+        assert largest_gap_volume(rest, n_class=7, n_largest=113, n_rest=1034) == volume
 
 
 def test_classes_to_augment_leaves_the_largest_and_names_a_class_too_small():

@@ -58,6 +58,23 @@ def rest_volumes(volumes, n_class, n_largest, n_rest):
     return [float(v) * ratio for v in volumes]
 
 
+def largest_gap_volume(volume, n_class, n_largest, n_rest):
+    """The inverse of :func:`rest_volumes` for one volume: a share of the one-vs-rest gap as
+    a share of the gap to the largest class (rounded to 12 decimals, so that a volume given
+    comes back as given).
+
+    Examples
+    --------
+    >>> from mixann.multiclass import largest_gap_volume
+    >>> largest_gap_volume(0.25, n_class=10, n_largest=50, n_rest=90)
+    0.5
+    """
+    if not n_rest >= n_largest > n_class:
+        raise ValueError(f"need n_rest >= n_largest > n_class, got n_rest={n_rest}, "
+                         f"n_largest={n_largest}, n_class={n_class}")
+    return round(float(volume) * (n_rest - n_class) / (n_largest - n_class), 12)
+
+
 def classes_to_augment(y):
     """The classes one-vs-rest augments, with their row counts: every class smaller than the
     largest one (classes as large as the largest are left as they are).

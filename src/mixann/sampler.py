@@ -21,7 +21,7 @@ from ._output import output_like
 from .ddpg import DDPGAgent
 from .env import Episode, MixUpEnv, in_sample_proba
 from .metrics import check_metric, score_proba
-from .multiclass import fit_one_vs_rest, plain_label
+from .multiclass import fit_one_vs_rest, largest_gap_volume, plain_label
 from .reward import REWARD_KINDS, MovingBaseline
 from .rollout import ACTOR_FREE_KINDS, ROLLOUT_KINDS, Rollout, rollout
 from .selection import choose_draw, minority_volumes, select_volume, volume_target
@@ -620,9 +620,7 @@ class MixAnN(BaseOverSampler):
                              f"split ({len(X_train)} samples); lower max_neighbors")
         estimator = clone(self.estimator) if self.estimator is not None else default_estimator()
 
-        volumes, kinds = self._checked_volumes(), self._checked_mix_kinds(estimator)
-        self.mix_kinds_ = kinds
-        self.n_draws_ = default_n_draws(estimator) if self.n_draws == "auto" else self.n_draws
+        volumes, kinds = self._checked_volumes(), self._resolve_kinds_and_draws(estimator)
         multiples = self._checked_minority_multiples()
         update = resolve_update(self.update, estimator, prefer_warm_start=self.preset == "default")
         updater = make_updater(update, estimator, X_train, y_train, X_val)
@@ -759,9 +757,8 @@ class MixAnN(BaseOverSampler):
         classes, counts = np.unique(y, return_counts=True)
         self.classes_ = classes
         self.minority_label_ = classes[np.argmin(counts)]
-        estimator = clone(self.estimator) if self.estimator is not None else default_estimator()
-        self.mix_kinds_ = self._checked_mix_kinds(estimator)
-        self.n_draws_ = default_n_draws(estimator) if self.n_draws == "auto" else self.n_draws
+        estimator = self.estimator if self.estimator is not None else default_estimator()
+        self._resolve_kinds_and_draws(estimator)  # the same for each class's sampler
         self.samplers_ = fit_one_vs_rest(self, X, y)
         fitted = self.samplers_.values()
 
@@ -779,22 +776,25 @@ class MixAnN(BaseOverSampler):
                          "baseline_score": {c: h["baseline_score"] for c, h in per_class.items()},
                          "guard_fired": {c: h["guard_fired"] for c, h in per_class.items()}}
         if self.preset == "default":
-            n_largest = int(counts.max())
-
-            def caller_volume(label, rest_volume):
-                # rest_volumes' factor undone: a share of the gap to the largest class
-                n = int(np.sum(y == label))
-                return round(rest_volume * (len(y) - 2 * n) / (n_largest - n), 12)
-
+            n_rows = {plain_label(c): int(n) for c, n in zip(classes, counts)}
             self.history_.update(
                 mix_kind={c: h["mix_kind"] for c, h in per_class.items()},
-                volume={c: caller_volume(c, h["volume"]) for c, h in per_class.items()})
+                volume={c: largest_gap_volume(h["volume"], n_rows[c], int(counts.max()),
+                                              len(y) - n_rows[c])
+                        for c, h in per_class.items()})
         # Rows per class: every augmented class (0 when its volume was 0), and any class the
         # paper preset's Eq. 2 gave rows to.
         n_rows = {plain_label(c): int(np.sum(self.synthetic_y_ == c)) for c in classes}
         self.sampling_strategy_ = {c: n for c, n in n_rows.items()
                                    if c in self.samplers_ or n > 0}
         return np.vstack([X, self.synthetic_X_]), np.concatenate([y, self.synthetic_y_])
+
+    def _resolve_kinds_and_draws(self, estimator):
+        """Set ``mix_kinds_`` and ``n_draws_`` (``"auto"`` resolved for ``estimator``); return
+        the kinds."""
+        self.mix_kinds_ = self._checked_mix_kinds(estimator)
+        self.n_draws_ = default_n_draws(estimator) if self.n_draws == "auto" else self.n_draws
+        return self.mix_kinds_
 
     def _checked_volumes(self):
         """The candidate volumes of the default preset (0 added when ``guard``), sorted."""
