@@ -51,10 +51,7 @@ def rest_volumes(volumes, n_class, n_largest, n_rest):
     >>> rest_volumes([0, 0.5, 1], n_class=10, n_largest=50, n_rest=90)
     [0.0, 0.25, 0.5]
     """
-    if not n_rest >= n_largest > n_class:
-        raise ValueError(f"need n_rest >= n_largest > n_class, got n_rest={n_rest}, "
-                         f"n_largest={n_largest}, n_class={n_class}")
-    ratio = (n_largest - n_class) / (n_rest - n_class)
+    ratio = _gap_ratio(n_class, n_largest, n_rest)
     return [float(v) * ratio for v in volumes]
 
 
@@ -69,10 +66,15 @@ def largest_gap_volume(volume, n_class, n_largest, n_rest):
     >>> largest_gap_volume(0.25, n_class=10, n_largest=50, n_rest=90)
     0.5
     """
+    return round(float(volume) / _gap_ratio(n_class, n_largest, n_rest), 12)
+
+
+def _gap_ratio(n_class, n_largest, n_rest):
+    """The gap to the largest class over the one-vs-rest gap, after checking the counts."""
     if not n_rest >= n_largest > n_class:
         raise ValueError(f"need n_rest >= n_largest > n_class, got n_rest={n_rest}, "
                          f"n_largest={n_largest}, n_class={n_class}")
-    return round(float(volume) * (n_rest - n_class) / (n_largest - n_class), 12)
+    return (n_largest - n_class) / (n_rest - n_class)
 
 
 def classes_to_augment(y):

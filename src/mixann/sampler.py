@@ -776,11 +776,11 @@ class MixAnN(BaseOverSampler):
                          "baseline_score": {c: h["baseline_score"] for c, h in per_class.items()},
                          "guard_fired": {c: h["guard_fired"] for c, h in per_class.items()}}
         if self.preset == "default":
-            n_rows = {plain_label(c): int(n) for c, n in zip(classes, counts)}
+            size = {plain_label(c): int(n) for c, n in zip(classes, counts)}
             self.history_.update(
                 mix_kind={c: h["mix_kind"] for c, h in per_class.items()},
-                volume={c: largest_gap_volume(h["volume"], n_rows[c], int(counts.max()),
-                                              len(y) - n_rows[c])
+                volume={c: largest_gap_volume(h["volume"], size[c], int(counts.max()),
+                                              len(y) - size[c])
                         for c, h in per_class.items()})
         # Rows per class: every augmented class (0 when its volume was 0), and any class the
         # paper preset's Eq. 2 gave rows to.
