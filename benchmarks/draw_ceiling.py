@@ -64,9 +64,12 @@ def run_one(job):
     start = time.perf_counter()
     draws_out = []
 
-    def recording(draws, estimator, X_fit, y_fit, X_val, y_val, *, metric, n_jobs=None):
+    def recording(draws, estimator, X_fit, y_fit, X_val, y_val, *, metric, n_jobs=None,
+                  judge=None):
         # choose_draw's own fits, kept: each draw's validation probabilities (several scorers)
         # and its test F1 from the same fitted model; the return value is choose_draw's.
+        if judge is not None:  # the bench's datasets are binary: never reached
+            raise ValueError("draw_ceiling records binary cells only")
         scores = []
         for draw in draws:
             model = clone(estimator).fit(np.vstack([X_fit, draw.X]),

@@ -13,13 +13,24 @@ at while MixAnN's defaults were chosen:
 * ``blobs4``: ``make_classification`` with four classes of 88%, 6%, 4% and 2%, three clusters
   per class, 6 informative features of 10.
 
+Three more, for trying a change before it meets the three above (``--datasets
+digits_low,diverse4,blobs5``; ``multiclass_choice="all-classes"`` was measured there first,
+docs/quality.md row 74):
+
+* ``digits_low``: the digits again, 3-9 whole and 12 images each of 0, 1 and 2 (another draw);
+* ``diverse4``: ``make_diverse_minorities`` with 4000 rows, 5% anomalies in eight clusters,
+  split into four classes by angle;
+* ``blobs5``: ``make_classification`` with five classes of 85/7/4/2.5/1.5%, two clusters per
+  class, 7 informative features of 12.
+
 Each dataset and seed is split as the bench splits (64/16/20 stratified, MinMax on train),
 every method resamples the train part, and the classifier fitted on it is scored by macro-F1
 over all classes on test. Methods: no augmentation, imbalanced-learn's random copies
 (``copies``), SMOTE, Borderline-SMOTE, SVM-SMOTE, ADASYN (each balancing every class with
 the largest), AutoSMOTE one-vs-rest (``autosmote-ovr``: the bench's AutoSMOTE, binary, fitted
 per smaller class against the rest exactly as MixAnN is, its rows labelled with the class),
-and MixAnN with the bench's parameters::
+and MixAnN with the bench's parameters (``mixann-all-classes``, not run unless named: the
+same with ``multiclass_choice="all-classes"``)::
 
     python benchmarks/multiclass.py --classifiers knn --seeds 5 --budget paper --jobs 2
 
@@ -39,8 +50,10 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 
 DATASETS = ("digits_rare", "diverse3", "blobs4")
+DEV_DATASETS = ("digits_low", "diverse4", "blobs5")
 METHODS = ("none", "copies", "smote", "borderline-smote", "svm-smote", "adasyn",
            "autosmote-ovr", "mixann")
+EXTRA_METHODS = ("mixann-all-classes",)  # run when named in --methods
 
 
 def make_dataset(name):
@@ -57,24 +70,35 @@ def make_dataset(name):
 
     from mixann.datasets import make_diverse_minorities
 
-    if name == "digits_rare":
-        rng = np.random.default_rng(123)  # heldout_data.py's draw of the rare digits
+    if name in ("digits_rare", "digits_low"):
+        rare_digits, seed = ((7, 8, 9), 123) if name == "digits_rare" else ((0, 1, 2), 7)
+        rng = np.random.default_rng(seed)  # digits_rare: heldout_data.py's draw
         X, y = load_digits(return_X_y=True)
-        rare = [rng.choice(np.flatnonzero(y == digit), 12, replace=False) for digit in (7, 8, 9)]
-        rows = np.concatenate([np.flatnonzero(y <= 6), *rare])
+        rare = [rng.choice(np.flatnonzero(y == digit), 12, replace=False)
+                for digit in rare_digits]
+        rows = np.concatenate([np.flatnonzero(~np.isin(y, rare_digits)), *rare])
         return X[rows].astype(float), y[rows]
-    if name == "diverse3":
-        X, y = make_diverse_minorities(n_samples=3000, anomaly_ratio=0.06, n_clusters=6,
-                                       random_state=123)
+    if name in ("diverse3", "diverse4"):
+        n_kinds = 3 if name == "diverse3" else 4
+        X, y = (make_diverse_minorities(n_samples=3000, anomaly_ratio=0.06, n_clusters=6,
+                                        random_state=123) if n_kinds == 3 else
+                make_diverse_minorities(n_samples=4000, anomaly_ratio=0.05, n_clusters=8,
+                                        random_state=7))
         angle = np.arctan2(X[:, 1] - X[y == 0, 1].mean(), X[:, 0] - X[y == 0, 0].mean())
-        sector = np.floor((angle + np.pi) / (2 * np.pi / 3)).clip(0, 2).astype(int)
-        return X, np.where(y == 1, 1 + sector, 0)
+        sector = np.floor((angle + np.pi) / (2 * np.pi / n_kinds)).clip(0, n_kinds - 1)
+        return X, np.where(y == 1, 1 + sector.astype(int), 0)
     if name == "blobs4":
         return make_classification(n_samples=3000, n_features=10, n_informative=6,
                                    n_redundant=2, n_classes=4, n_clusters_per_class=3,
                                    weights=[0.88, 0.06, 0.04, 0.02], flip_y=0,
                                    random_state=123)
-    raise ValueError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
+    if name == "blobs5":
+        return make_classification(n_samples=3000, n_features=12, n_informative=7,
+                                   n_redundant=2, n_classes=5, n_clusters_per_class=2,
+                                   weights=[0.85, 0.07, 0.04, 0.025, 0.015], flip_y=0,
+                                   random_state=7)
+    raise ValueError(f"unknown dataset {name!r}; choose one of "
+                     f"{', '.join(DATASETS + DEV_DATASETS)}")
 
 
 def autosmote_one_vs_rest(estimator, X, y, X_val, y_val, seed, budget):
@@ -97,8 +121,9 @@ def autosmote_one_vs_rest(estimator, X, y, X_val, y_val, seed, budget):
     return np.vstack(parts_X), np.concatenate(parts_y)
 
 
-def resample(method, classifier, split, seed, budget):
-    """The train part resampled by ``method`` (the classifier is the bench's ``classifier``)."""
+def resample(method, classifier, split, seed, budget, volumes=None):
+    """The train part resampled by ``method`` (the classifier is the bench's ``classifier``;
+    ``volumes``, if given, are MixAnN's only candidate volumes)."""
     from mixann import MixAnN
     from mixann.baselines import make_sampler
     from mixann.bench.runner import mixann_params
@@ -114,14 +139,19 @@ def resample(method, classifier, split, seed, budget):
         return RandomOverSampler(random_state=seed).fit_resample(X, y)
     if method == "autosmote-ovr":
         return autosmote_one_vs_rest(estimator, X, y, split.X_val, split.y_val, seed, budget)
-    if method == "mixann":
+    if method in ("mixann", "mixann-all-classes"):
+        choice = "all-classes" if method == "mixann-all-classes" else "one-vs-rest"
+        params = mixann_params(budget, estimator)
+        if volumes is not None:  # exactly these: no minority-count steps, no guard's 0
+            params.update(volumes=tuple(volumes), minority_multiples=(),
+                          guard=0.0 in volumes)
         sampler = MixAnN(estimator=estimator, validation_data=(split.X_val, split.y_val),
-                         random_state=seed, **mixann_params(budget, estimator))
+                         random_state=seed, multiclass_choice=choice, **params)
         return sampler.fit_resample(X, y)
     return make_sampler(method, y=y, random_state=seed).fit_resample(X, y)
 
 
-def run_cell(dataset, classifier, method, seed, budget):
+def run_cell(dataset, classifier, method, seed, budget, volumes=None):
     """One cell: ``{"dataset", "classifier", "method", "seed", "f1", "seconds", "added"}``."""
     from mixann.bench import protocol
     from mixann.classifiers import make_classifier
@@ -133,7 +163,7 @@ def run_cell(dataset, classifier, method, seed, budget):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            X_res, y_res = resample(method, classifier, split, seed, budget)
+            X_res, y_res = resample(method, classifier, split, seed, budget, volumes)
         except (ValueError, RuntimeError) as exc:  # ADASYN can refuse a dataset: shown, not hidden
             return {**cell, "f1": float("nan"), "seconds": time.perf_counter() - start,
                     "added": 0, "error": str(exc)}
@@ -215,12 +245,17 @@ def main(argv=None):
     parser.add_argument("--budget", default="quick", choices=("quick", "paper", "test"))
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--out", default=None, help="CSV file for one row per cell")
+    parser.add_argument("--volumes", default=None,
+                        help="MixAnN's only candidate volumes instead of its grid, e.g. 1: "
+                             "every class balanced with the largest (0 must be listed to be one)")
     args = parser.parse_args(argv)
     methods = args.methods.split(",")
-    bad = [m for m in methods if m not in METHODS]
+    bad = [m for m in methods if m not in METHODS + EXTRA_METHODS]
     if bad:
-        parser.error(f"unknown method {bad[0]!r}; choose one of {', '.join(METHODS)}")
-    cells = [(d, c, m, s, args.budget) for d in args.datasets.split(",")
+        parser.error(f"unknown method {bad[0]!r}; choose one of "
+                     f"{', '.join(METHODS + EXTRA_METHODS)}")
+    volumes = None if args.volumes is None else [float(v) for v in args.volumes.split(",")]
+    cells = [(d, c, m, s, args.budget, volumes) for d in args.datasets.split(",")
              for c in args.classifiers.split(",") for s in range(args.seeds) for m in methods]
     for d in dict.fromkeys(c[0] for c in cells):
         make_dataset(d)  # an unknown name stops here, before any work

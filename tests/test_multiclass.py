@@ -8,6 +8,8 @@ from sklearn.neighbors import KNeighborsClassifier
 
 from mixann import MixAnN, MixAnNClassifier
 from mixann.multiclass import classes_to_augment, largest_gap_volume, rest_volumes
+from mixann.rollout import Rollout
+from mixann.selection import MulticlassJudge, _proba, choose_draw
 
 
 @pytest.fixture(scope="module")
@@ -184,11 +186,16 @@ def test_multiclass_benchmark_scores_every_method_on_the_same_split(tmp_path, ca
     assert doctest.testmod(bench).failed == 0  # make_dataset's counts, summarise by hand
     X, y = bench.make_dataset("diverse3")
     assert np.bincount(y).tolist()[0] == 2820 and len(np.unique(y)) == 4
+    # The development datasets: four kinds of anomaly, three rare digits, five blobs.
+    assert np.bincount(bench.make_dataset("diverse4")[1]).tolist()[0] == 3800
+    assert np.bincount(bench.make_dataset("digits_low")[1])[:3].tolist() == [12, 12, 12]
+    assert np.bincount(bench.make_dataset("blobs5")[1]).tolist() == [2551, 211, 120, 74, 44]
     out = tmp_path / "cells.csv"
-    rows = bench.main(["--datasets", "blobs4", "--methods", "none,smote,autosmote-ovr,mixann",
+    methods = "none,smote,autosmote-ovr,mixann,mixann-all-classes"
+    rows = bench.main(["--datasets", "blobs4", "--methods", methods,
                        "--seeds", "1", "--budget", "test", "--out", str(out)])
     by_method = {r["method"]: r for r in rows}
-    assert set(by_method) == {"none", "smote", "autosmote-ovr", "mixann"}
+    assert set(by_method) == set(methods.split(","))
     # SMOTE balances every class with the largest, on the bench's split of the data.
     from mixann.bench import protocol
 
@@ -201,9 +208,13 @@ def test_multiclass_benchmark_scores_every_method_on_the_same_split(tmp_path, ca
     assert (alone["f1"], alone["added"]) == (by_method["mixann"]["f1"], by_method["mixann"]["added"])
     printed = capsys.readouterr().out
     assert "| mixann | " in printed and "MixAnN - best other" in printed
-    assert len(out.read_text().splitlines()) == 1 + 4
+    assert len(out.read_text().splitlines()) == 1 + 5
     with pytest.raises(SystemExit):
         bench.main(["--methods", "none,rose"])
+    # --volumes 1: every class balanced with the largest, as SMOTE does.
+    balanced = bench.main(["--datasets", "blobs4", "--methods", "mixann", "--seeds", "1",
+                           "--budget", "test", "--volumes", "1"])[0]["added"]
+    assert balanced == by_method["smote"]["added"]
 
 
 def test_verbose_names_each_class_before_its_bars(three, tiny, capsys):
@@ -222,3 +233,64 @@ def test_balanced_classes_come_back_unchanged(tiny):
     assert np.array_equal(X_res, X) and np.array_equal(y_res, y)
     assert sampler.samplers_ == {} and sampler.sampling_strategy_ == {}
     assert sampler.synthetic_X_.shape == (0, 3)
+
+
+def test_the_multiclass_judge_scores_draws_over_every_class_by_hand():
+    # Train: 0.0 class 0, 1.0 class 2, 3.0 class 1 (the augmented class, code 1); validation:
+    # 0.1 class 0, 1.1 class 2, 2.0 class 1. Draw A puts class 1's rows on 1.1, draw B on 2.1.
+    X, codes = np.array([[0.0], [1.0], [3.0]]), np.array([0, 2, 1])
+    X_val, codes_val = np.array([[0.1], [1.1], [2.0]]), np.array([0, 2, 1])
+    y, y_val = (codes == 1).astype(int), (codes_val == 1).astype(int)
+    draw_a, draw_b = (Rollout(np.array([[v], [v]]), np.ones(2, dtype=int),
+                              np.array([[2, 0], [2, 0]]), np.ones(2)) for v in (1.1, 2.1))
+    judge = MulticlassJudge(codes, codes_val, code=1, n_classes=3)
+    knn = KNeighborsClassifier(n_neighbors=1)
+    # A predicts 0, 1, 1 against 0, 2, 1: F1 1, 2/3 and 0 over three classes, mean 5/9;
+    # B predicts every row right.
+    best, scores = choose_draw([draw_a, draw_b], knn, X, y, X_val, y_val,
+                               metric="f1_macro", judge=judge)
+    assert best == 1 and np.allclose(scores, [5 / 9, 1.0])
+    # The binary judge sees A's predictions as 0, 1, 1 against 0, 0, 1: 2/3 for both classes.
+    assert np.allclose(choose_draw([draw_a, draw_b], knn, X, y, X_val, y_val,
+                                   metric="f1_macro")[1], [2 / 3, 1.0])
+
+
+def test_probabilities_keep_every_class_column():
+    # A model fitted on classes 0 and 2 of three: class 1's column is 0, the others in order.
+    model = KNeighborsClassifier(n_neighbors=2).fit([[0.0], [1.0], [5.0]], [2, 2, 0])
+    assert _proba(model, np.array([[0.2]]), n_classes=3).tolist() == [[0.0, 0.0, 1.0]]
+
+
+class _LabelSpy(KNeighborsClassifier):
+    """KNN that records the label sets it is fitted on (clones share the class list)."""
+
+    seen = []
+
+    def fit(self, X, y):
+        type(self).seen.append(frozenset(np.unique(y).tolist()))
+        return super().fit(X, y)
+
+
+@pytest.mark.parametrize("with_validation", [False, True])
+def test_each_class_choice_is_judged_by_the_classifier_on_every_class(three, tiny,
+                                                                      with_validation):
+    X, y = three
+    params = {"validation_data": (X[:100] + 0.01, y[:100])} if with_validation else {}
+    _LabelSpy.seen = []
+    sampler, _, _ = _fit(X, y, tiny, estimator=_LabelSpy(n_neighbors=5), n_draws=2,
+                         multiclass_choice="all-classes", **params)
+    # The choice of kind, volume and draw fits all three classes' codes (the actor's reward
+    # stays binary), and the candidates' scores are macro-F1 over the three classes.
+    assert frozenset({0, 1, 2}) in _LabelSpy.seen
+    assert all(labels <= {0, 1, 2} for labels in _LabelSpy.seen)
+    for binary in sampler.samplers_.values():
+        none = next(c for c in binary.history_["candidates"] if c["kind"] is None)
+        assert 0 < none["score"] <= 1
+    # A class's sampler fitted again on 0/1 labels is judged by them: the classes are gone.
+    _LabelSpy.seen = []
+    sampler.samplers_["mid"].fit(X, (y == "mid").astype(int))
+    assert _LabelSpy.seen and all(labels <= {0, 1} for labels in _LabelSpy.seen)
+    # The default judges each class against the rest: every fit sees 0/1 labels only.
+    _LabelSpy.seen = []
+    _fit(X, y, tiny, estimator=_LabelSpy(n_neighbors=5), n_draws=2, **params)
+    assert _LabelSpy.seen and all(labels <= {0, 1} for labels in _LabelSpy.seen)

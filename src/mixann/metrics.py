@@ -13,11 +13,12 @@ from sklearn.metrics import get_scorer, get_scorer_names
 
 
 class _FrozenProba(ClassifierMixin, BaseEstimator):
-    """A 'classifier' that returns precomputed probabilities for the set it was built for."""
+    """A 'classifier' that returns precomputed probabilities for the set it was built for
+    (columns: classes 0, 1, ... in order)."""
 
     def __init__(self, proba):
         self.proba = proba
-        self.classes_ = np.array([0, 1])
+        self.classes_ = np.arange(proba.shape[1])
 
     def predict_proba(self, X):
         return self.proba
@@ -27,7 +28,7 @@ class _FrozenProba(ClassifierMixin, BaseEstimator):
         return self.proba.argmax(axis=1)
 
     def decision_function(self, X):
-        return self.proba[:, 1]
+        return self.proba[:, 1] if self.proba.shape[1] == 2 else self.proba
 
 
 def check_metric(metric):
@@ -40,7 +41,8 @@ def check_metric(metric):
 
 
 def score_proba(metric, proba, y_true):
-    """Score class probabilities ``proba`` (n, 2) against labels ``y_true`` in {0, 1}.
+    """Score class probabilities ``proba`` (n, k) against labels ``y_true`` in {0, ..., k - 1}
+    (column ``j`` is class ``j``; k = 2 for MixAnN's binary problems).
 
     Examples
     --------
@@ -49,6 +51,12 @@ def score_proba(metric, proba, y_true):
     >>> proba = np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4]])
     >>> round(score_proba("f1_macro", proba, np.array([0, 1, 1])), 4)
     0.6667
+
+    Three classes: the rows are predicted 0, 2, 2 against 0, 1, 2 (F1 1, 0 and 2/3).
+
+    >>> proba = np.array([[0.8, 0.1, 0.1], [0.2, 0.3, 0.5], [0.1, 0.1, 0.8]])
+    >>> round(score_proba("f1_macro", proba, np.array([0, 1, 2])), 4)
+    0.5556
     """
     scorer = get_scorer(check_metric(metric))
     return float(scorer(_FrozenProba(np.asarray(proba, dtype=float)), proba, np.asarray(y_true)))

@@ -8,7 +8,10 @@ synthetic rows it returns are labelled ``c``. Each class's kind and volume are t
 for how well the classifier tells that class from all the others, which is what macro-F1 over
 the classes rewards. The binary samplers share every parameter of the caller's sampler except
 ``random_state`` (one seed per class, drawn in class order from the caller's) and
-``volumes``.
+``volumes``. With ``multiclass_choice="all-classes"`` each class's choice is judged by the
+classifier fitted on every class instead (:class:`mixann.selection.MulticlassJudge`):
+measured, it loses for KNN and ties for XGBoost at five times the time (docs/quality.md,
+row 74).
 
 ``volumes`` keep imbalanced-learn's meaning, with 1 balancing class ``c`` with the largest
 class; the binary sampler measures them against its own class gap, rows outside ``c``
@@ -137,6 +140,10 @@ def fit_one_vs_rest(sampler, X, y):
                                                              size=len(classes))
     seeds = {plain_label(c): int(s) for c, s in zip(classes, seeds)}
     policy = getattr(sampler, "_policy_init", None)
+    # Every row's class code, for the judge of each class's candidates (the multiclass fit).
+    codes = np.searchsorted(classes, y)
+    codes_val = None if validation is None else np.searchsorted(classes, validation[1])
+    judged = sampler.multiclass_choice == "all-classes"
     fitted = {}
     for i, (label, n_class) in enumerate(counts.items(), 1):
         if sampler.verbose:  # the binary sampler's bars follow, one set per class
@@ -151,6 +158,9 @@ def fit_one_vs_rest(sampler, X, y):
         binary = MixAnN(**params)
         if policy is not None:
             binary._policy_init = policy
+        if judged:
+            code = int(np.searchsorted(classes, label))
+            binary._one_vs_rest = (codes, codes_val, code, len(classes))
         fitted[label] = binary.fit(X, (y == label).astype(int))
     return fitted
 

@@ -13,6 +13,8 @@ augmentation) is always a candidate, so the selection is also the guard.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import clone
@@ -20,7 +22,8 @@ from sklearn.model_selection import RepeatedStratifiedKFold, train_test_split
 
 from .metrics import score_proba
 
-__all__ = ["volume_target", "minority_volumes", "select_volume", "choose", "choose_draw"]
+__all__ = ["volume_target", "minority_volumes", "MulticlassJudge", "select_volume", "choose",
+           "choose_draw"]
 
 
 def volume_target(volume, y):
@@ -66,22 +69,77 @@ def minority_volumes(multiples, y, below):
     return sorted({m * n_minority / gap for m in multiples if m * n_minority / gap < below})
 
 
-def _proba(model, X):
+@dataclass(frozen=True)
+class MulticlassJudge:
+    """The multiclass classifier as the judge of a one-vs-rest sampler's candidates.
+
+    A binary MixAnN fitted for class ``c`` against the rest (:mod:`mixann.multiclass`)
+    generates from its 0/1 labels, but what its rows must improve is the classifier fitted on
+    every class. With a judge, :func:`select_volume` and :func:`choose_draw` fit the
+    classifier on the rows' class codes (the synthetic rows coded ``code``) and score its
+    probabilities over all classes, e.g. macro-F1 over the classes; the folds are stratified
+    on the codes, so that every class is in every fold's training part.
+
+    Parameters
+    ----------
+    codes : ndarray of int
+        Class code (0 to k - 1) of each training row (the ``X`` given with the judge).
+    codes_val : ndarray of int
+        Class code of each validation row.
+    code : int
+        The code of the augmented class.
+    n_classes : int
+        k, the number of classes (columns of the probabilities scored).
+    """
+
+    codes: np.ndarray
+    codes_val: np.ndarray
+    code: int
+    n_classes: int
+
+    def relabel(self, part, codes, y):
+        """``part`` (a :class:`~mixann.rollout.Rollout` rolled out on rows of class codes
+        ``codes`` and 0/1 labels ``y``) with class codes as labels: ``code`` for its minority
+        rows; a row labelled 0 (the paper's Eq. 2 can give a mix of a minority and a majority
+        point the majority's label) takes the class of its majority source.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from mixann.rollout import Rollout
+        >>> from mixann.selection import MulticlassJudge
+        >>> judge = MulticlassJudge(np.array([0, 2, 1]), np.array([0, 1, 2]), code=1, n_classes=3)
+        >>> part = Rollout(np.zeros((2, 1)), np.array([1, 0]), np.array([[2, 1], [2, 1]]),
+        ...                np.array([0.5, 0.2]))
+        >>> judge.relabel(part, np.array([0, 2, 1]), np.array([0, 0, 1])).y.tolist()
+        [1, 2]
+        """
+        s0, s1 = np.asarray(part.sources).T
+        majority_source = np.where(y[s0] == 0, s0, s1)
+        labels = np.where(part.y == 1, self.code, codes[majority_source])
+        return type(part)(part.X, labels.astype(int), part.sources, part.alpha)
+
+
+def _proba(model, X, n_classes=2):
+    """Probabilities of classes 0 to ``n_classes - 1`` in that column order (0 for a class
+    the model was not fitted on), whatever order the model keeps."""
     proba = model.predict_proba(X)
-    classes = list(model.classes_)
-    return np.column_stack([proba[:, classes.index(0)], proba[:, classes.index(1)]])
+    out = np.zeros((len(X), n_classes))
+    out[:, np.asarray(model.classes_, dtype=int)] = proba
+    return out
 
 
-def _fit_predict(estimator, X_tr, y_tr, part, X_te):
+def _fit_predict(estimator, X_tr, y_tr, part, X_te, n_classes=2):
     """Probabilities on ``X_te`` of a clone of ``estimator`` fitted on the fold's rows plus
     ``part`` (a :class:`~mixann.rollout.Rollout`, or None for no augmentation)."""
     if part is not None and len(part):
         X_tr, y_tr = np.vstack([X_tr, part.X]), np.concatenate([y_tr, part.y])
-    return _proba(clone(estimator).fit(X_tr, y_tr), X_te)
+    return _proba(clone(estimator).fit(X_tr, y_tr), X_te, n_classes)
 
 
 def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_splits, n_repeats,
-                  metric, seed, one_se=False, max_rows=None, n_jobs=None, on_fold=None):
+                  metric, seed, one_se=False, max_rows=None, n_jobs=None, on_fold=None,
+                  judge=None):
     """Score every (kind, volume) on repeated stratified folds of train + validation.
 
     Parameters
@@ -116,6 +174,9 @@ def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_split
     on_fold : callable or None
         Called as ``on_fold(done, total)`` after each fold is scored: a progress bar's hook
         (the search is most of a fit's time for slow classifiers).
+    judge : MulticlassJudge or None
+        For a one-vs-rest sampler: fit and score the classifier on every class
+        (:class:`MulticlassJudge`) instead of on the 0/1 labels.
 
     Returns
     -------
@@ -132,15 +193,19 @@ def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_split
     candidates += [(kind, v) for kind in kinds for v in volumes if v > 0]
     X_all = np.vstack([np.asarray(X, dtype=float), np.asarray(X_val, dtype=float)])
     y_all = np.concatenate([np.asarray(y), np.asarray(y_val)])
+    # What the classifier is fitted and scored on: the 0/1 labels, or every class's code.
+    n_classes = 2 if judge is None else judge.n_classes
+    fit_all = y_all if judge is None else np.concatenate([judge.codes, judge.codes_val])
     if max_rows is not None and len(y_all) > max_rows:
         keep, _ = train_test_split(np.arange(len(y_all)), train_size=int(max_rows),
-                                   stratify=y_all, random_state=seed)
-        X_all, y_all = X_all[np.sort(keep)], y_all[np.sort(keep)]
+                                   stratify=fit_all, random_state=seed)
+        keep = np.sort(keep)
+        X_all, y_all, fit_all = X_all[keep], y_all[keep], fit_all[keep]
     n_min = int(np.sum(y_all == 1))
     n_splits = int(max(2, min(n_splits, n_min)))  # each fold needs a minority row
     folds = RepeatedStratifiedKFold(n_splits=n_splits, n_repeats=n_repeats, random_state=seed)
     rng = np.random.default_rng(seed)
-    fold_list = list(folds.split(X_all, y_all))
+    fold_list = list(folds.split(X_all, fit_all))
     # The rollouts draw from one generator in fold order, so they stay in this process and
     # in that order; only the classifier fits (the cost: 85 of them by default) run in the
     # workers, all folds' fits in one pool so that no fold waits for another. The same seed
@@ -161,12 +226,15 @@ def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_split
                 fits.setdefault(key, part)
             plans.append((keys, list(fits)))
             for part in fits.values():
-                yield delayed(_fit_predict)(estimator, X_tr, y_tr, part, X_all[te])
+                if judge is not None and part is not None:
+                    part = judge.relabel(part, fit_all[tr], y_tr)
+                yield delayed(_fit_predict)(estimator, X_tr, fit_all[tr], part, X_all[te],
+                                            n_classes)
 
     # Results come back in order as they finish (lazily with one job), so each fold is
     # scored, and reported to on_fold, as soon as its fits are done.
     probas = Parallel(n_jobs=n_jobs, return_as="generator")(tasks())
-    oof = {c: np.zeros((n_repeats, len(y_all), 2)) for c in candidates}
+    oof = {c: np.zeros((n_repeats, len(y_all), n_classes)) for c in candidates}
     per_fold = {c: [] for c in candidates}
     for i, (tr, te) in enumerate(fold_list):
         first = next(probas)  # fold i's plan is in ``plans`` once one of its fits is back
@@ -175,14 +243,14 @@ def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_split
         repeat = i // n_splits
         for c, key in keys.items():
             oof[c][repeat, te] = fitted[key]
-            per_fold[c].append(score_proba(metric, fitted[key], y_all[te]))
+            per_fold[c].append(score_proba(metric, fitted[key], fit_all[te]))
         if on_fold is not None:
             on_fold(i + 1, len(fold_list))
     if next(probas, None) is not None:  # ends joblib's generator: every fit was read above
         raise RuntimeError("the volume search read fewer fits than it ran")
     scores = {}
     for c in candidates:
-        pooled = np.mean([score_proba(metric, oof[c][r], y_all) for r in range(n_repeats)])
+        pooled = np.mean([score_proba(metric, oof[c][r], fit_all) for r in range(n_repeats)])
         se = np.std(per_fold[c], ddof=1) / np.sqrt(len(per_fold[c]))
         scores[c] = (float(pooled), float(se))
     return choose(scores, one_se=one_se), scores
@@ -210,7 +278,7 @@ def choose(scores, one_se=False):
     return best
 
 
-def choose_draw(draws, estimator, X, y, X_val, y_val, *, metric, n_jobs=None):
+def choose_draw(draws, estimator, X, y, X_val, y_val, *, metric, n_jobs=None, judge=None):
     """The draw whose classifier scores best on validation, as AutoSMOTE picks its samples.
 
     The kind and volume are chosen on the folds (:func:`select_volume`); which random rows
@@ -232,6 +300,9 @@ def choose_draw(draws, estimator, X, y, X_val, y_val, *, metric, n_jobs=None):
         scikit-learn scorer name (:func:`mixann.metrics.score_proba`).
     n_jobs : int or None
         Fits run at once (joblib); the result does not depend on it.
+    judge : MulticlassJudge or None
+        For a one-vs-rest sampler: fit and score the classifier on every class, the codes of
+        ``X``'s and ``X_val``'s rows (:class:`MulticlassJudge`).
 
     Returns
     -------
@@ -255,7 +326,11 @@ def choose_draw(draws, estimator, X, y, X_val, y_val, *, metric, n_jobs=None):
     ...             metric="f1_macro")
     (1, [0.3333333333333333, 1.0])
     """
-    probas = Parallel(n_jobs=n_jobs)(delayed(_fit_predict)(estimator, X, y, draw, X_val)
-                                     for draw in draws)
+    if judge is not None:  # every class's code, the draws' rows coded with their class
+        draws = [judge.relabel(draw, judge.codes, y) for draw in draws]
+        y, y_val = judge.codes, judge.codes_val
+    n_classes = 2 if judge is None else judge.n_classes
+    probas = Parallel(n_jobs=n_jobs)(delayed(_fit_predict)(estimator, X, y, draw, X_val,
+                                                           n_classes) for draw in draws)
     scores = [float(score_proba(metric, proba, y_val)) for proba in probas]
     return int(np.argmax(scores)), scores
