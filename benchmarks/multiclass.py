@@ -121,9 +121,10 @@ def autosmote_one_vs_rest(estimator, X, y, X_val, y_val, seed, budget):
     return np.vstack(parts_X), np.concatenate(parts_y)
 
 
-def resample(method, classifier, split, seed, budget, volumes=None):
+def resample(method, classifier, split, seed, budget, volumes=None, extra_kind=None):
     """The train part resampled by ``method`` (the classifier is the bench's ``classifier``;
-    ``volumes``, if given, are MixAnN's only candidate volumes)."""
+    ``volumes``, if given, are MixAnN's only candidate volumes; ``extra_kind``, a kind of
+    ``benchmarks/extra_kinds.py``, is scored next to MixAnN's default kinds)."""
     from mixann import MixAnN
     from mixann.baselines import make_sampler
     from mixann.bench.runner import mixann_params
@@ -145,13 +146,29 @@ def resample(method, classifier, split, seed, budget, volumes=None):
         if volumes is not None:  # exactly these: no minority-count steps, no guard's 0
             params.update(volumes=tuple(volumes), minority_multiples=(),
                           guard=0.0 in volumes)
+        if extra_kind is not None:  # registered in this (worker) process, as choice_ceiling does
+            from mixann.sampler import default_mix_kinds
+
+            _extra_kinds().register(extra_kind, estimator)
+            params["mix_kinds"] = (*default_mix_kinds(estimator), extra_kind)
         sampler = MixAnN(estimator=estimator, validation_data=(split.X_val, split.y_val),
                          random_state=seed, multiclass_choice=choice, **params)
         return sampler.fit_resample(X, y)
     return make_sampler(method, y=y, random_state=seed).fit_resample(X, y)
 
 
-def run_cell(dataset, classifier, method, seed, budget, volumes=None):
+def _extra_kinds():
+    """``benchmarks/extra_kinds.py``, the kinds measured and not kept (a sibling script)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import extra_kinds
+
+    return extra_kinds
+
+
+def run_cell(dataset, classifier, method, seed, budget, volumes=None, extra_kind=None):
     """One cell: ``{"dataset", "classifier", "method", "seed", "f1", "seconds", "added"}``."""
     from mixann.bench import protocol
     from mixann.classifiers import make_classifier
@@ -163,7 +180,8 @@ def run_cell(dataset, classifier, method, seed, budget, volumes=None):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            X_res, y_res = resample(method, classifier, split, seed, budget, volumes)
+            X_res, y_res = resample(method, classifier, split, seed, budget, volumes,
+                                    extra_kind)
         except (ValueError, RuntimeError) as exc:  # ADASYN can refuse a dataset: shown, not hidden
             return {**cell, "f1": float("nan"), "seconds": time.perf_counter() - start,
                     "added": 0, "error": str(exc)}
@@ -248,6 +266,9 @@ def main(argv=None):
     parser.add_argument("--volumes", default=None,
                         help="MixAnN's only candidate volumes instead of its grid, e.g. 1: "
                              "every class balanced with the largest (0 must be listed to be one)")
+    parser.add_argument("--extra-kind", default=None,
+                        help="a kind of benchmarks/extra_kinds.py (e.g. smote, borderline) "
+                             "scored next to MixAnN's default kinds")
     args = parser.parse_args(argv)
     methods = args.methods.split(",")
     bad = [m for m in methods if m not in METHODS + EXTRA_METHODS]
@@ -255,7 +276,11 @@ def main(argv=None):
         parser.error(f"unknown method {bad[0]!r}; choose one of "
                      f"{', '.join(METHODS + EXTRA_METHODS)}")
     volumes = None if args.volumes is None else [float(v) for v in args.volumes.split(",")]
-    cells = [(d, c, m, s, args.budget, volumes) for d in args.datasets.split(",")
+    if args.extra_kind is not None and args.extra_kind not in _extra_kinds().EXTRA_KINDS:
+        parser.error(f"unknown extra kind {args.extra_kind!r}; choose one of "
+                     f"{', '.join(_extra_kinds().EXTRA_KINDS)}")
+    cells = [(d, c, m, s, args.budget, volumes, args.extra_kind)
+             for d in args.datasets.split(",")
              for c in args.classifiers.split(",") for s in range(args.seeds) for m in methods]
     for d in dict.fromkeys(c[0] for c in cells):
         make_dataset(d)  # an unknown name stops here, before any work

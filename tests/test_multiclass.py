@@ -215,6 +215,11 @@ def test_multiclass_benchmark_scores_every_method_on_the_same_split(tmp_path, ca
     balanced = bench.main(["--datasets", "blobs4", "--methods", "mixann", "--seeds", "1",
                            "--budget", "test", "--volumes", "1"])[0]["added"]
     assert balanced == by_method["smote"]["added"]
+    # --extra-kind: a kind of benchmarks/extra_kinds.py scored next to MixAnN's own.
+    smote_kind = bench.run_cell("blobs4", "knn", "mixann", 0, "test", extra_kind="smote")
+    assert smote_kind["error"] == "" and 0 <= smote_kind["f1"] <= 1
+    with pytest.raises(SystemExit):
+        bench.main(["--methods", "mixann", "--extra-kind", "nonsense"])
 
 
 def test_verbose_names_each_class_before_its_bars(three, tiny, capsys):
