@@ -79,11 +79,11 @@ def make_dataset(name):
         rows = np.concatenate([np.flatnonzero(~np.isin(y, rare_digits)), *rare])
         return X[rows].astype(float), y[rows]
     if name in ("diverse3", "diverse4"):
-        n_kinds = 3 if name == "diverse3" else 4
-        X, y = (make_diverse_minorities(n_samples=3000, anomaly_ratio=0.06, n_clusters=6,
-                                        random_state=123) if n_kinds == 3 else
-                make_diverse_minorities(n_samples=4000, anomaly_ratio=0.05, n_clusters=8,
-                                        random_state=7))
+        n_kinds, params = ((3, dict(n_samples=3000, anomaly_ratio=0.06, n_clusters=6,
+                                    random_state=123)) if name == "diverse3" else
+                           (4, dict(n_samples=4000, anomaly_ratio=0.05, n_clusters=8,
+                                    random_state=7)))
+        X, y = make_diverse_minorities(**params)
         angle = np.arctan2(X[:, 1] - X[y == 0, 1].mean(), X[:, 0] - X[y == 0, 0].mean())
         sector = np.floor((angle + np.pi) / (2 * np.pi / n_kinds)).clip(0, n_kinds - 1)
         return X, np.where(y == 1, 1 + sector.astype(int), 0)
@@ -162,7 +162,9 @@ def _extra_kinds():
     import sys
     from pathlib import Path
 
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    folder = str(Path(__file__).resolve().parent)
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
     import extra_kinds
 
     return extra_kinds
