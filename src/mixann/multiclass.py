@@ -165,6 +165,36 @@ def fit_one_vs_rest(sampler, X, y):
     return fitted
 
 
+def row_classes(labels01, sources, y01, classes, label):
+    """The classes of a one-vs-rest sampler's synthetic rows: ``label`` where the row is
+    labelled its minority (1); a row labelled 0 (the paper's Eq. 2 can give a mix of a
+    minority and a majority point the majority's label, "the rest") takes the class of its
+    majority source, the point whose label Eq. 2 took.
+
+    Parameters
+    ----------
+    labels01 : ndarray
+        The rows' 0/1 labels.
+    sources : ndarray of shape (n_rows, 2)
+        Row indices of each row's two mixed points in the data the sampler saw.
+    y01, classes : ndarray
+        That data's 0/1 labels and its classes (any type).
+    label
+        The augmented class.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mixann.multiclass import row_classes
+    >>> classes = np.array(["a", "c", "b"]); y01 = (classes == "b").astype(int)
+    >>> row_classes(np.array([1, 0]), np.array([[2, 1], [2, 1]]), y01, classes, "b").tolist()
+    ['b', 'c']
+    """
+    s0, s1 = np.asarray(sources).T
+    majority_source = np.where(y01[s0] == 0, s0, s1)
+    return np.where(labels01 == 1, label, classes[majority_source])
+
+
 def plain_label(label):
     """A numpy scalar label as the Python value it holds (readable dict keys)."""
     return label.item() if isinstance(label, np.generic) else label

@@ -21,7 +21,7 @@ from ._output import output_like
 from .ddpg import DDPGAgent
 from .env import Episode, MixUpEnv, in_sample_proba
 from .metrics import check_metric, score_proba
-from .multiclass import fit_one_vs_rest, largest_gap_volume, plain_label
+from .multiclass import fit_one_vs_rest, largest_gap_volume, plain_label, row_classes
 from .reward import REWARD_KINDS, MovingBaseline
 from .rollout import ACTOR_FREE_KINDS, ROLLOUT_KINDS, Rollout, rollout
 from .selection import MulticlassJudge, choose_draw, minority_volumes, select_volume, volume_target
@@ -784,7 +784,8 @@ class MixAnN(BaseOverSampler):
         self.synthetic_alpha_ = joined("synthetic_alpha_", np.empty(0))
         self.synthetic_y_ = np.concatenate(
             [np.empty(0, dtype=classes.dtype)]
-            + [_class_labels(b, label, y) for label, b in self.samplers_.items()])
+            + [row_classes(b.synthetic_y_, b.synthetic_sources_, (y == label).astype(int), y,
+                           label).astype(y.dtype) for label, b in self.samplers_.items()])
         per_class = {label: b.history_ for label, b in self.samplers_.items()}
         self.history_ = {"preset": self.preset, "one_vs_rest": per_class,
                          "baseline_score": {c: h["baseline_score"] for c, h in per_class.items()},
@@ -988,17 +989,6 @@ def _check_dense(X):
     if sp.issparse(X):
         raise TypeError("sparse X is not supported: MixAnN mixes dense rows; convert with "
                         "X.toarray() (or reduce the dimension first)")
-
-
-def _class_labels(binary, label, y):
-    """The classes of a one-vs-rest sampler's synthetic rows: ``label`` where it labelled a row
-    its minority; elsewhere (the paper preset's Eq. 2 can label a row as the majority, "the
-    rest") the class of the source point whose label Eq. 2 took: ``y[i0]`` if
-    ``alpha >= eta``, else ``y[i1]``.
-    """
-    i0, i1 = binary.synthetic_sources_.T
-    source = np.where(binary.synthetic_alpha_ >= binary.eta, y[i0], y[i1])
-    return np.where(binary.synthetic_y_ == 1, label, source).astype(y.dtype)
 
 
 def _labels_of(y):

@@ -21,6 +21,7 @@ from sklearn.base import clone
 from sklearn.model_selection import RepeatedStratifiedKFold, train_test_split
 
 from .metrics import score_proba
+from .multiclass import row_classes
 
 __all__ = ["volume_target", "minority_volumes", "MulticlassJudge", "select_volume", "choose",
            "choose_draw"]
@@ -99,9 +100,9 @@ class MulticlassJudge:
 
     def relabel(self, part, codes, y):
         """``part`` (a :class:`~mixann.rollout.Rollout` rolled out on rows of class codes
-        ``codes`` and 0/1 labels ``y``) with class codes as labels: ``code`` for its minority
-        rows; a row labelled 0 (the paper's Eq. 2 can give a mix of a minority and a majority
-        point the majority's label) takes the class of its majority source.
+        ``codes`` and 0/1 labels ``y``) with class codes as labels
+        (:func:`mixann.multiclass.row_classes`: ``code`` for its minority rows, a row
+        labelled 0 the class of its majority source).
 
         Examples
         --------
@@ -114,9 +115,7 @@ class MulticlassJudge:
         >>> judge.relabel(part, np.array([0, 2, 1]), np.array([0, 0, 1])).y.tolist()
         [1, 2]
         """
-        s0, s1 = np.asarray(part.sources).T
-        majority_source = np.where(y[s0] == 0, s0, s1)
-        labels = np.where(part.y == 1, self.code, codes[majority_source])
+        labels = row_classes(part.y, part.sources, y, codes, self.code)
         return type(part)(part.X, labels.astype(int), part.sources, part.alpha)
 
 
