@@ -11,6 +11,8 @@ nothing there); here it measures:
   regenerated samples as the other rules;
 * ``smooth``: the best score after averaging each volume's score with its neighbouring
   volumes of the same kind (a choice less drawn to a single lucky volume);
+* ``best-larger``: the default rule with exact ties going to the larger volume, not the
+  smaller (:func:`larger_tie_choice`, session 37);
 * ``one-se``: the smallest volume within one standard error of the best;
 * ``median-se``: the median volume among the candidates within one standard error of the best
   (:func:`median_se_choice`): the argmax of noisy scores is drawn to lucky extremes, the
@@ -100,7 +102,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from mixann.metrics import check_metric
 from mixann.selection import choose
 
-RULES = ("fitted", "best", "smooth", "one-se", "median-se", "median-se:spread", "oracle")
+RULES = ("fitted", "best", "best-larger", "smooth", "one-se", "median-se", "median-se:spread",
+         "oracle")
 #: ``--cleaners`` names: imbalanced-learn under-samplers that remove majority rows only.
 CLEANERS = ("enn", "enn-mode", "tomek")
 
@@ -214,13 +217,33 @@ def median_se_choice(scores, kinds=None):
     return near[len(near) // 2]
 
 
+def larger_tie_choice(scores):
+    """The best pooled score, exact ties going to the *larger* volume (then the earlier one).
+
+    The default rule (:func:`mixann.selection.choose`) breaks exact ties towards the smaller
+    volume. With a handful of anomalies the pooled out-of-fold F1 takes few values, so exact
+    ties between volumes are common there, and that tie-break always leans away from balance.
+    ``scores`` maps ``(kind, volume)`` to ``(pooled score, standard error)``.
+
+    Examples
+    --------
+    >>> scores = {(None, 0.0): (0.70, 0.02), ("a", 0.1): (0.9, 0.03),
+    ...           ("a", 0.5): (0.9, 0.04), ("b", 0.5): (0.9, 0.01), ("b", 1.0): (0.8, 0.01)}
+    >>> larger_tie_choice(scores)  # 0.1 and 0.5 tie at 0.9: the larger, then the earlier kind
+    ('a', 0.5)
+    """
+    order = {c: i for i, c in enumerate(scores)}
+    return max(scores, key=lambda c: (scores[c][0], c[1], -order[c]))
+
+
 def score_only_picks(scores):
     """The picks of the rules that need only ``scores`` (``(score, standard error)`` each).
 
-    ``one-se``, ``median-se`` and ``median-se:spread``: what :func:`run_one` records and
-    :func:`replay_rules` chooses again.
+    ``best-larger``, ``one-se``, ``median-se`` and ``median-se:spread``: what :func:`run_one`
+    records and :func:`replay_rules` chooses again.
     """
-    return {"one-se": choose(scores, one_se=True), "median-se": median_se_choice(scores),
+    return {"best-larger": larger_tie_choice(scores), "one-se": choose(scores, one_se=True),
+            "median-se": median_se_choice(scores),
             "median-se:spread": median_se_choice(scores, kinds=("spread",))}
 
 
@@ -458,8 +481,8 @@ def replay_rules(record, without=None):
     """``record`` with its rules chosen again from its candidates, e.g. without one kind.
 
     Every record keeps each candidate's pooled score, standard error and test F1, so the
-    rules that need nothing else (``best``, ``one-se``, ``median-se``, ``median-se:spread``,
-    ``oracle``) can be applied again later: to records written before a rule existed, or
+    rules that need nothing else (``best``, ``best-larger``, ``one-se``, ``median-se``,
+    ``median-se:spread``, ``oracle``) can be applied again later: to records written before a rule existed, or
     among the default's kinds only (``without`` an ``--extra-kind``). Replaying a record as
     written gives its own picks (``tests/test_choice_ceiling.py`` checks it).
     """
@@ -743,7 +766,7 @@ def main():
                         help="only print the table of an earlier --out file")
     parser.add_argument("--replay", action="store_true",
                         help="with --summarise: choose again from each record's candidates "
-                             "(best, one-se, median-se, median-se:spread, oracle)")
+                             "(best, best-larger, one-se, median-se, median-se:spread, oracle)")
     parser.add_argument("--without-kind", default=None,
                         help="with --summarise --replay: leave this kind's candidates out, "
                              "e.g. the --extra-kind the file was written with")

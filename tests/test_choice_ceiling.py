@@ -47,6 +47,23 @@ def test_median_se_choice_takes_the_middle_of_the_near_ties(ceiling):
         ("a", 0.1)
 
 
+def test_larger_tie_choice_breaks_exact_ties_towards_balance(ceiling):
+    scores = {(None, 0.0): (0.60, 0.1), ("a", 0.05): (0.93, 0.05), ("a", 0.35): (0.93, 0.04),
+              ("b", 0.35): (0.93, 0.02), ("b", 1.0): (0.91, 0.03)}
+    # Three exact ties at 0.93: the default rule takes the smallest volume (a at 0.05), this
+    # one the largest (0.35), and between a and b at 0.35 the earlier candidate, a.
+    assert ceiling.choose(scores) == ("a", 0.05)
+    assert ceiling.larger_tie_choice(scores) == ("a", 0.35)
+    # Without a tie both rules take the argmax, whatever its volume.
+    assert ceiling.larger_tie_choice({**scores, ("a", 0.05): (0.94, 0.05)}) == ("a", 0.05)
+    record = {"dataset": "d", "candidates": [
+        {"kind": k, "volume": v, "score": sc, "se": se, "f1": 0.5 + v / 2}
+        for (k, v), (sc, se) in scores.items()]}
+    replayed = ceiling.replay_rules(record)
+    assert replayed["picks"]["best-larger"] == ["a", 0.35]
+    assert replayed["rules"]["best-larger"] == 0.675 and replayed["rules"]["best"] == 0.525
+
+
 def test_blend_counts_average_the_best_candidates(ceiling):
     targets = {0.1: 10, 0.2: 20, 0.5: 50, 1.0: 100}
     # Best three of SCORES: a 0.1 (0.9), a 1.0 (0.8), b 0.2 (0.75): a (10 + 100) / 3, b 20 / 3.
@@ -65,14 +82,14 @@ def test_one_cell_scores_every_candidate_on_test(ceiling, shared_datasets):
     candidates = {(c["kind"], c["volume"]): c for c in record["candidates"]}
     assert len(candidates) == len(record["candidates"]) > 2
     assert (None, 0.0) in candidates
-    assert set(record["rules"]) == {"fitted", "best", "smooth", "one-se", "median-se",
-                                    "median-se:spread", "oracle",
+    assert set(record["rules"]) == {"fitted", "best", "best-larger", "smooth", "one-se",
+                                    "median-se", "median-se:spread", "oracle",
                                     "metric:neg_brier_score", "metric:f1_macro",
                                     "fitted+tomek", "oracle+tomek", "baseline:autosmote",
                                     "oracle+autosmote", "blend-1", "blend-3"}
     # Choosing again from the record's candidates repeats every rule that needs nothing else.
     replayed = ceiling.replay_rules(record)
-    for rule in ("best", "one-se", "median-se", "median-se:spread", "oracle"):
+    for rule in ("best", "best-larger", "one-se", "median-se", "median-se:spread", "oracle"):
         assert replayed["rules"][rule] == record["rules"][rule], rule
         assert replayed["picks"][rule] == list(record["picks"][rule]), rule
     # A blend of one candidate is the default rule's pick, rows and all.
@@ -361,8 +378,8 @@ def test_replay_keeps_no_augmentation_among_the_candidates(ceiling):
     # Without the extra kind, no augmentation is the best and must stay a candidate.
     replayed = ceiling.replay_rules(record, without="hard")
     assert replayed["picks"]["best"] == [None, 0.0]
-    assert replayed["rules"] == {"best": 0.8, "one-se": 0.8, "median-se": 0.8,
-                                 "median-se:spread": 0.8, "oracle": 0.9}
+    assert replayed["rules"] == {"best": 0.8, "best-larger": 0.8, "one-se": 0.8,
+                                 "median-se": 0.8, "median-se:spread": 0.8, "oracle": 0.9}
     # The same with no kind left out, on a record that never had the extra kind.
     plain = {**record, "candidates": record["candidates"][:2]}
     assert ceiling.replay_rules(plain)["picks"]["best"] == [None, 0.0]
