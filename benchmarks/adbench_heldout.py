@@ -183,8 +183,8 @@ def tiny(tables, seed=123):
 def check_counts(datasets):
     """Raise ``ValueError`` naming any dataset whose rows, features or anomalies differ from
     ADBench's (:data:`EXPECTED`; the ``--tiny`` sets, not ADBench's, are not checked)."""
-    wrong = {stem: (X.shape[0], X.shape[1], int(y.sum())) for stem, (X, y) in datasets.items()
-             if stem in EXPECTED and (X.shape[0], X.shape[1], int(y.sum())) != EXPECTED[stem]}
+    counts = {stem: (X.shape[0], X.shape[1], int(y.sum())) for stem, (X, y) in datasets.items()}
+    wrong = {stem: n for stem, n in counts.items() if stem in EXPECTED and n != EXPECTED[stem]}
     if wrong:
         raise ValueError(f"not ADBench's counts (rows, features, anomalies): {wrong}; "
                          f"expected {[EXPECTED[s] for s in wrong]}")
