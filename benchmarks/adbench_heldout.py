@@ -47,6 +47,7 @@ import argparse
 from pathlib import Path
 
 import numpy as np
+from sklearn.datasets import load_breast_cancer, load_wine
 
 #: ADBench file stem -> (rows, features, anomalies) of ADBench's Table 1, checked on writing.
 EXPECTED = {
@@ -125,8 +126,6 @@ BUILDERS = {"4_breastw": breastw, "14_glass": glass, "18_Ionosphere": ionosphere
 
 def from_sklearn(seed=123):
     """ADBench ``WDBC`` and ``wine`` from scikit-learn's bundled tables (no download)."""
-    from sklearn.datasets import load_breast_cancer, load_wine
-
     rng = np.random.default_rng(seed)
     X, y = load_breast_cancer(return_X_y=True)  # target 0 = malignant
     wdbc = _downsampled(X, y, anomaly=0, n_anomalies=10, rng=rng)

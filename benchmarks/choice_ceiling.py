@@ -482,9 +482,10 @@ def replay_rules(record, without=None):
 
     Every record keeps each candidate's pooled score, standard error and test F1, so the
     rules that need nothing else (``best``, ``best-larger``, ``one-se``, ``median-se``,
-    ``median-se:spread``, ``oracle``) can be applied again later: to records written before a rule existed, or
-    among the default's kinds only (``without`` an ``--extra-kind``). Replaying a record as
-    written gives its own picks (``tests/test_choice_ceiling.py`` checks it).
+    ``median-se:spread``, ``oracle``) can be applied again later: to records written before a
+    rule existed, or among the default's kinds only (``without`` an ``--extra-kind``).
+    Replaying a record as written gives its own picks (``tests/test_choice_ceiling.py`` checks
+    it).
     """
     kept = without_kind(record["candidates"], without)
     scores = scored(kept)
