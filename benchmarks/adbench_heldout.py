@@ -31,11 +31,16 @@ measured on any of these, so they are a held-out check of the defaults as they s
         --data-dir adbench-heldout --classifiers knn,xgboost --methods all --seeds 5 \
         --budget paper --jobs 2 --db adbench_heldout.sqlite
 
-``--tiny`` also writes three sets that are *not* ADBench's, from mlbench tables no session had
+``--tiny`` also writes seven sets that are *not* ADBench's, from mlbench tables no session had
 used, each with one class cut to 10 anomalies (``numpy.random.default_rng(123)``), for testing
-choosing rules where the minority is tiny (session 37): ``sonar10`` (97 rocks, 10 mines, 60
-features), ``vehicle10`` (647 other vehicles, 10 vans, 18 features) and ``vowel10`` (900 other
-vowels, 10 of "hid", 9 features; the speaker column V1 dropped).
+choosing rules where the minority is tiny. Session 37's three (row 75): ``sonar10`` (97 rocks,
+10 mines, 60 features), ``vehicle10`` (647 other vehicles, 10 vans, 18 features) and
+``vowel10`` (900 other vowels, 10 of "hid", 9 features; the speaker column V1 dropped).
+Session 38's four (row 76): ``dna10`` (2,419 "ie" and "n" splice sites, 10 "ei", 180 binary
+features), ``soybean10`` (470 other diseases, 10 "brown-spot", 35 features; rows with a
+missing value dropped), ``votes10`` (124 democrats, 10 republicans, 16 votes as y = 1, n = 0;
+rows with a missing vote dropped) and ``letter10`` (2,000 rows drawn of the other letters, 10
+"A", 16 features).
 
 With R and mlbench installed, ``--mlbench`` is ``$(Rscript -e 'cat(system.file("data",
 package="mlbench"))')``.
@@ -45,6 +50,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from sklearn.datasets import load_breast_cancer, load_wine
@@ -112,9 +118,12 @@ def shuttle(frame):
                      lambda c: None if c == "High" else int(c != "Rad.Flow"))
 
 
-def _downsampled(X, y, anomaly, n_anomalies, rng):
-    """All rows whose class is not ``anomaly`` (label 0) and ``n_anomalies`` drawn of it (1)."""
+def _downsampled(X, y, anomaly, n_anomalies, rng, n_normal=None):
+    """The rows whose class is not ``anomaly`` (label 0; all of them, or ``n_normal`` drawn)
+    and ``n_anomalies`` drawn of it (1)."""
     normal = np.flatnonzero(y != anomaly)
+    if n_normal is not None:
+        normal = np.sort(rng.choice(normal, n_normal, replace=False))
     drawn = rng.choice(np.flatnonzero(y == anomaly), n_anomalies, replace=False)
     rows = np.concatenate([normal, np.sort(drawn)])
     return X[rows].astype(float), (y[rows] == anomaly).astype(int)
@@ -159,11 +168,30 @@ def from_mlbench(folder):
     return {stem: BUILDERS[stem](frames[table]) for stem, table in MLBENCH_TABLES.items()}
 
 
-#: ``--tiny`` sets: name -> (mlbench table, class column, anomaly class, columns dropped).
+class TinySet(NamedTuple):
+    """How one ``--tiny`` set is cut from an mlbench table."""
+
+    table: str  # mlbench table
+    target: str  # its class column
+    anomaly: str  # the class cut to 10 anomalies; every other class is normal
+    dropped: tuple = ()  # columns left out
+    drop_missing: bool = False  # rows with a missing value dropped first (as for breastw)
+    codes: dict | None = None  # factor levels that are not numbers, mapped to numbers
+    n_normal: int | None = None  # normal rows drawn (None: all of them)
+
+
+#: ``--tiny`` sets, drawn in this order from one ``default_rng(123)`` stream: the first three
+#: are session 37's (row 75), the other four session 38's (row 76), so adding them left the
+#: first three's bytes as they were.
 TINY = {
-    "sonar10": ("Sonar", "Class", "M", []),
-    "vehicle10": ("Vehicle", "Class", "van", []),
-    "vowel10": ("Vowel", "Class", "hid", ["V1"]),
+    "sonar10": TinySet("Sonar", "Class", "M"),
+    "vehicle10": TinySet("Vehicle", "Class", "van"),
+    "vowel10": TinySet("Vowel", "Class", "hid", dropped=("V1",)),
+    "dna10": TinySet("DNA", "Class", "ei"),
+    "soybean10": TinySet("Soybean", "Class", "brown-spot", drop_missing=True),
+    "votes10": TinySet("HouseVotes84", "Class", "republican", drop_missing=True,
+                       codes={"n": 0, "y": 1}),
+    "letter10": TinySet("LetterRecognition", "lettr", "A", n_normal=2000),
 }
 
 
@@ -172,10 +200,15 @@ def tiny(tables, seed=123):
     each."""
     rng = np.random.default_rng(seed)
     out = {}
-    for name, (table, target, anomaly, dropped) in TINY.items():
-        frame = tables[table]
-        X = _numeric(frame.drop(columns=[target, *dropped]))
-        out[name] = _downsampled(X, frame[target].astype(str).to_numpy(), anomaly, 10, rng)
+    for name, spec in TINY.items():
+        frame = tables[spec.table].drop(columns=list(spec.dropped))
+        if spec.drop_missing:
+            frame = frame.dropna()
+        features = frame.drop(columns=[spec.target])
+        if spec.codes:
+            features = features.apply(lambda column: column.astype(str).map(spec.codes))
+        out[name] = _downsampled(_numeric(features), frame[spec.target].astype(str).to_numpy(),
+                                 spec.anomaly, 10, rng, n_normal=spec.n_normal)
     return out
 
 
@@ -194,8 +227,8 @@ def main(argv=None):
     parser.add_argument("--mlbench", help="mlbench's data folder (.rda files); without it only "
                         "WDBC and wine are written")
     parser.add_argument("--out", default="adbench-heldout", help="folder for the .npz files")
-    parser.add_argument("--tiny", action="store_true", help="also write sonar10, vehicle10 "
-                        "and vowel10 (not ADBench's; needs --mlbench)")
+    parser.add_argument("--tiny", action="store_true", help="also write the seven sets of "
+                        "10 anomalies (not ADBench's; needs --mlbench): " + ", ".join(TINY))
     args = parser.parse_args(argv)
     if args.tiny and not args.mlbench:
         parser.error("--tiny needs --mlbench")
@@ -204,7 +237,7 @@ def main(argv=None):
         datasets.update(from_mlbench(args.mlbench))
     check_counts(datasets)
     if args.tiny:
-        datasets.update(tiny(read_mlbench(args.mlbench, [t for t, *_ in TINY.values()])))
+        datasets.update(tiny(read_mlbench(args.mlbench, [t.table for t in TINY.values()])))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     for stem, (X, y) in sorted(datasets.items()):

@@ -14,6 +14,9 @@ nothing there); here it measures:
 * ``best-larger``: the default rule with exact ties going to the larger volume, not the
   smaller (:func:`larger_tie_choice`, session 37);
 * ``one-se``: the smallest volume within one standard error of the best;
+* ``balance``: ``spread`` at volume 1.0 whatever the scores say (no choice; session 38,
+  row 77: what ``selection_rule="auto"`` returns for an MLP with at most 10 anomalies in
+  train + validation); left out of a record whose candidates lack it;
 * ``median-se``: the median volume among the candidates within one standard error of the best
   (:func:`median_se_choice`): the argmax of noisy scores is drawn to lucky extremes, the
   one-standard-error rule always leans to the smallest volume; the median of the near-ties leans
@@ -60,6 +63,10 @@ all its seeds: an upper bound for any fixed per-dataset setting of these candida
 
 ``fitted`` is the test F1 of what ``fit_resample`` actually returned (its samples come from
 another random stream than the regenerated ones, so it differs from ``best`` by noise only).
+The script always runs the volume search (``selection_rule="best"``), also where
+``selection_rule="auto"`` would skip it (an MLP with at most 10 anomalies), since the search's
+scores are what it records; there ``fitted`` is the search's pick, and ``balance`` is the
+default's.
 
 Two wider hindsight ceilings (both answer "would other candidates reach the goal, if a perfect
 choice were possible?"):
@@ -102,8 +109,10 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from mixann.metrics import check_metric
 from mixann.selection import choose
 
-RULES = ("fitted", "best", "best-larger", "smooth", "one-se", "median-se", "median-se:spread",
-         "oracle")
+RULES = ("fitted", "best", "best-larger", "smooth", "one-se", "balance", "median-se",
+         "median-se:spread", "oracle")
+#: The ``balance`` rule's fixed pick: ``selection_rule="balance"`` of the library.
+BALANCE = ("spread", 1.0)
 #: ``--cleaners`` names: imbalanced-learn under-samplers that remove majority rows only.
 CLEANERS = ("enn", "enn-mode", "tomek")
 
@@ -239,11 +248,13 @@ def larger_tie_choice(scores):
 def score_only_picks(scores):
     """The picks of the rules that need only ``scores`` (``(score, standard error)`` each).
 
-    ``best-larger``, ``one-se``, ``median-se`` and ``median-se:spread``: what :func:`run_one`
-    records and :func:`replay_rules` chooses again.
+    ``best-larger``, ``one-se``, ``balance`` (when ``("spread", 1.0)`` is a candidate),
+    ``median-se`` and ``median-se:spread``: what :func:`run_one` records and
+    :func:`replay_rules` chooses again.
     """
+    balance = {"balance": BALANCE} if BALANCE in scores else {}
     return {"best-larger": larger_tie_choice(scores), "one-se": choose(scores, one_se=True),
-            "median-se": median_se_choice(scores),
+            **balance, "median-se": median_se_choice(scores),
             "median-se:spread": median_se_choice(scores, kinds=("spread",))}
 
 
@@ -330,8 +341,10 @@ def run_one(job):
 
     sampler_module.select_volume = capturing
     try:
+        # selection_rule="best": the search runs in every cell, as it records the scores.
         sampler = MixAnN(estimator=make_classifier(classifier, seed),
                          validation_data=(sp.X_val, sp.y_val), random_state=seed,
+                         selection_rule="best",
                          **mixann_params(budget, make_classifier(classifier, seed)), **grid)
         X_res, y_res = sampler.fit_resample(sp.X_train, sp.y_train)
     finally:

@@ -82,17 +82,39 @@ def test_tiny_sets_keep_ten_of_the_anomaly_class_and_drop_the_speaker(tmp_path):
 
     module = _module()
     n = 14  # rows per class in the stand-ins; 10 of the anomaly class are kept
+    votes = ([None] + ["n", "y"] * n)[:2 * n]  # row 0 (a democrat) has a missing vote
     tables = {
         "Sonar": pd.DataFrame({"V1": np.arange(2.0 * n), "Class": _factor(["R", "M"] * n)}),
         "Vehicle": pd.DataFrame({"Comp": np.arange(2.0 * n),
                                  "Class": _factor(["van", "bus"] * n)}),
         "Vowel": pd.DataFrame({"V1": _factor([3] * 2 * n), "V2": np.arange(2.0 * n),
                                "Class": _factor(["hid", "hEd"] * n)}),
+        "DNA": pd.DataFrame({"V1": _factor([0, 1] * n), "Class": _factor(["ei", "n"] * n)}),
+        "Soybean": pd.DataFrame({"leaves": _factor([None] + [0, 1] * n + [1]),
+                                 "Class": _factor(["x"] + ["brown-spot", "y"] * n + ["y"])}),
+        "HouseVotes84": pd.DataFrame({"V1": _factor(votes),
+                                      "Class": _factor(["democrat", "republican"] * n)}),
+        "LetterRecognition": pd.DataFrame({"x.box": np.arange(3600.0),
+                                           "lettr": _factor(["A", "B", "C"] * 1200)}),
     }
     first, second = module.tiny(tables), module.tiny(tables)
     for name, (X, y) in first.items():
-        assert (len(y), int(y.sum())) == (n + 10, 10)
+        rows = {"soybean10": n + 1 + 10, "votes10": n - 1 + 10, "letter10": 2000 + 10}.get(
+            name, n + 10)
+        assert (len(y), int(y.sum())) == (rows, 10), name
         np.testing.assert_array_equal(X, second[name][0])  # a fixed draw
+    # soybean10 and votes10: the rows with a missing value dropped; votes read as y = 1, n = 0.
+    assert not np.isnan(first["soybean10"][0]).any()
+    X, y = first["votes10"]
+    np.testing.assert_array_equal(X[y == 1, 0], 0.0)  # republicans voted "n" here
+    np.testing.assert_array_equal(X[y == 0, 0], 1.0)
+    # letter10: 2000 drawn of the 2400 B and C rows, then ten A rows (x.box % 3 == 0).
+    X, y = first["letter10"]
+    assert set(X[y == 0, 0] % 3) == {1.0, 2.0} and set(X[y == 1, 0] % 3) == {0.0}
+    assert np.all(np.diff(X[y == 0, 0]) > 0)  # kept in the table's order
+    # dna10: the "ei" rows are the anomalies.
+    X, y = first["dna10"]
+    np.testing.assert_array_equal(X[:, 0], 1.0 - y)
     # vowel10: V1 (the speaker) dropped, the anomalies are the "hid" rows (even positions).
     X, y = first["vowel10"]
     assert X.shape[1] == 1 and set(X[y == 1, 0] % 2) == {0.0}

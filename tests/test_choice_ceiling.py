@@ -64,6 +64,15 @@ def test_larger_tie_choice_breaks_exact_ties_towards_balance(ceiling):
     assert replayed["rules"]["best-larger"] == 0.675 and replayed["rules"]["best"] == 0.525
 
 
+def test_balance_rule_is_spread_at_volume_one_whatever_the_scores(ceiling):
+    scores = {(None, 0.0): (0.9, 0.01), ("spread", 0.1): (0.8, 0.01),
+              ("spread", 1.0): (0.5, 0.01)}
+    assert ceiling.score_only_picks(scores)["balance"] == ("spread", 1.0)
+    # A record without that candidate (another grid or other kinds) has no balance rule.
+    assert "balance" not in ceiling.score_only_picks({(None, 0.0): (0.9, 0.01),
+                                                      ("boundary", 1.0): (0.5, 0.01)})
+
+
 def test_blend_counts_average_the_best_candidates(ceiling):
     targets = {0.1: 10, 0.2: 20, 0.5: 50, 1.0: 100}
     # Best three of SCORES: a 0.1 (0.9), a 1.0 (0.8), b 0.2 (0.75): a (10 + 100) / 3, b 20 / 3.
@@ -83,13 +92,14 @@ def test_one_cell_scores_every_candidate_on_test(ceiling, shared_datasets):
     assert len(candidates) == len(record["candidates"]) > 2
     assert (None, 0.0) in candidates
     assert set(record["rules"]) == {"fitted", "best", "best-larger", "smooth", "one-se",
-                                    "median-se", "median-se:spread", "oracle",
+                                    "balance", "median-se", "median-se:spread", "oracle",
                                     "metric:neg_brier_score", "metric:f1_macro",
                                     "fitted+tomek", "oracle+tomek", "baseline:autosmote",
                                     "oracle+autosmote", "blend-1", "blend-3"}
     # Choosing again from the record's candidates repeats every rule that needs nothing else.
     replayed = ceiling.replay_rules(record)
-    for rule in ("best", "best-larger", "one-se", "median-se", "median-se:spread", "oracle"):
+    for rule in ("best", "best-larger", "one-se", "balance", "median-se", "median-se:spread",
+                 "oracle"):
         assert replayed["rules"][rule] == record["rules"][rule], rule
         assert replayed["picks"][rule] == list(record["picks"][rule]), rule
     # A blend of one candidate is the default rule's pick, rows and all.

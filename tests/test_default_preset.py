@@ -521,3 +521,77 @@ def test_auto_n_draws_is_ten_for_knn_and_xgboost_trees_only(diverse, tiny):
     tree = MixAnN(DecisionTreeClassifier(random_state=0), random_state=0, guard=False, **tiny)
     tree.fit_resample(X, y)
     assert tree.n_draws_ == 1 and tree.history_["draw_scores"] is None
+
+
+def _few_anomalies(n_minority, n_majority=60, seed=0):
+    """Two well-separated Gaussian blobs: ``n_majority`` normal rows, ``n_minority`` anomalies."""
+    rng = np.random.default_rng(seed)
+    X = np.vstack([rng.normal(0.0, 1.0, (n_majority, 3)), rng.normal(3.0, 1.0, (n_minority, 3))])
+    return X, np.r_[np.zeros(n_majority, dtype=int), np.ones(n_minority, dtype=int)]
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_auto_selection_rule_balances_an_mlp_only_with_ten_anomalies_or_fewer(tiny):
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from mixann.sampler import SMALL_MINORITY, default_selection_rule
+
+    kinds = ("boundary", "spread")
+    assert SMALL_MINORITY == 10
+    assert default_selection_rule(MLPClassifier(), 10, kinds) == "balance"
+    assert default_selection_rule(MLPClassifier(), 11, kinds) == "best"
+    assert default_selection_rule(make_pipeline(StandardScaler(), MLPClassifier()), 3,
+                                  kinds) == "balance"
+    assert default_selection_rule(MLPClassifier(), 3, ("boundary",)) == "best"  # no spread
+    for other in (KNeighborsClassifier(), XGBClassifier(), DecisionTreeClassifier()):
+        assert default_selection_rule(other, 3, kinds) == "best"
+    # Through the sampler: 8 anomalies in train + validation (6 given, 2 for validation).
+    X, y = _few_anomalies(6)
+    X_val, y_val = _few_anomalies(2, n_majority=20, seed=1)
+    mlp = MLPClassifier(hidden_layer_sizes=(8,), max_iter=50, random_state=0)
+    params = dict(tiny, validation_data=(X_val, y_val), random_state=0)
+    balanced = MixAnN(mlp, **params)
+    X_res, y_res = balanced.fit_resample(X, y)
+    h = balanced.history_
+    assert balanced.selection_rule == "auto" and balanced.selection_rule_ == "balance"
+    assert (h["selection_rule"], h["mix_kind"], h["volume"], h["candidates"]) == (
+        "balance", "spread", 1.0, [])
+    assert int((y_res == 1).sum()) == int((y_res == 0).sum()) == 60  # the classes balanced
+    # The same rows as asking for "balance" by name, and a search with "best" instead.
+    named = MixAnN(mlp, selection_rule="balance", **params).fit_resample(X, y)[0]
+    assert named.tobytes() == X_res.tobytes()
+    searched = MixAnN(mlp, selection_rule="best", **params)
+    searched.fit_resample(X, y)
+    assert searched.selection_rule_ == "best" and searched.history_["candidates"]
+    # The demo's sentence says which happened.
+    from mixann.cli import describe_choice
+
+    assert "no volume search" in describe_choice(balanced)
+    assert "out-of-fold" in describe_choice(searched)
+    # KNN with as few anomalies keeps its choice, and so does an MLP with 11 of them.
+    knn = MixAnN(KNeighborsClassifier(3), **params)
+    knn.fit_resample(X, y)
+    assert knn.selection_rule_ == "best" and knn.history_["candidates"]
+    X11, y11 = _few_anomalies(9)
+    more = MixAnN(mlp, **params)
+    more.fit_resample(X11, y11)
+    assert more.selection_rule_ == "best"
+    # More than two classes: each class against the rest resolves its own rule.
+    X12, y12 = _few_anomalies(12)
+    X3 = np.vstack([X12, X[y == 1] - 6.0])  # a third class of 6 rows, far from both
+    y3 = np.r_[y12, np.full(6, 2)]
+    three = MixAnN(mlp, **dict(tiny, random_state=0))  # validation carved out of X3: 12, 6
+    three.fit_resample(X3, y3)
+    assert three.selection_rule_ == {1: "best", 2: "balance"}
+    assert three.history_["selection_rule"] == three.selection_rule_
+
+
+def test_balance_without_spread_is_a_clear_error_before_training(tiny):
+    X, y = _few_anomalies(6)
+    sampler = MixAnN(selection_rule="balance", mix_kinds=("boundary",), **tiny)
+    with pytest.raises(ValueError, match='selection_rule="balance".*add "spread" to mix_kinds'):
+        sampler.fit_resample(X, y)
+    assert not hasattr(sampler, "actor_")  # it failed before any training
+    with pytest.raises(ValueError, match="selection_rule"):
+        MixAnN(selection_rule="smallest", **tiny).fit_resample(X, y)

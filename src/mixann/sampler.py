@@ -12,6 +12,7 @@ from imblearn.over_sampling.base import BaseOverSampler
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.model_selection import train_test_split
 from sklearn.neighbors import KNeighborsClassifier
+from sklearn.neural_network import MLPClassifier
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
@@ -37,6 +38,11 @@ DEFAULT_MINORITY_MULTIPLES = (1, 2, 5, 10, 20)
 #: Mix kinds of the default preset: the actor's rollout kinds, plus "spread", "swap", "copy" and
 #: "spread-off-majority" (no actor).
 MIX_KINDS = (*ROLLOUT_KINDS, *ACTOR_FREE_KINDS)
+#: ``selection_rule`` values; "auto" resolves to "balance" or "best" (default_selection_rule).
+SELECTION_RULES = ("auto", "best", "one-se", "balance")
+#: At most this many minority rows in train + validation, ``selection_rule="auto"`` balances
+#: an MLP instead of choosing: at most two anomalies per fold of the choice (row 77).
+SMALL_MINORITY = 10
 
 
 def default_estimator():
@@ -118,6 +124,51 @@ def default_n_draws(estimator):
     """
     knn = isinstance(_final_step(estimator), KNeighborsClassifier)
     return 10 if knn or _xgboost_trees(estimator) else 1
+
+
+def default_selection_rule(estimator, n_minority, kinds):
+    """The rule ``selection_rule="auto"`` uses for ``estimator``.
+
+    ``"balance"`` (no volume search: ``spread`` at volume 1.0, the classes balanced) for an
+    MLP (``MLPClassifier``, alone or as the last step of a pipeline) when train + validation
+    hold at most :data:`SMALL_MINORITY` (10) minority rows and ``spread`` is among ``kinds``;
+    ``"best"`` (the best pooled out-of-fold score) otherwise. Why: with at most 10 anomalies
+    each of the choice's 5 folds holds one or two, so its out-of-fold F1 takes a handful of
+    values. On four sets of 10 anomalies that no choice had seen (seeds 0-9, the same samples;
+    docs/quality.md, row 77), balancing beat the choice for the MLP by +0.020 ± 0.016 (the
+    test written down before the run; on three more sets +0.011 ± 0.025) and lost for KNN
+    (-0.098 ± 0.031) and XGBoost (-0.007 ± 0.019), which keep their choice. It also skips
+    the search, most of an MLP's fitting time.
+
+    Parameters
+    ----------
+    estimator : classifier
+        The classifier MixAnN augments for (a :class:`~sklearn.pipeline.Pipeline` is read
+        by its last step).
+    n_minority : int
+        Minority rows the choice would pool (train + validation).
+    kinds : sequence of str
+        The kinds the default preset scores (``mix_kinds_``).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from sklearn.neighbors import KNeighborsClassifier
+    >>> from sklearn.neural_network import MLPClassifier
+    >>> from mixann.sampler import default_selection_rule
+    >>> kinds = ("boundary", "spread")
+    >>> default_selection_rule(MLPClassifier(), 8, kinds)
+    'balance'
+    >>> default_selection_rule(MLPClassifier(), 11, kinds)
+    'best'
+    >>> default_selection_rule(KNeighborsClassifier(), 8, kinds)
+    'best'
+    """
+    mlp = isinstance(_final_step(estimator), MLPClassifier)
+    return "balance" if mlp and n_minority <= SMALL_MINORITY and "spread" in kinds else "best"
 
 
 def _final_step(estimator):
@@ -280,10 +331,16 @@ class MixAnN(BaseOverSampler):
         costs ``n_draws`` more fits of the classifier on the training rows. Measured with
         ``validation_data`` given (as the bench does); without it, the anomalies carved out
         for validation are not mixed into the returned rows when ``n_draws > 1``.
-    selection_rule : {"best", "one-se"}, default="best"
+    selection_rule : {"auto", "best", "one-se", "balance"}, default="auto"
         Default preset: ``"best"`` takes the volume with the best pooled out-of-fold score
         (ties: the smaller); ``"one-se"`` the smallest volume within one standard error of
-        it (fewer samples unless more clearly help; measured slightly worse, docs/quality.md).
+        it (fewer samples unless more clearly help; measured slightly worse, docs/quality.md);
+        ``"balance"`` skips the volume search and returns ``spread`` at volume 1.0 (midpoints
+        of random anomaly pairs up to the majority's count; ``spread`` must be among the
+        kinds, and no volume-0 candidate means no guard). ``"auto"`` is ``"balance"`` for an
+        MLP when train + validation hold at most 10 minority rows (too few for the folds to
+        choose: docs/quality.md, row 77) and ``"best"`` otherwise
+        (:func:`default_selection_rule`); the rule used is ``selection_rule_`` after fitting.
     selection_max_rows : int or None, default=100_000
         Default preset: the folds run on a stratified sample of at most this many rows
         (None: all), which bounds their cost on very large data.
@@ -341,7 +398,9 @@ class MixAnN(BaseOverSampler):
         (paper preset; None when nothing was returned); ``"guard_fired"`` (nothing returned);
         default preset: ``"mix_kind"`` and ``"volume"`` (the chosen ones; None and 0 when
         nothing is returned) and ``"candidates"`` (one dict per (kind, volume): its pooled
-        out-of-fold ``score`` and the standard error ``se`` of its per-fold scores), and
+        out-of-fold ``score`` and the standard error ``se`` of its per-fold scores; empty
+        when ``selection_rule_`` is ``"balance"``, which scores none), ``"selection_rule"``
+        (``selection_rule_``), and
         ``"draw_scores"`` (each draw's validation score when ``n_draws_ > 1``, else None).
         With more than two classes: ``"preset"``, ``"one_vs_rest"`` (each augmented class's
         own history), and ``"baseline_score"``, ``"guard_fired"`` and (default preset)
@@ -357,6 +416,9 @@ class MixAnN(BaseOverSampler):
         The kinds the default preset scored (``mix_kinds`` with ``"auto"`` resolved).
     n_draws_ : int
         The draws the default preset scored (``n_draws`` with ``"auto"`` resolved).
+    selection_rule_ : str, dict or None
+        The rule the default preset chose with (``selection_rule`` with ``"auto"``
+        resolved; with more than two classes a dict by class; None for the paper preset).
     actor_, critic_ : torch.nn.Module
         The trained networks (two classes; with more, each of ``samplers_`` has its own).
     minority_label_ : scalar
@@ -412,7 +474,7 @@ class MixAnN(BaseOverSampler):
         "selection_folds": [Interval(numbers.Integral, 2, None, closed="left")],
         "selection_repeats": [Interval(numbers.Integral, 1, None, closed="left")],
         "n_draws": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
-        "selection_rule": [StrOptions({"one-se", "best"})],
+        "selection_rule": [StrOptions(set(SELECTION_RULES))],
         "selection_max_rows": [Interval(numbers.Integral, 10, None, closed="left"), None],
         "multiclass_choice": [StrOptions({"one-vs-rest", "all-classes"})],
         "n_jobs": [Interval(numbers.Integral, 1, None, closed="left"),
@@ -432,7 +494,7 @@ class MixAnN(BaseOverSampler):
                  validation_size=0.2, validation_data=None, guard=True, update="auto",
                  accumulate=False, mix_kinds="auto", volumes=DEFAULT_VOLUMES,
                  minority_multiples=DEFAULT_MINORITY_MULTIPLES, selection_folds=5,
-                 selection_repeats=1, n_draws="auto", selection_rule="best",
+                 selection_repeats=1, n_draws="auto", selection_rule="auto",
                  selection_max_rows=100_000, multiclass_choice="one-vs-rest",
                  n_jobs=None, device="cpu", n_threads=1, random_state=None, verbose=False):
         self.estimator = estimator
@@ -634,6 +696,10 @@ class MixAnN(BaseOverSampler):
         estimator = clone(self.estimator) if self.estimator is not None else default_estimator()
 
         volumes, kinds = self._checked_volumes(), self._resolve_kinds_and_draws(estimator)
+        # Resolved before training, so that a rule the kinds cannot serve fails at once.
+        self.selection_rule_ = (self._resolved_selection_rule(
+            estimator, int(y_train.sum() + y_val.sum()), kinds)
+            if self.preset == "default" else None)
         multiples = self._checked_minority_multiples()
         update = resolve_update(self.update, estimator, prefer_warm_start=self.preset == "default")
         updater = make_updater(update, estimator, X_train, y_train, X_val)
@@ -722,20 +788,11 @@ class MixAnN(BaseOverSampler):
             if positive:  # minority-count steps below the grid (extreme imbalance)
                 volumes = sorted(set(volumes) | set(minority_volumes(
                     multiples, np.concatenate([y_train, y_val]), below=min(positive))))
-            # The search fits the classifier once per fold and candidate: for slow
-            # classifiers most of the fit's time, hence a bar of its own.
-            n_folds = self.selection_folds * self.selection_repeats
-            with _progress(self.verbose, n_folds, "volume search, folds") as (progress, task):
-                def on_fold(done, total):
-                    if progress is not None:
-                        progress.update(task, completed=done, total=total)
-
-                (kind, volume), scores = select_volume(
-                    generators, estimator, X_train, y_train, X_val, y_val, volumes,
-                    n_splits=self.selection_folds, n_repeats=self.selection_repeats,
-                    metric=self.metric, seed=seed, one_se=self.selection_rule == "one-se",
-                    max_rows=self.selection_max_rows, n_jobs=self.n_jobs, on_fold=on_fold,
-                    judge=judge)
+            if self.selection_rule_ == "balance":  # too few anomalies to choose on folds
+                (kind, volume), scores = ("spread", 1.0), {}
+            else:
+                (kind, volume), scores = self._search_volume(
+                    generators, estimator, X_train, y_train, X_val, y_val, volumes, seed, judge)
             # The returned rows are rolled out on every row given, as the folds were.
             draw_scores = None
             if kind is None:  # no augmentation won
@@ -755,6 +812,7 @@ class MixAnN(BaseOverSampler):
                 chosen = draws[best_draw]
                 self._store(chosen.X, chosen.y, train_idx[chosen.sources], chosen.alpha)
             history.update(returned_episode=None, guard_fired=bool(volume == 0.0),
+                           selection_rule=self.selection_rule_,
                            mix_kind=kind, volume=volume, draw_scores=draw_scores,
                            candidates=[{"kind": k, "volume": v, "score": sc, "se": se}
                                        for (k, v), (sc, se) in scores.items()])
@@ -763,6 +821,36 @@ class MixAnN(BaseOverSampler):
         X_res = np.vstack([X, self.synthetic_X_])
         y_res = np.concatenate([y, self.synthetic_y_])
         return X_res, y_res
+
+    def _search_volume(self, generators, estimator, X_train, y_train, X_val, y_val, volumes,
+                       seed, judge):
+        """The kind and volume with the best pooled out-of-fold score
+        (:func:`mixann.selection.select_volume`), and every candidate's scores."""
+        # The search fits the classifier once per fold and candidate: for slow
+        # classifiers most of the fit's time, hence a bar of its own.
+        n_folds = self.selection_folds * self.selection_repeats
+        with _progress(self.verbose, n_folds, "volume search, folds") as (progress, task):
+            def on_fold(done, total):
+                if progress is not None:
+                    progress.update(task, completed=done, total=total)
+
+            (kind, volume), scores = select_volume(
+                generators, estimator, X_train, y_train, X_val, y_val, volumes,
+                n_splits=self.selection_folds, n_repeats=self.selection_repeats,
+                metric=self.metric, seed=seed, one_se=self.selection_rule_ == "one-se",
+                max_rows=self.selection_max_rows, n_jobs=self.n_jobs, on_fold=on_fold,
+                judge=judge)
+        return (kind, volume), scores
+
+    def _resolved_selection_rule(self, estimator, n_minority, kinds):
+        """``selection_rule`` with "auto" resolved; "balance" needs the ``spread`` kind."""
+        if self.selection_rule == "auto":
+            return default_selection_rule(estimator, n_minority, kinds)
+        if self.selection_rule == "balance" and "spread" not in kinds:
+            raise ValueError(f'selection_rule="balance" returns the "spread" kind, which '
+                             f"mix_kinds={self.mix_kinds!r} leaves out; add \"spread\" to "
+                             f"mix_kinds or use another selection_rule")
+        return self.selection_rule
 
     def _fit_resample_multiclass(self, X, y):
         """More than two classes: one binary MixAnN per class smaller than the largest, that
@@ -790,9 +878,12 @@ class MixAnN(BaseOverSampler):
         self.history_ = {"preset": self.preset, "one_vs_rest": per_class,
                          "baseline_score": {c: h["baseline_score"] for c, h in per_class.items()},
                          "guard_fired": {c: h["guard_fired"] for c, h in per_class.items()}}
+        self.selection_rule_ = None  # the paper preset chooses no volume
         if self.preset == "default":
             size = {plain_label(c): int(n) for c, n in zip(classes, counts)}
+            self.selection_rule_ = {c: b.selection_rule_ for c, b in self.samplers_.items()}
             self.history_.update(
+                selection_rule=self.selection_rule_,
                 mix_kind={c: h["mix_kind"] for c, h in per_class.items()},
                 volume={c: largest_gap_volume(h["volume"], size[c], int(counts.max()),
                                               len(y) - size[c])
