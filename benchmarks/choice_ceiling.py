@@ -107,12 +107,11 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 
 from mixann.metrics import check_metric
+from mixann.sampler import BALANCE_PICK  # selection_rule="balance"'s fixed pick
 from mixann.selection import choose
 
 RULES = ("fitted", "best", "best-larger", "smooth", "one-se", "balance", "median-se",
          "median-se:spread", "oracle")
-#: The ``balance`` rule's fixed pick: ``selection_rule="balance"`` of the library.
-BALANCE = ("spread", 1.0)
 #: ``--cleaners`` names: imbalanced-learn under-samplers that remove majority rows only.
 CLEANERS = ("enn", "enn-mode", "tomek")
 
@@ -252,7 +251,7 @@ def score_only_picks(scores):
     ``median-se`` and ``median-se:spread``: what :func:`run_one` records and
     :func:`replay_rules` chooses again.
     """
-    balance = {"balance": BALANCE} if BALANCE in scores else {}
+    balance = {"balance": BALANCE_PICK} if BALANCE_PICK in scores else {}
     return {"best-larger": larger_tie_choice(scores), "one-se": choose(scores, one_se=True),
             **balance, "median-se": median_se_choice(scores),
             "median-se:spread": median_se_choice(scores, kinds=("spread",))}

@@ -43,6 +43,8 @@ SELECTION_RULES = ("auto", "best", "one-se", "balance")
 #: At most this many minority rows in train + validation, ``selection_rule="auto"`` balances
 #: an MLP instead of choosing: at most two anomalies per fold of the choice (row 77).
 SMALL_MINORITY = 10
+#: What ``selection_rule="balance"`` returns: ``spread`` at volume 1.0, the classes balanced.
+BALANCE_PICK = ("spread", 1.0)
 
 
 def default_estimator():
@@ -168,7 +170,8 @@ def default_selection_rule(estimator, n_minority, kinds):
     'best'
     """
     mlp = isinstance(_final_step(estimator), MLPClassifier)
-    return "balance" if mlp and n_minority <= SMALL_MINORITY and "spread" in kinds else "best"
+    spread = BALANCE_PICK[0] in kinds
+    return "balance" if mlp and n_minority <= SMALL_MINORITY and spread else "best"
 
 
 def _final_step(estimator):
@@ -784,15 +787,12 @@ class MixAnN(BaseOverSampler):
                 return generate
 
             generators = {kind: generator(kind) for kind in kinds}
-            positive = [v for v in volumes if v > 0]
-            if positive:  # minority-count steps below the grid (extreme imbalance)
-                volumes = sorted(set(volumes) | set(minority_volumes(
-                    multiples, np.concatenate([y_train, y_val]), below=min(positive))))
             if self.selection_rule_ == "balance":  # too few anomalies to choose on folds
-                (kind, volume), scores = ("spread", 1.0), {}
+                (kind, volume), scores = BALANCE_PICK, {}
             else:
                 (kind, volume), scores = self._search_volume(
-                    generators, estimator, X_train, y_train, X_val, y_val, volumes, seed, judge)
+                    generators, estimator, X_train, y_train, X_val, y_val, volumes, multiples,
+                    seed, judge)
             # The returned rows are rolled out on every row given, as the folds were.
             draw_scores = None
             if kind is None:  # no augmentation won
@@ -823,9 +823,13 @@ class MixAnN(BaseOverSampler):
         return X_res, y_res
 
     def _search_volume(self, generators, estimator, X_train, y_train, X_val, y_val, volumes,
-                       seed, judge):
+                       multiples, seed, judge):
         """The kind and volume with the best pooled out-of-fold score
         (:func:`mixann.selection.select_volume`), and every candidate's scores."""
+        positive = [v for v in volumes if v > 0]
+        if positive:  # minority-count steps below the grid (extreme imbalance)
+            volumes = sorted(set(volumes) | set(minority_volumes(
+                multiples, np.concatenate([y_train, y_val]), below=min(positive))))
         # The search fits the classifier once per fold and candidate: for slow
         # classifiers most of the fit's time, hence a bar of its own.
         n_folds = self.selection_folds * self.selection_repeats
@@ -846,7 +850,7 @@ class MixAnN(BaseOverSampler):
         """``selection_rule`` with "auto" resolved; "balance" needs the ``spread`` kind."""
         if self.selection_rule == "auto":
             return default_selection_rule(estimator, n_minority, kinds)
-        if self.selection_rule == "balance" and "spread" not in kinds:
+        if self.selection_rule == "balance" and BALANCE_PICK[0] not in kinds:
             raise ValueError(f'selection_rule="balance" returns the "spread" kind, which '
                              f"mix_kinds={self.mix_kinds!r} leaves out; add \"spread\" to "
                              f"mix_kinds or use another selection_rule")
