@@ -40,7 +40,8 @@ Session 38's four (row 76): ``dna10`` (2,419 "ie" and "n" splice sites, 10 "ei",
 features), ``soybean10`` (470 other diseases, 10 "brown-spot", 35 features; rows with a
 missing value dropped), ``votes10`` (124 democrats, 10 republicans, 16 votes as y = 1, n = 0;
 rows with a missing vote dropped) and ``letter10`` (2,000 rows drawn of the other letters, 10
-"A", 16 features).
+"A", 16 features). ``--tiny-anomalies N`` cuts the same seven tables to ``N`` anomalies instead
+(``sonar25``, ...; session 39's row 78 used 25: 20 in train + validation, 5 in test).
 
 With R and mlbench installed, ``--mlbench`` is ``$(Rscript -e 'cat(system.file("data",
 package="mlbench"))')``.
@@ -173,42 +174,47 @@ class TinySet(NamedTuple):
 
     table: str  # mlbench table
     target: str  # its class column
-    anomaly: str  # the class cut to 10 anomalies; every other class is normal
+    anomaly: str  # the class cut to a few anomalies; every other class is normal
     dropped: tuple = ()  # columns left out
     drop_missing: bool = False  # rows with a missing value dropped first (as for breastw)
     codes: dict | None = None  # factor levels that are not numbers, mapped to numbers
     n_normal: int | None = None  # normal rows drawn (None: all of them)
 
 
-#: ``--tiny`` sets, drawn in this order from one ``default_rng(123)`` stream: the first three
-#: are session 37's (row 75), the other four session 38's (row 76), so adding them left the
-#: first three's bytes as they were.
+#: ``--tiny`` sets by stem (the file is the stem and the anomaly count: ``sonar10``), drawn in
+#: this order from one ``default_rng(123)`` stream: the first three are session 37's (row 75),
+#: the other four session 38's (row 76), so adding them left the first three's bytes as they were.
 TINY = {
-    "sonar10": TinySet("Sonar", "Class", "M"),
-    "vehicle10": TinySet("Vehicle", "Class", "van"),
-    "vowel10": TinySet("Vowel", "Class", "hid", dropped=("V1",)),
-    "dna10": TinySet("DNA", "Class", "ei"),
-    "soybean10": TinySet("Soybean", "Class", "brown-spot", drop_missing=True),
-    "votes10": TinySet("HouseVotes84", "Class", "republican", drop_missing=True,
-                       codes={"n": 0, "y": 1}),
-    "letter10": TinySet("LetterRecognition", "lettr", "A", n_normal=2000),
+    "sonar": TinySet("Sonar", "Class", "M"),
+    "vehicle": TinySet("Vehicle", "Class", "van"),
+    "vowel": TinySet("Vowel", "Class", "hid", dropped=("V1",)),
+    "dna": TinySet("DNA", "Class", "ei"),
+    "soybean": TinySet("Soybean", "Class", "brown-spot", drop_missing=True),
+    "votes": TinySet("HouseVotes84", "Class", "republican", drop_missing=True,
+                     codes={"n": 0, "y": 1}),
+    "letter": TinySet("LetterRecognition", "lettr", "A", n_normal=2000),
 }
 
 
-def tiny(tables, seed=123):
-    """The ``--tiny`` sets from mlbench's tables (``{table name: DataFrame}``), 10 anomalies
-    each."""
+def tiny(tables, seed=123, n_anomalies=10):
+    """The ``--tiny`` sets from mlbench's tables (``{table name: DataFrame}``), ``n_anomalies``
+    each, named ``<stem><n_anomalies>``."""
     rng = np.random.default_rng(seed)
     out = {}
-    for name, spec in TINY.items():
+    for stem, spec in TINY.items():
         frame = tables[spec.table].drop(columns=list(spec.dropped))
         if spec.drop_missing:
             frame = frame.dropna()
+        labels = frame[spec.target].astype(str).to_numpy()
+        available = int((labels == spec.anomaly).sum())
+        if available < n_anomalies:
+            raise ValueError(f"{spec.table} has {available} rows of {spec.anomaly!r}, fewer "
+                             f"than the {n_anomalies} anomalies asked; lower --tiny-anomalies")
         features = frame.drop(columns=[spec.target])
         if spec.codes:
             features = features.apply(lambda column: column.astype(str).map(spec.codes))
-        out[name] = _downsampled(_numeric(features), frame[spec.target].astype(str).to_numpy(),
-                                 spec.anomaly, 10, rng, n_normal=spec.n_normal)
+        out[f"{stem}{n_anomalies}"] = _downsampled(_numeric(features), labels, spec.anomaly,
+                                                   n_anomalies, rng, n_normal=spec.n_normal)
     return out
 
 
@@ -227,17 +233,24 @@ def main(argv=None):
     parser.add_argument("--mlbench", help="mlbench's data folder (.rda files); without it only "
                         "WDBC and wine are written")
     parser.add_argument("--out", default="adbench-heldout", help="folder for the .npz files")
-    parser.add_argument("--tiny", action="store_true", help="also write the seven sets of "
-                        "10 anomalies (not ADBench's; needs --mlbench): " + ", ".join(TINY))
+    parser.add_argument("--tiny", action="store_true", help="also write seven sets of a few "
+                        "anomalies (not ADBench's; needs --mlbench): "
+                        + ", ".join(f"{stem}10" for stem in TINY))
+    parser.add_argument("--tiny-anomalies", type=int, default=10, metavar="N",
+                        help="anomalies in each --tiny set (default 10; the files are named "
+                        "<stem>N, e.g. sonar25)")
     args = parser.parse_args(argv)
     if args.tiny and not args.mlbench:
         parser.error("--tiny needs --mlbench")
+    if args.tiny_anomalies < 2:
+        parser.error("--tiny-anomalies must be at least 2 (a stratified split needs them)")
     datasets = from_sklearn()
     if args.mlbench:
         datasets.update(from_mlbench(args.mlbench))
     check_counts(datasets)
     if args.tiny:
-        datasets.update(tiny(read_mlbench(args.mlbench, [t.table for t in TINY.values()])))
+        tables = read_mlbench(args.mlbench, [t.table for t in TINY.values()])
+        datasets.update(tiny(tables, n_anomalies=args.tiny_anomalies))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     for stem, (X, y) in sorted(datasets.items()):

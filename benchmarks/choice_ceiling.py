@@ -7,12 +7,12 @@ and, after each ``fit_resample``, also trains the classifier on *every* candidat
 and scores it on the test split. That is never done inside MixAnN (the test split chooses
 nothing there); here it measures:
 
-* ``best``: the default rule (the best pooled out-of-fold score), evaluated on the same
-  regenerated samples as the other rules;
+* ``best``: the default rule (the best pooled out-of-fold score, exact ties going to the
+  smaller volume), evaluated on the same regenerated samples as the other rules;
 * ``smooth``: the best score after averaging each volume's score with its neighbouring
   volumes of the same kind (a choice less drawn to a single lucky volume);
 * ``best-larger``: the default rule with exact ties going to the larger volume, not the
-  smaller (:func:`larger_tie_choice`, session 37);
+  smaller (``selection_rule="best-larger"``, :func:`mixann.selection.choose`; rows 75-78);
 * ``one-se``: the smallest volume within one standard error of the best;
 * ``balance``: ``spread`` at volume 1.0 whatever the scores say (no choice; session 38,
   row 77: what ``selection_rule="auto"`` returns for an MLP with at most 10 anomalies in
@@ -225,25 +225,6 @@ def median_se_choice(scores, kinds=None):
     return near[len(near) // 2]
 
 
-def larger_tie_choice(scores):
-    """The best pooled score, exact ties going to the *larger* volume (then the earlier one).
-
-    The default rule (:func:`mixann.selection.choose`) breaks exact ties towards the smaller
-    volume. With a handful of anomalies the pooled out-of-fold F1 takes few values, so exact
-    ties between volumes are common there, and that tie-break always leans away from balance.
-    ``scores`` maps ``(kind, volume)`` to ``(pooled score, standard error)``.
-
-    Examples
-    --------
-    >>> scores = {(None, 0.0): (0.70, 0.02), ("a", 0.1): (0.9, 0.03),
-    ...           ("a", 0.5): (0.9, 0.04), ("b", 0.5): (0.9, 0.01), ("b", 1.0): (0.8, 0.01)}
-    >>> larger_tie_choice(scores)  # 0.1 and 0.5 tie at 0.9: the larger, then the earlier kind
-    ('a', 0.5)
-    """
-    order = {c: i for i, c in enumerate(scores)}
-    return max(scores, key=lambda c: (scores[c][0], c[1], -order[c]))
-
-
 def score_only_picks(scores):
     """The picks of the rules that need only ``scores`` (``(score, standard error)`` each).
 
@@ -252,8 +233,9 @@ def score_only_picks(scores):
     :func:`replay_rules` chooses again.
     """
     balance = {"balance": BALANCE_PICK} if BALANCE_PICK in scores else {}
-    return {"best-larger": larger_tie_choice(scores), "one-se": choose(scores, one_se=True),
-            **balance, "median-se": median_se_choice(scores),
+    return {"best-larger": choose(scores, larger_ties=True),
+            "one-se": choose(scores, one_se=True), **balance,
+            "median-se": median_se_choice(scores),
             "median-se:spread": median_se_choice(scores, kinds=("spread",))}
 
 

@@ -130,6 +130,14 @@ def test_tiny_sets_keep_ten_of_the_anomaly_class_and_drop_the_speaker(tmp_path):
         module.main(["--mlbench", str(tmp_path), "--tiny", "--out", str(tmp_path / "out")])
     with pytest.raises(SystemExit):  # --tiny alone: argparse names the missing --mlbench
         module.main(["--tiny", "--out", str(tmp_path / "out")])
+    # --tiny-anomalies: the same tables cut to another count, named by it.
+    twelve = module.tiny(tables, n_anomalies=12)
+    assert sorted(twelve) == sorted(name.replace("10", "12") for name in first)
+    assert {name: int(y.sum()) for name, (X, y) in twelve.items()} == dict.fromkeys(twelve, 12)
+    with pytest.raises(ValueError, match="Sonar has 14 rows of 'M'.*lower --tiny-anomalies"):
+        module.tiny(tables, n_anomalies=15)
+    with pytest.raises(SystemExit):  # argparse: too few for a stratified split
+        module.main(["--mlbench", str(tmp_path), "--tiny", "--tiny-anomalies", "1"])
 
 
 def test_sklearn_sets_have_adbench_s_counts_and_fixed_bytes(tmp_path):

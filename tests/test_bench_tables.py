@@ -49,6 +49,10 @@ def test_parse_sweep_valid_and_round_trip():
     assert parse_sweep("selection_folds=10") == ["mixann[selection_folds=10]"]
     assert parse_method("mixann[selection_folds=10.0]") == ("mixann", {"selection_folds": 10})
     assert parse_sweep("n_draws=10") == ["mixann[n_draws=10]"]
+    assert parse_sweep("selection_rule=best-larger,one-se") == [
+        "mixann[selection_rule=best-larger]", "mixann[selection_rule=one-se]"]
+    assert parse_method("mixann[selection_rule=best-larger]") == (
+        "mixann", {"selection_rule": "best-larger"})
     assert parse_method("smote") == ("smote", {})
 
 
@@ -66,6 +70,8 @@ def test_parse_sweep_valid_and_round_trip():
     ("selection_repeats=1.5", "selection_repeats values must be integers >= 1"),
     ("selection_folds=1", "selection_folds values must be integers >= 2"),
     ("n_draws=0", "n_draws values must be integers >= 1"),
+    ("selection_rule=auto", "selection_rule values must be one of best, best-larger"),
+    ("selection_rule=largest", "selection_rule values must be one of best, best-larger"),
     ("K=5,5.0", "repeats mixann[K=5]"),
 ])
 def test_parse_sweep_invalid(spec, message):
@@ -152,6 +158,15 @@ def test_selection_repeats_sweep_runs_the_default_preset_with_more_repeats(data_
     assert drawn["n_draws"] == 2 and drawn["sweep"] == {"n_draws": 2}
     assert len(drawn["trials"][0]["draw_scores"]) == 2  # vowels: spread is chosen
     assert len(plain["config"]["mixann"]["trials"][0]["draw_scores"]) == 10  # "auto" for KNN
+    # The choosing rule by name (row 78): recorded, and only for the default preset.
+    ruled = run_cell(Cell("vowels", "knn", "mixann[selection_rule=best-larger]", 0, "test"),
+                     data_dir)["config"]["mixann"]
+    assert ruled["selection_rule"] == "best-larger" and ruled["sweep"] == {
+        "selection_rule": "best-larger"}
+    assert ruled["trials"][0]["selection_rule"] == "best-larger"
+    assert plain["config"]["mixann"]["trials"][0]["selection_rule"] == "best"  # "auto" for KNN
+    with pytest.raises(ValueError, match="default preset"):
+        run_cell(Cell("vowels", "knn", "mixann-paper[selection_rule=best]", 0, "test"), data_dir)
 
 
 def test_detector_cell_runs(data_dir):
@@ -178,6 +193,22 @@ def test_cli_rejects_bad_sweep(tmp_path):
                                    "smote[K=5]"])
     assert res.exit_code != 0 and "unknown method 'smote[K=5]'" in _flat(res.output)
     assert not (tmp_path / "x.sqlite").exists()
+
+
+def test_sweep_summary_keeps_a_rule_s_name_beside_numeric_sweeps():
+    import pandas as pd
+
+    from mixann.bench.figures import sweep_summary
+
+    ok = pd.DataFrame({
+        "method": ["mixann[K=10]", "mixann[selection_rule=best-larger]", "mixann[K=5]",
+                   "mixann[selection_rule=best-larger]", "mixann", "smote"],
+        "dataset": ["v"] * 6, "classifier": ["knn"] * 6, "seed": [0, 0, 0, 1, 0, 0],
+        "f1": [0.8, 0.7, 0.6, 0.9, 0.5, 0.4]})
+    out = sweep_summary(ok)
+    assert [(r.param, r.value, r.n) for r in out.itertuples()] == [
+        ("K", 5.0, 1), ("K", 10.0, 1), ("selection_rule", "best-larger", 2)]
+    assert out["f1_mean"].tolist() == pytest.approx([0.6, 0.8, 0.8])
 
 
 def test_cli_ablations_detector_sweep_then_report(tmp_path, data_dir):

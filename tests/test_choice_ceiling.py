@@ -47,15 +47,16 @@ def test_median_se_choice_takes_the_middle_of_the_near_ties(ceiling):
         ("a", 0.1)
 
 
-def test_larger_tie_choice_breaks_exact_ties_towards_balance(ceiling):
+def test_best_larger_breaks_exact_ties_towards_balance(ceiling):
     scores = {(None, 0.0): (0.60, 0.1), ("a", 0.05): (0.93, 0.05), ("a", 0.35): (0.93, 0.04),
               ("b", 0.35): (0.93, 0.02), ("b", 1.0): (0.91, 0.03)}
     # Three exact ties at 0.93: the default rule takes the smallest volume (a at 0.05), this
     # one the largest (0.35), and between a and b at 0.35 the earlier candidate, a.
     assert ceiling.choose(scores) == ("a", 0.05)
-    assert ceiling.larger_tie_choice(scores) == ("a", 0.35)
+    assert ceiling.choose(scores, larger_ties=True) == ("a", 0.35)
     # Without a tie both rules take the argmax, whatever its volume.
-    assert ceiling.larger_tie_choice({**scores, ("a", 0.05): (0.94, 0.05)}) == ("a", 0.05)
+    untied = {**scores, ("a", 0.05): (0.94, 0.05)}
+    assert ceiling.choose(untied, larger_ties=True) == ("a", 0.05)
     record = {"dataset": "d", "candidates": [
         {"kind": k, "volume": v, "score": sc, "se": se, "f1": 0.5 + v / 2}
         for (k, v), (sc, se) in scores.items()]}

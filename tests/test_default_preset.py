@@ -587,6 +587,24 @@ def test_auto_selection_rule_balances_an_mlp_only_with_ten_anomalies_or_fewer(ti
     assert three.history_["selection_rule"] == three.selection_rule_
 
 
+def test_best_larger_sends_exact_ties_to_the_larger_volume(tiny):
+    from mixann.selection import choose
+
+    X, y = _few_anomalies(8)  # separable blobs: many candidates tie at the top
+    picks = {}
+    for rule in ("auto", "best-larger", "best"):
+        sampler = MixAnN(KNeighborsClassifier(3), selection_rule=rule, random_state=0, **tiny)
+        X_res, _ = sampler.fit_resample(X, y)
+        h = sampler.history_
+        scores = {(c["kind"], c["volume"]): (c["score"], c["se"]) for c in h["candidates"]}
+        larger = sampler.selection_rule_ == "best-larger"
+        assert (h["mix_kind"], h["volume"]) == choose(scores, larger_ties=larger)
+        picks[rule] = ((h["mix_kind"], h["volume"]), X_res.tobytes())
+    assert picks["auto"] == picks["best"]  # KNN's default (row 78 kept it), the same rows
+    # The same scores, tied at the top: the larger volume, where "best" takes the smaller.
+    assert picks["best-larger"][0] == ("boundary", 1.0) and picks["best"][0] == ("boundary", 0.25)
+
+
 def test_balance_without_spread_is_a_clear_error_before_training(tiny):
     X, y = _few_anomalies(6)
     sampler = MixAnN(selection_rule="balance", mix_kinds=("boundary",), **tiny)

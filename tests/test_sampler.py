@@ -209,6 +209,14 @@ def test_guard_fires_when_baseline_is_perfect(tiny, preset):
     assert sampler.history_["baseline_score"] == 1.0
     assert sampler.history_["guard_fired"] is True
     assert X_res.shape == X.shape and sampler.synthetic_X_.shape == (0, 2)
+    if preset == "default":
+        # The guard is volume 0 winning exact ties; selection_rule="best-larger" sends the
+        # same tie (every candidate perfect out of fold) to the larger volume instead.
+        larger = MixAnN(random_state=0, selection_rule="best-larger", **tiny)
+        larger.fit_resample(X, y)
+        h = larger.history_
+        assert larger.selection_rule_ == "best-larger" and not h["guard_fired"]
+        assert {c["score"] for c in h["candidates"]} == {1.0} and h["volume"] == 1.0
 
 
 def test_pipeline_and_dataframe(diverse, tiny):

@@ -138,7 +138,7 @@ def _fit_predict(estimator, X_tr, y_tr, part, X_te, n_classes=2):
 
 def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_splits, n_repeats,
                   metric, seed, one_se=False, max_rows=None, n_jobs=None, on_fold=None,
-                  judge=None):
+                  judge=None, larger_ties=False):
     """Score every (kind, volume) on repeated stratified folds of train + validation.
 
     Parameters
@@ -176,12 +176,15 @@ def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_split
     judge : MulticlassJudge or None
         For a one-vs-rest sampler: fit and score the classifier on every class
         (:class:`MulticlassJudge`) instead of on the 0/1 labels.
+    larger_ties : bool
+        Exact ties of the best score go to the larger volume instead of the smaller
+        (:func:`choose`).
 
     Returns
     -------
     best : tuple (kind, volume)
-        The best pooled score (ties: the smaller volume, then the first kind), or the
-        ``one_se`` choice.
+        The best pooled score (ties: the smaller volume, or the larger with ``larger_ties``,
+        then the first kind), or the ``one_se`` choice.
     scores : dict
         ``{(kind, volume): (score, standard error)}``: the metric of the pooled out-of-fold
         probabilities (mean over repeats) and the standard error of the per-fold scores.
@@ -252,14 +255,19 @@ def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_split
         pooled = np.mean([score_proba(metric, oof[c][r], fit_all) for r in range(n_repeats)])
         se = np.std(per_fold[c], ddof=1) / np.sqrt(len(per_fold[c]))
         scores[c] = (float(pooled), float(se))
-    return choose(scores, one_se=one_se), scores
+    return choose(scores, one_se=one_se, larger_ties=larger_ties), scores
 
 
-def choose(scores, one_se=False):
+def choose(scores, one_se=False, larger_ties=False):
     """The candidate :func:`select_volume` returns, from its ``scores``.
 
     The best pooled score (ties: the smaller volume, then the earlier candidate), or with
     ``one_se`` the smallest volume whose score is within one standard error of that best.
+    With ``larger_ties`` exact ties of the best score go to the *larger* volume (then the
+    earlier candidate). Why: with a handful of anomalies the pooled out-of-fold F1 takes few
+    values, exact ties at the top are common, and the smaller volume always leans away from
+    balance (``selection_rule="best-larger"``; docs/quality.md, rows 75-79: no classifier's
+    default, as it tied on fresh tiny sets and lost on held-out ADBench).
 
     Examples
     --------
@@ -268,9 +276,13 @@ def choose(scores, one_se=False):
     ...           ("spread", 0.5): (0.76, 0.04)}
     >>> choose(scores), choose(scores, one_se=True)
     (('spread', 0.5), ('spread', 0.1))
+    >>> tied = {("a", 0.1): (0.9, 0.03), ("a", 0.5): (0.9, 0.04), ("b", 0.5): (0.9, 0.01)}
+    >>> choose(tied), choose(tied, larger_ties=True)
+    (('a', 0.1), ('a', 0.5))
     """
     order = {c: i for i, c in enumerate(scores)}
-    best = max(scores, key=lambda c: (scores[c][0], -c[1], -order[c]))
+    lean = 1 if larger_ties else -1  # which way an exact tie of scores goes
+    best = max(scores, key=lambda c: (scores[c][0], lean * c[1], -order[c]))
     if one_se:
         floor = scores[best][0] - scores[best][1]
         best = min((c for c in scores if scores[c][0] >= floor), key=lambda c: (c[1], order[c]))

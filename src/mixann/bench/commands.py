@@ -35,8 +35,9 @@ def bench(
     sweep: Optional[List[str]] = typer.Option(None, help="Fig. 4 sweep, repeatable: K=5,10,15,"
                                               "20,25 (MixAnN with K fixed) or eta=0.1,0.3,0.5 "
                                               "(eta set, K selected as usual), or the default "
-                                              "preset's selection_repeats=2 or "
-                                              "selection_folds=10; stored as methods "
+                                              "preset's selection_repeats=2, "
+                                              "selection_folds=10, n_draws=10 or "
+                                              "selection_rule=best-larger; stored as methods "
                                               "mixann[K=5], mixann[eta=0.3]. Without --methods "
                                               "only the sweep runs."),
     seeds: int = typer.Option(5, min=1, help="Number of seeds: n runs seeds 0..n-1."),

@@ -26,7 +26,8 @@ def sweep_summary(ok):
     """Rows of the ``mixann[...]`` sweep cells in ``ok`` (a frame of ok results), summarized.
 
     Only sweeps of full MixAnN with a single parameter count. Returns a DataFrame with columns
-    ``param, dataset, classifier, value, f1_mean, f1_std, n`` (empty when there are none).
+    ``param, dataset, classifier, value, f1_mean, f1_std, n`` (empty when there are none);
+    ``value`` is a number, or a name for ``selection_rule``.
     """
     from .runner import MIXANN, parse_method
 
@@ -39,12 +40,16 @@ def sweep_summary(ok):
         if base != MIXANN or len(overrides) != 1:
             continue
         (param, value), = overrides.items()
+        value = value if isinstance(value, str) else float(value)  # a rule's name stays one
         records.append({"param": param, "dataset": row.dataset, "classifier": row.classifier,
-                        "value": float(value), "seed": row.seed, "f1": float(row.f1)})
+                        "value": value, "seed": row.seed, "f1": float(row.f1)})
     if not records:
         return pd.DataFrame(columns=_COLUMNS)
+    # Sorted here, not by pandas: names and numbers share the value column, and one param's
+    # values are all of one type, so this key never compares a name with a number.
+    records.sort(key=lambda r: (r["param"], r["dataset"], r["classifier"], r["value"]))
     frame = pd.DataFrame(records)
-    out = frame.groupby(["param", "dataset", "classifier", "value"]).agg(
+    out = frame.groupby(["param", "dataset", "classifier", "value"], sort=False).agg(
         f1_mean=("f1", "mean"),
         f1_std=("f1", lambda s: float(np.std(s, ddof=1)) if len(s) > 1 else 0.0),
         n=("f1", "size")).reset_index()

@@ -106,15 +106,20 @@ def is_detector(method):
 
 
 def sweep_method(param, value):
-    """The method name of one sweep point, e.g. ``mixann[K=5]`` or ``mixann[eta=0.3]``."""
+    """The method name of one sweep point, e.g. ``mixann[K=5]``, ``mixann[eta=0.3]`` or
+    ``mixann[selection_rule=best-larger]``."""
     param, value = _check_sweep_value(param, value)
-    return f"{MIXANN}[{param}={value!r}]"
+    shown = value if isinstance(value, str) else repr(value)
+    return f"{MIXANN}[{param}={shown}]"
 
 
 #: Sweepable levers of the default preset's choice (docs/quality.md, rows 19-20 and 32), with
 #: their smallest value: not Fig. 4 axes, but run beside plain ``mixann`` in one grid so that
 #: both share seeds and splits.
 SELECTION_SWEEPS = {"selection_repeats": 1, "selection_folds": 2, "n_draws": 1}
+#: The default preset's choosing rule is swept by name (``mixann[selection_rule=best-larger]``,
+#: docs/quality.md, row 78); "auto" is plain ``mixann``.
+RULE_SWEEP = "selection_rule"
 
 
 def _positive_int(name, value, low=1):
@@ -142,9 +147,18 @@ def _check_sweep_value(param, value):
         return "eta", eta
     if str(param) in SELECTION_SWEEPS:
         return str(param), _positive_int(str(param), value, SELECTION_SWEEPS[str(param)])
+    if str(param) == RULE_SWEEP:
+        from ..sampler import SELECTION_RULES
+
+        rules = [r for r in SELECTION_RULES if r != "auto"]
+        if str(value) not in rules:
+            raise ValueError(f"selection_rule values must be one of {', '.join(rules)} "
+                             f"(plain mixann is \"auto\"), got {value!r}")
+        return RULE_SWEEP, str(value)
     raise ValueError(f"unknown sweep parameter {param!r}; sweep K, eta, selection_repeats, "
-                     "selection_folds or n_draws (e.g. K=5,10,15,20,25, eta=0.1,0.3,0.5, "
-                     "selection_repeats=2, selection_folds=10 or n_draws=10)")
+                     "selection_folds, n_draws or selection_rule (e.g. K=5,10,15,20,25, "
+                     "eta=0.1,0.3,0.5, selection_repeats=2, selection_folds=10, n_draws=10 or "
+                     "selection_rule=best-larger)")
 
 
 def parse_sweep(text):
@@ -188,7 +202,7 @@ def parse_method(method):
         if item.count("=") != 1:
             raise ValueError(f"malformed method {method!r}; sweep points look like mixann[K=5]")
         param, value = _check_sweep_value(*(p.strip() for p in item.split("=")))
-        if param in SELECTION_SWEEPS and base != MIXANN:
+        if (param in SELECTION_SWEEPS or param == RULE_SWEEP) and base != MIXANN:
             raise ValueError(f"method {method!r}: {param} is a parameter of the "
                              f"default preset; sweep it on {MIXANN}, not {base}")
         overrides[param] = value
@@ -289,6 +303,8 @@ def _fit_mixann(cell, sp, make_estimator, reward="full", overrides=None, preset=
     for param in SELECTION_SWEEPS:
         if param in overrides:
             params[param] = int(overrides[param])
+    if RULE_SWEEP in overrides:
+        params[RULE_SWEEP] = str(overrides[RULE_SWEEP])
     if "K" in overrides:
         candidates = (int(overrides["K"]),)
     elif preset == "paper":
@@ -308,7 +324,7 @@ def _fit_mixann(cell, sp, make_estimator, reward="full", overrides=None, preset=
                  "best_episode_score": float(max(e["score"] for e in h["episodes"]))}
         if preset != "paper":
             trial.update(mix_kinds=sampler.mix_kinds_, mix_kind=h["mix_kind"], volume=h["volume"],
-                         candidates=h["candidates"])
+                         candidates=h["candidates"], selection_rule=sampler.selection_rule_)
             if h.get("draw_scores") is not None:  # n_draws > 1: each draw's validation score
                 trial["draw_scores"] = h["draw_scores"]
         if len(candidates) > 1:
