@@ -531,16 +531,16 @@ def _few_anomalies(n_minority, n_majority=60, seed=0):
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-def test_auto_selection_rule_balances_an_mlp_only_with_ten_anomalies_or_fewer(tiny):
+def test_auto_selection_rule_balances_an_mlp_only_with_twelve_anomalies_or_fewer(tiny):
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
     from mixann.sampler import SMALL_MINORITY, default_selection_rule
 
     kinds = ("boundary", "spread")
-    assert SMALL_MINORITY == 10
-    assert default_selection_rule(MLPClassifier(), 10, kinds) == "balance"
-    assert default_selection_rule(MLPClassifier(), 11, kinds) == "best"
+    assert SMALL_MINORITY == 12  # row 80 (10 in rows 77-79)
+    assert default_selection_rule(MLPClassifier(), 12, kinds) == "balance"
+    assert default_selection_rule(MLPClassifier(), 13, kinds) == "best"
     assert default_selection_rule(make_pipeline(StandardScaler(), MLPClassifier()), 3,
                                   kinds) == "balance"
     assert default_selection_rule(MLPClassifier(), 3, ("boundary",)) == "best"  # no spread
@@ -569,19 +569,21 @@ def test_auto_selection_rule_balances_an_mlp_only_with_ten_anomalies_or_fewer(ti
 
     assert "no volume search" in describe_choice(balanced)
     assert "out-of-fold" in describe_choice(searched)
-    # KNN with as few anomalies keeps its choice, and so does an MLP with 11 of them.
+    # KNN with as few anomalies keeps its choice, and so does an MLP with 13 of them.
     knn = MixAnN(KNeighborsClassifier(3), **params)
     knn.fit_resample(X, y)
     assert knn.selection_rule_ == "best" and knn.history_["candidates"]
-    X11, y11 = _few_anomalies(9)
+    X13, y13 = _few_anomalies(11)  # 13 with validation's 2
     more = MixAnN(mlp, **params)
-    more.fit_resample(X11, y11)
+    more.fit_resample(X13, y13)
     assert more.selection_rule_ == "best"
+    X12, y12 = _few_anomalies(10)  # 12: the bar itself still balances
+    assert MixAnN(mlp, **params).fit(X12, y12).selection_rule_ == "balance"
     # More than two classes: each class against the rest resolves its own rule.
-    X12, y12 = _few_anomalies(12)
-    X3 = np.vstack([X12, X[y == 1] - 6.0])  # a third class of 6 rows, far from both
-    y3 = np.r_[y12, np.full(6, 2)]
-    three = MixAnN(mlp, **dict(tiny, random_state=0))  # validation carved out of X3: 12, 6
+    X14, y14 = _few_anomalies(14)
+    X3 = np.vstack([X14, X[y == 1] - 6.0])  # a third class of 6 rows, far from both
+    y3 = np.r_[y14, np.full(6, 2)]
+    three = MixAnN(mlp, **dict(tiny, random_state=0))  # validation carved out of X3: 14, 6
     three.fit_resample(X3, y3)
     assert three.selection_rule_ == {1: "best", 2: "balance"}
     assert three.history_["selection_rule"] == three.selection_rule_
