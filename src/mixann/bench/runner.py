@@ -120,6 +120,8 @@ SELECTION_SWEEPS = {"selection_repeats": 1, "selection_folds": 2, "n_draws": 1}
 #: The default preset's choosing rule is swept by name (``mixann[selection_rule=best-larger]``,
 #: docs/quality.md, row 78); "auto" is plain ``mixann``.
 RULE_SWEEP = "selection_rule"
+#: Every sweep that only the default preset takes; its values pass to MixAnN as they are.
+CHOICE_SWEEPS = (*SELECTION_SWEEPS, RULE_SWEEP)
 
 
 def _positive_int(name, value, low=1):
@@ -202,7 +204,7 @@ def parse_method(method):
         if item.count("=") != 1:
             raise ValueError(f"malformed method {method!r}; sweep points look like mixann[K=5]")
         param, value = _check_sweep_value(*(p.strip() for p in item.split("=")))
-        if (param in SELECTION_SWEEPS or param == RULE_SWEEP) and base != MIXANN:
+        if param in CHOICE_SWEEPS and base != MIXANN:
             raise ValueError(f"method {method!r}: {param} is a parameter of the "
                              f"default preset; sweep it on {MIXANN}, not {base}")
         overrides[param] = value
@@ -291,8 +293,8 @@ def _fit_mixann(cell, sp, make_estimator, reward="full", overrides=None, preset=
     protocol: one run per K candidate, K chosen by validation macro-F1. ``reward`` is MixAnN's
     reward kind (the Table 4 ablations); ``overrides`` a sweep point: ``{"K": k}`` fixes K
     (no selection), ``{"eta": e}`` replaces eta, ``{"selection_repeats": r}``,
-    ``{"selection_folds": f}`` and ``{"n_draws": n}`` set the default preset's fold repeats,
-    folds and draws scored on validation.
+    ``{"selection_folds": f}``, ``{"n_draws": n}`` and ``{"selection_rule": name}`` set the
+    default preset's fold repeats, folds, draws scored on validation and choosing rule.
     """
     from ..sampler import MixAnN
 
@@ -300,11 +302,8 @@ def _fit_mixann(cell, sp, make_estimator, reward="full", overrides=None, preset=
     params = {**mixann_params(cell.budget, make_estimator()), "reward": reward, "preset": preset}
     if "eta" in overrides:
         params["eta"] = float(overrides["eta"])
-    for param in SELECTION_SWEEPS:
-        if param in overrides:
-            params[param] = int(overrides[param])
-    if RULE_SWEEP in overrides:
-        params[RULE_SWEEP] = str(overrides[RULE_SWEEP])
+    # Canonical already (parse_method): ints for the counts, a name for the rule.
+    params.update({param: overrides[param] for param in CHOICE_SWEEPS if param in overrides})
     if "K" in overrides:
         candidates = (int(overrides["K"]),)
     elif preset == "paper":
