@@ -21,17 +21,10 @@ Reads records only; it fits nothing and reads no data set. The MLP's balance bar
 from __future__ import annotations
 
 import argparse
-import importlib.util
 from pathlib import Path
 
-
-def _ceiling():
-    """``benchmarks/choice_ceiling.py`` as a module (the scripts are not a package)."""
-    path = Path(__file__).resolve().with_name("choice_ceiling.py")
-    spec = importlib.util.spec_from_file_location("choice_ceiling", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+# A sibling script: `python benchmarks/rule_curve.py` puts this folder first on sys.path.
+from choice_ceiling import paired, read_records, replay_rules
 
 
 def parse_point(text):
@@ -53,24 +46,23 @@ def parse_point(text):
     return n, path
 
 
-def curve(groups, rule, ceiling=None):
+def curve(groups, rule):
     """One row per ``(count, records)`` group: the replayed ``rule`` minus ``best``.
 
     Returns dicts with ``count``, ``cells``, ``datasets``, ``diff`` (mean over datasets),
     ``se`` (over cells) and ``wtl``, sorted by count. A rule no record's candidates allow
     (``balance`` needs ``spread`` at volume 1.0) raises a ``ValueError`` naming the count.
     """
-    ceiling = ceiling or _ceiling()
     rows = []
     for count, records in sorted(groups, key=lambda g: g[0]):
-        replayed = [ceiling.replay_rules(r) for r in records]
+        replayed = [replay_rules(r) for r in records]
         missing = sum(rule not in r["rules"] for r in replayed)
         if missing:
             known = sorted({k for r in replayed for k in r["rules"]})
             raise ValueError(f"rule {rule!r} cannot be replayed in {missing} of {len(replayed)} "
                              f"records at {count} anomalies; the records' rules: "
                              f"{', '.join(known)}")
-        diff, se, wtl = ceiling.paired(replayed, rule)
+        diff, se, wtl = paired(replayed, rule)
         rows.append({"count": count, "cells": len(replayed),
                      "datasets": len({r["dataset"] for r in replayed}),
                      "diff": diff, "se": se, "wtl": wtl})
@@ -127,7 +119,6 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if len(args.point) < 2:
         parser.error("give two or more --point N=FILE, e.g. --point 8=a.jsonl --point 12=b.jsonl")
-    ceiling = _ceiling()
     groups = []
     for text in args.point:
         try:
@@ -136,11 +127,11 @@ def main(argv=None):
             parser.error(str(error))
         if not Path(path).is_file():
             parser.error(f"no such file: {path} (write it with choice_ceiling.py --out)")
-        groups.append((count, ceiling.read_records(path)))
+        groups.append((count, read_records(path)))
     if len({c for c, _ in groups}) < len(groups):
         parser.error("two --point give the same N; put those cells in one file")
     try:
-        rows = curve(groups, args.rule, ceiling)
+        rows = curve(groups, args.rule)
     except ValueError as error:
         parser.error(str(error))
     print(table(rows, args.rule))

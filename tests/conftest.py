@@ -12,11 +12,22 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def load_benchmark(name):
-    """The script ``benchmarks/<name>.py`` as a module (the scripts are not a package)."""
-    import importlib.util
+    """The script ``benchmarks/<name>.py`` as a module (the scripts are not a package).
 
+    The folder goes on ``sys.path`` first, as ``python benchmarks/<name>.py`` puts it, so a
+    script that imports a sibling (``rule_curve`` imports ``choice_ceiling``) loads the same way.
+    """
+    import importlib.util
+    import sys
+
+    folder = str(REPO / "benchmarks")
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
     spec = importlib.util.spec_from_file_location(name, REPO / "benchmarks" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
+    # Registered under its name, as an import would, so a sibling's `import <name>` and
+    # doctest's lookup of each function's module find this same module.
+    sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
 
