@@ -172,8 +172,9 @@ def resample(
     out[label] = y_res
     out.to_csv(output_csv, index=False)
     per_class = ", ".join(f"{c}: {n}" for c, n in sampler.sampling_strategy_.items())
+    # markup=False: labels and paths are user text ("[/x]" or "run[bold]/" are not markup).
     console.print(f"wrote {len(out)} rows ({len(sampler.synthetic_X_)} synthetic; {per_class}) "
-                  f"to {output_csv}")
+                  f"to {output_csv}", markup=False)
 
 
 from .data_cli import data_app  # noqa: E402

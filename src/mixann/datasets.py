@@ -23,7 +23,8 @@ def make_diverse_minorities(n_samples=2000, n_features=2, anomaly_ratio=0.05, n_
     Parameters
     ----------
     n_samples : int, default=2000
-        Total number of samples.
+        Total number of samples, at least 5: the minority has at least 2 rows (one to train
+        on, one to validate) and must stay smaller than the majority.
     n_features : int, default=2
         Number of features (>= 2).
     anomaly_ratio : float in (0, 0.5), default=0.05
@@ -54,9 +55,18 @@ def make_diverse_minorities(n_samples=2000, n_features=2, anomaly_ratio=0.05, n_
         raise ValueError(f"anomaly_ratio must be in (0, 0.5), got {anomaly_ratio}")
     if n_clusters < 1:
         raise ValueError(f"n_clusters must be >= 1, got {n_clusters}")
+    if not 0 <= isolated_share <= 1:
+        raise ValueError(f"isolated_share must be in [0, 1], got {isolated_share}")
+    if n_samples < 5:  # 2 minority rows at the least, fewer majority rows below 5
+        raise ValueError(f"n_samples must be >= 5 (at least 2 minority rows and more majority "
+                         f"rows), got {n_samples}")
     rng = check_random_state(random_state)
     n_minority = max(2, int(round(anomaly_ratio * n_samples)))
     n_majority = n_samples - n_minority
+    if n_minority >= n_majority:  # anomaly_ratio near 0.5 with few samples
+        raise ValueError(f"n_samples={n_samples} with anomaly_ratio={anomaly_ratio} gives "
+                         f"{n_minority} minority and {n_majority} majority rows; the minority "
+                         "must be smaller: raise n_samples or lower anomaly_ratio")
     n_isolated = int(round(isolated_share * n_minority))
     n_clustered = n_minority - n_isolated
 

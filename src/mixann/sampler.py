@@ -13,6 +13,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clo
 from sklearn.model_selection import train_test_split
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.neural_network import MLPClassifier
+from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
@@ -42,7 +43,7 @@ MIX_KINDS = (*ROLLOUT_KINDS, *ACTOR_FREE_KINDS)
 SELECTION_RULES = ("auto", "best", "best-larger", "one-se", "balance")
 #: At most this many minority rows in train + validation, ``selection_rule="auto"`` balances
 #: an MLP instead of choosing: two or three anomalies per fold of the choice (rows 77 and 80;
-#: 10 until row 80 raised it; 16 tied in row 81 and 20 lost in row 78).
+#: 10 until row 80 raised it; 14 and 16 tied in rows 82 and 81, and 20 lost in row 78).
 SMALL_MINORITY = 12
 #: What ``selection_rule="balance"`` returns: ``spread`` at volume 1.0, the classes balanced.
 BALANCE_PICK = ("spread", 1.0)
@@ -583,6 +584,9 @@ class MixAnN(BaseOverSampler):
         # The work is done in float64 arrays; the rows come back in the caller's types.
         as_given = output_like(X, y)
         y, one_hot = _labels_of(y)
+        # Decoded as y is, so that both paths compare labels of one kind (checked before any
+        # training, so a mismatch fails at once).
+        self._validation = _validation_like_y(self.validation_data, one_hot)
         X, y = validate_data(self, X=X, y=y, reset=True, dtype=float, ensure_all_finite=True)
         for stale in ("samplers_", "actor_", "critic_"):  # from an earlier fit on other labels
             self.__dict__.pop(stale, None)
@@ -664,14 +668,16 @@ class MixAnN(BaseOverSampler):
     def _split(self, X, y01, seed):
         """Training and validation parts; returns (train_idx into X, val_idx into X or None
         for ``validation_data``, X_val, y_val01)."""
-        if self.validation_data is not None:
-            if len(self.validation_data) != 2:
+        # fit_resample's copy, its labels decoded as y was (one-hot to column indices).
+        validation_data = getattr(self, "_validation", self.validation_data)
+        if validation_data is not None:
+            if len(validation_data) != 2:
                 raise ValueError("validation_data must be a tuple (X_val, y_val)")
-            _check_dense(self.validation_data[0])
-            X_val = check_array(self.validation_data[0], dtype=float, ensure_all_finite=True)
+            _check_dense(validation_data[0])
+            X_val = check_array(validation_data[0], dtype=float, ensure_all_finite=True)
             if X_val.shape[1] != X.shape[1]:
                 raise ValueError(f"validation_data has {X_val.shape[1]} features, X has {X.shape[1]}")
-            y_val = np.asarray(self.validation_data[1])
+            y_val = np.asarray(validation_data[1])
             unknown = set(np.unique(y_val)) - set(self.classes_)
             if unknown or len(y_val) != len(X_val):
                 raise ValueError("validation_data labels must match X_val in length and use "
@@ -828,7 +834,11 @@ class MixAnN(BaseOverSampler):
                            candidates=[{"kind": k, "volume": v, "score": sc, "se": se}
                                        for (k, v), (sc, se) in scores.items()])
         self.history_ = history
-        self.sampling_strategy_ = {self.minority_label_: int(np.sum(self.synthetic_y_ == self.minority_label_))}
+        # Rows per class, counted as the multiclass path counts them: the minority always (0
+        # when no augmentation won), the majority when the paper preset's Eq. 2 gave it rows.
+        minority = plain_label(self.minority_label_)
+        n_rows = {plain_label(c): int(np.sum(self.synthetic_y_ == c)) for c in self.classes_}
+        self.sampling_strategy_ = {c: n for c, n in n_rows.items() if c == minority or n > 0}
         X_res = np.vstack([X, self.synthetic_X_])
         y_res = np.concatenate([y, self.synthetic_y_])
         return X_res, y_res
@@ -1059,8 +1069,18 @@ class MixAnNClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         if hasattr(self.sampler_, "feature_names_in_"):
             self.feature_names_in_ = self.sampler_.feature_names_in_
         base = self.estimator if self.estimator is not None else default_estimator()
-        self.estimator_ = clone(base).fit(np.asarray(X_res, dtype=float), np.asarray(y_res))
-        self.classes_ = self.estimator_.classes_
+        y_res = np.asarray(y_res)
+        if y_res.ndim == 1:
+            # Codes 0..k-1, as sklearn's meta-estimators pass: some classifiers (XGBoost)
+            # refuse other labels, e.g. strings or {-1, 1}; predict maps the codes back.
+            self._encoder = LabelEncoder().fit(y_res)
+            self.estimator_ = clone(base).fit(np.asarray(X_res, dtype=float),
+                                              self._encoder.transform(y_res))
+            self.classes_ = self._encoder.classes_
+        else:  # a one-hot y comes back one-hot: the estimator's own multi-output labels
+            self._encoder = None
+            self.estimator_ = clone(base).fit(np.asarray(X_res, dtype=float), y_res)
+            self.classes_ = self.estimator_.classes_
         return self
 
     def _checked(self, X):
@@ -1070,7 +1090,11 @@ class MixAnNClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     def predict(self, X):
         """Class labels from the classifier trained on the augmented data."""
         X = self._checked(X)
-        return self.estimator_.predict(X)
+        pred = self.estimator_.predict(X)
+        encoder = getattr(self, "_encoder", None)  # None for a one-hot y
+        if encoder is None:
+            return pred
+        return encoder.classes_[np.asarray(pred, dtype=np.intp)]
 
     def predict_proba(self, X):
         """Class probabilities (columns in the order of ``classes_``)."""
@@ -1118,6 +1142,46 @@ def _labels_of(y):
         raise ValueError("y is a 2-D indicator array with rows that do not hold exactly one 1: "
                          "multilabel targets are not supported; pass one label per row")
     return one_hot.argmax(axis=1), one_hot
+
+
+def _validation_like_y(validation_data, one_hot):
+    """``validation_data`` with its labels decoded as :func:`_labels_of` decoded y.
+
+    Parameters
+    ----------
+    validation_data : tuple (X_val, y_val) or None
+        The caller's ``validation_data``.
+    one_hot : ndarray or None
+        The one-hot y that :func:`_labels_of` decoded, or None when y was not one-hot.
+
+    Returns
+    -------
+    validation_data : tuple (X_val, y_val) or None
+        Unchanged unless y was one-hot; then ``y_val`` holds column indices as y does.
+
+    Raises
+    ------
+    ValueError
+        If only one of y and ``y_val`` is one-hot, or the two have different widths.
+    """
+    # Anything else (None, a wrong length) is left to the checks that already report it.
+    if not isinstance(validation_data, tuple) or len(validation_data) != 2:
+        return validation_data
+    X_val, y_val = validation_data
+    labels, val_one_hot = _labels_of(y_val)
+    if one_hot is None and val_one_hot is None:
+        return validation_data
+    if one_hot is None:
+        raise ValueError("validation_data labels are one-hot but y is not; pass y_val as one "
+                         "label per row, as y is (or pass y one-hot too)")
+    if val_one_hot is None:
+        raise ValueError("y is one-hot but validation_data labels are not; pass y_val one-hot "
+                         f"with the same {one_hot.shape[1]} columns as y (or pass y as one "
+                         "label per row too)")
+    if val_one_hot.shape[1] != one_hot.shape[1]:
+        raise ValueError(f"validation_data labels have {val_one_hot.shape[1]} one-hot columns, "
+                         f"y has {one_hot.shape[1]}; pass y_val with the columns of y")
+    return X_val, labels
 
 
 def _encode_binary(y):

@@ -32,13 +32,14 @@ def bench(
                                           "reward, mixann-no-improvement, mixann-no-exploration, "
                                           "mixann), 'detectors' (xgbod, devnet, deepsad; run once "
                                           "per dataset and seed, classifier '-')."),
+    # Help text is Rich markup: "\\[" keeps [eta=0.3] from being read as a (dropped) tag.
     sweep: Optional[List[str]] = typer.Option(None, help="Fig. 4 sweep, repeatable: K=5,10,15,"
                                               "20,25 (MixAnN with K fixed) or eta=0.1,0.3,0.5 "
                                               "(eta set, K selected as usual), or the default "
                                               "preset's selection_repeats=2, "
                                               "selection_folds=10, n_draws=10 or "
                                               "selection_rule=best-larger; stored as methods "
-                                              "mixann[K=5], mixann[eta=0.3]. Without --methods "
+                                              "mixann[K=5], mixann\\[eta=0.3]. Without --methods "
                                               "only the sweep runs."),
     seeds: int = typer.Option(5, min=1, help="Number of seeds: n runs seeds 0..n-1."),
     budget: str = typer.Option("quick", help="quick or paper (test: tiny, for the test-suite)."),
@@ -56,7 +57,9 @@ def bench(
     """
     from ..classifiers import CLASSIFIER_NAMES
     from . import protocol
-    from .runner import build_cells, parse_sweep, resolve_methods, run_grid
+    from .runner import (SchedulerError, build_cells, check_scheduler, parse_sweep,
+                         resolve_methods, run_grid)
+    from .store import NotAResultsFile
 
     ds = split_names(datasets)
     # Known names pass; so does an ADBench file stem present in the data folder.
@@ -78,25 +81,34 @@ def bench(
     if not ms:
         raise typer.BadParameter("give at least one method", param_hint="--methods")
     check_names("budget", [budget], list(protocol.BUDGETS), "--budget")
+    try:
+        check_scheduler(scheduler)  # before the database is created
+    except SchedulerError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--scheduler") from None
 
     n_cells = len(build_cells(ds, clfs, ms, seeds, budget))
+    # markup=False: a path like run[bold]/r.sqlite is user text, not Rich markup.
     console.print(f"bench: {len(ds)} dataset(s) x {len(clfs)} classifier(s) x {len(ms)} method(s) "
                   f"x {seeds} seed(s) = {n_cells} cells, budget {budget}, db {db}, jobs {jobs}"
-                  + (f", scheduler {scheduler}" if scheduler else ""))
+                  + (f", scheduler {scheduler}" if scheduler else ""), markup=False)
     try:
         summary = run_grid(ds, clfs, ms, seeds, budget, db, data_dir=data_dir, jobs=jobs,
                            console=console, scheduler=scheduler)
     except FileNotFoundError as exc:  # raised before the first cell: nothing was written
         raise typer.BadParameter(str(exc), param_hint="--data-dir") from None
+    except NotAResultsFile as exc:  # raised before anything is written to it
+        raise typer.BadParameter(str(exc), param_hint="--db") from None
+    except SchedulerError as exc:  # the address was well formed, but nothing answered there
+        raise typer.BadParameter(str(exc), param_hint="--scheduler") from None
     except KeyboardInterrupt:
-        console.print(f"[yellow]interrupted: finished cells are saved in {db}; rerun the same "
-                      "command to resume.[/yellow]")
+        console.print(f"[yellow]interrupted: finished cells are saved in {escape(str(db))}; "
+                      "rerun the same command to resume.[/yellow]")
         raise typer.Exit(code=130)
     console.print(f"ok {summary['ok']}, failed {summary['failed']}, skipped (already done) "
                   f"{summary['skipped']}, of {summary['total']} cells")
     if summary["failed"]:
-        console.print(f"[yellow]{summary['failed']} cell(s) failed; their errors are in {db}; "
-                      "rerun the same command to retry them.[/yellow]")
+        console.print(f"[yellow]{summary['failed']} cell(s) failed; their errors are in "
+                      f"{escape(str(db))}; rerun the same command to retry them.[/yellow]")
         for message, count in _failures(db, build_cells(ds, clfs, ms, seeds, budget)):
             console.print(f"  {count} x {escape(message)}")
 
@@ -150,18 +162,20 @@ def report(
     with the `mixann bench` command that fills them.
     """
     from .report import write_report
+    from .store import NotAResultsFile
 
     names = None if datasets is None else [d.strip() for d in datasets.split(",") if d.strip()]
     try:
         paths = write_report(db, out, budget=budget, case_study=case_study, datasets=names,
                              seeds=seeds)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, NotAResultsFile) as exc:
         raise typer.BadParameter(str(exc), param_hint="--db") from None
     except ValueError as exc:
-        hint = "--db" if "more than one database" in str(exc) else "--datasets"
+        hint = ("--db" if "more than one database" in str(exc) else
+                "--budget" if str(exc).startswith("budget ") else "--datasets")
         raise typer.BadParameter(str(exc), param_hint=hint) from None
     for path in paths.values():
-        console.print(f"wrote {path}")
+        console.print(f"wrote {path}", markup=False)
     if "margin_csv" in paths:
         _print_margins(paths["margin_csv"])
 

@@ -165,6 +165,10 @@ def _load(dbs, budget, datasets=None, seeds=None):
     budgets = sorted(frame["budget"].unique())
     if budget is None:
         budget = "paper" if "paper" in budgets else ("quick" if "quick" in budgets else budgets[0])
+    elif budget not in budgets:
+        # Why: an unknown budget (a typo) would otherwise write an empty report and exit 0.
+        raise ValueError(f"budget {budget!r} has no results in {source}; it holds "
+                         f"{', '.join(budgets)}")
     frame = frame[frame["budget"] == budget]
     if datasets is not None:
         # Why: leave out a dataset whose row is unfinished (e.g. one classifier's slow cells).

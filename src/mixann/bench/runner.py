@@ -108,9 +108,19 @@ def is_detector(method):
 def sweep_method(param, value):
     """The method name of one sweep point, e.g. ``mixann[K=5]``, ``mixann[eta=0.3]`` or
     ``mixann[selection_rule=best-larger]``."""
-    param, value = _check_sweep_value(param, value)
-    shown = value if isinstance(value, str) else repr(value)
-    return f"{MIXANN}[{param}={shown}]"
+    return method_name(MIXANN, dict([_check_sweep_value(param, value)]))
+
+
+def method_name(base, overrides):
+    """The canonical name of ``base`` with checked ``overrides``, e.g. ``mixann[K=5]``.
+
+    Strings are written bare (``selection_rule=one-se``, not ``'one-se'``): ``--methods`` and
+    ``--sweep`` must store one cell under one name, and parse_method reads the name back.
+    """
+    if not overrides:
+        return base
+    shown = (f"{k}={v if isinstance(v, str) else repr(v)}" for k, v in overrides.items())
+    return f"{base}[{','.join(shown)}]"
 
 
 #: Sweepable levers of the default preset's choice (docs/quality.md, rows 19-20 and 32), with
@@ -232,13 +242,13 @@ def resolve_methods(text, sweeps=()):
             except ValueError:
                 base, overrides = token, {}
             if overrides and base in MIXANN_REWARDS:  # canonical spelling: mixann[K=5]
-                out.append(f"{base}[" + ",".join(f"{k}={v!r}" for k, v in overrides.items())
-                           + "]")
+                out.append(method_name(base, overrides))
             else:
                 unknown.append(token)
     if unknown:
         valid = [*METHOD_SHORTCUTS, *all_methods(), *ABLATIONS, *DETECTORS, "mixann[K=..]",
-                 "mixann[eta=..]", "mixann[selection_repeats=..]", "mixann[selection_folds=..]"]
+                 "mixann[eta=..]", "mixann[selection_repeats=..]", "mixann[selection_folds=..]",
+                 "mixann[n_draws=..]", "mixann[selection_rule=..]"]
         raise ValueError(f"unknown method {', '.join(map(repr, unknown))}; choose one of "
                          f"{', '.join(valid)}")
     for spec in sweeps or ():
@@ -524,6 +534,7 @@ def run_grid(datasets, classifiers, methods, seeds, budget, db, data_dir=None, j
     from .store import ResultStore
 
     protocol.budget_params(budget)  # validate early
+    check_scheduler(scheduler)
     store = db if isinstance(db, ResultStore) else ResultStore(db)
     owns_store = store is not db
     cells = build_cells(datasets, classifiers, methods, seeds, budget)
@@ -620,6 +631,29 @@ def _run_pool(todo, data_dir, jobs, bar, task, record):
     pool.shutdown(wait=True)
 
 
+class SchedulerError(ValueError):
+    """A ``--scheduler`` that is malformed or that cannot be reached."""
+
+
+def check_scheduler(scheduler):
+    """Raise SchedulerError unless ``scheduler`` is None, ``"local"`` or a HOST:PORT address.
+
+    Checked before the database is opened, so a typo leaves no file behind.
+    """
+    if scheduler is None or scheduler == "local":
+        return
+    try:
+        from distributed.comm.addressing import get_address_host_port
+    except ImportError:
+        raise SchedulerError("--scheduler needs dask.distributed; pip install "
+                             "'dask[distributed]', or leave --scheduler out") from None
+    try:
+        get_address_host_port(scheduler)
+    except ValueError as exc:
+        raise SchedulerError(f"scheduler {scheduler!r} is not an address ({exc}); give 'local' "
+                             "or tcp://HOST:PORT, e.g. tcp://127.0.0.1:8786") from None
+
+
 def _run_dask(todo, data_dir, scheduler, jobs, bar, task, record, run=None):
     """Run ``todo`` on dask; ``run(cell, data_dir)`` computes a result (default: the real cell)."""
     from dask.distributed import Client, LocalCluster, as_completed
@@ -629,14 +663,20 @@ def _run_dask(todo, data_dir, scheduler, jobs, bar, task, record, run=None):
                                dashboard_address=None)
         client = Client(cluster)
     else:
-        cluster, client = None, Client(scheduler, timeout="30s")
+        try:
+            cluster, client = None, Client(scheduler, timeout="30s")
+        except (OSError, ValueError) as exc:  # unreachable (a timeout is an OSError) or bad
+            raise SchedulerError(f"cannot connect to the dask scheduler {scheduler} "
+                                 f"({str(exc).splitlines()[0]}); start it (dask scheduler) or "
+                                 "use --scheduler local") from None
     try:
         client.run(_init_worker)
         if scheduler != "local":  # run_grid checked a LocalCluster's files on this machine
             # The workers must see the files: each checks before the first cell is sent.
             client.run(check_data_files, sorted({cell.dataset for cell in todo}), data_dir)
         # One task per cell, keyed by the cell so a resubmission can never run it twice.
-        futures = {client.submit(run or _safe_run, cell, data_dir, key=f"mixann-cell-{'/'.join(map(str, cell.key))}",
+        futures = {client.submit(run or _safe_run, cell, data_dir,
+                                 key=f"mixann-cell-{'/'.join(map(str, cell.key))}",
                                  pure=False): cell for cell in todo}
         bar.update(task, description=f"dask: {len(futures)} cells on {scheduler}")
         for future in as_completed(futures):

@@ -86,8 +86,18 @@ def _jsonable(value):
     return str(value)
 
 
+class NotAResultsFile(ValueError):
+    """``path`` exists but is not an SQLite database (e.g. a CSV given as ``--db``)."""
+
+
 class ResultStore:
-    """The results database at ``path`` (created with its table if missing)."""
+    """The results database at ``path`` (created with its table if missing).
+
+    Raises
+    ------
+    NotAResultsFile
+        If ``path`` exists but is not an SQLite database; the file is left as it was.
+    """
 
     def __init__(self, path):
         self.path = Path(path)
@@ -95,10 +105,18 @@ class ResultStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self.conn = sqlite3.connect(self.path, timeout=30)
         self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        with self.conn:
-            self.conn.execute(_SCHEMA)
+        try:
+            # SQLite reads the header here, before it writes anything: a CSV is refused intact.
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            with self.conn:
+                self.conn.execute(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            if isinstance(exc, sqlite3.OperationalError):  # e.g. locked: a real database
+                raise
+            raise NotAResultsFile(f"{self.path} is not an SQLite results database ({exc}); "
+                                  "give a file written by `mixann bench`, or a new path") from None
         self._versions = None
         self._git = None
 
