@@ -121,3 +121,10 @@ def test_resample_prints_user_paths_and_labels_verbatim(tmp_path, monkeypatch, d
     assert (tmp_path / "run[bold]" / "out[v2].csv").is_file()
     flat = _flat(result.output)
     assert "to run[bold]/out[v2].csv" in flat and "[/x]: " in flat
+
+
+def test_data_fetch_prints_a_bad_name_verbatim(tmp_path):
+    # "[/x]" once crashed the error line itself with a MarkupError instead of naming the problem.
+    result = runner.invoke(app, ["data", "fetch", "[/x]", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 1, result.output
+    assert "[/x]: invalid dataset name" in _flat(result.output)

@@ -24,6 +24,8 @@ def fetch(
     force: bool = typer.Option(False, help="Download again even when the file is present."),
 ):
     """Download ADBench datasets into the data folder (skips the ones already there)."""
+    from rich.markup import escape
+
     from .datasets import DatasetDownloadError, fetch_dataset
 
     failed = False
@@ -31,10 +33,11 @@ def fetch(
         try:
             path = fetch_dataset(name, data_dir=data_dir, timeout=timeout, force=force)
         except (DatasetDownloadError, ValueError) as exc:
-            console.print(f"[red]error[/red] {name}: {exc}")
+            # The name and message are the user's text: escaped, never read as markup.
+            console.print(f"[red]error[/red] {escape(f'{name}: {exc}')}")
             failed = True
         else:
-            console.print(f"{name}: {path}")
+            console.print(f"{name}: {path}", markup=False)
     if failed:
         raise typer.Exit(code=1)
 
