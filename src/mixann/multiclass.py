@@ -135,8 +135,7 @@ def fit_one_vs_rest(sampler, X, y):
     counts = classes_to_augment(y)
     volumes = sampler._checked_volumes()
     # fit_resample's copy, its labels decoded as y was (one-hot to column indices).
-    validation = _checked_validation(getattr(sampler, "_validation", sampler.validation_data),
-                                     classes, counts)
+    validation = _checked_validation(sampler._validation, classes, counts)
     # One seed per class of y, so a class's seed does not depend on which others are augmented.
     seeds = check_random_state(sampler.random_state).randint(np.iinfo(np.int32).max,
                                                              size=len(classes))

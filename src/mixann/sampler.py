@@ -669,7 +669,7 @@ class MixAnN(BaseOverSampler):
         """Training and validation parts; returns (train_idx into X, val_idx into X or None
         for ``validation_data``, X_val, y_val01)."""
         # fit_resample's copy, its labels decoded as y was (one-hot to column indices).
-        validation_data = getattr(self, "_validation", self.validation_data)
+        validation_data = self._validation
         if validation_data is not None:
             if len(validation_data) != 2:
                 raise ValueError("validation_data must be a tuple (X_val, y_val)")
@@ -1091,10 +1091,9 @@ class MixAnNClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         """Class labels from the classifier trained on the augmented data."""
         X = self._checked(X)
         pred = self.estimator_.predict(X)
-        encoder = getattr(self, "_encoder", None)  # None for a one-hot y
-        if encoder is None:
+        if self._encoder is None:  # a one-hot y: the estimator's own labels
             return pred
-        return encoder.classes_[np.asarray(pred, dtype=np.intp)]
+        return self._encoder.classes_[np.asarray(pred, dtype=np.intp)]
 
     def predict_proba(self, X):
         """Class probabilities (columns in the order of ``classes_``)."""
