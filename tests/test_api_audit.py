@@ -123,3 +123,15 @@ def test_make_diverse_minorities_refuses_a_minority_as_large_as_the_majority():
 def test_make_diverse_minorities_edges_still_work(n, share):
     X, y = make_diverse_minorities(n_samples=n, isolated_share=share, random_state=0)
     assert X.shape == (n, 2) and 0 < y.sum() < n - y.sum()
+
+
+def test_one_fixed_volume_as_documented(diverse, tiny):
+    """volumes=(v,), minority_multiples=(), guard=False: the volume search has one candidate."""
+    X, y = diverse
+    params = {**tiny, "volumes": (0.5,), "minority_multiples": (), "guard": False}
+    sampler = MixAnN(random_state=0, **params)
+    sampler.fit(X, y)
+    assert {c["volume"] for c in sampler.history_["candidates"]} == {0.5}
+    assert sampler.history_["volume"] == 0.5
+    n_min, n_maj = np.sum(y == 1), np.sum(y == 0)
+    assert len(sampler.synthetic_X_) == round(0.5 * (n_maj - n_min))

@@ -67,6 +67,29 @@ def test_bench_refuses_a_malformed_scheduler_in_one_line(tmp_path):
     assert not db.exists()
 
 
+def test_an_unreachable_scheduler_leaves_no_new_database(tmp_path, monkeypatch):
+    """The connect fails after run_grid opened the database: a file it created goes again."""
+    from mixann.bench import runner as bench_runner
+    from mixann.bench.store import ResultStore
+
+    def unreachable(*args, **kwargs):  # what _run_dask raises after its 30 s connect timeout
+        raise bench_runner.SchedulerError("cannot connect to the dask scheduler tcp://x:1")
+
+    monkeypatch.setattr(bench_runner, "_run_dask", unreachable)
+    db = tmp_path / "new.sqlite"
+    args = ["bench", "--datasets", "vowels", "--classifiers", "knn", "--methods", "none",
+            "--seeds", "1", "--budget", "test", "--scheduler", "tcp://127.0.0.1:1", "--db"]
+    result = runner.invoke(app, [*args, str(db)])
+    assert result.exit_code == 2, result.output
+    assert "cannot connect to the dask scheduler" in _flat(result.output)
+    assert not db.exists() and not list(tmp_path.glob("new.sqlite*"))
+    # A database the user already had is kept, whatever the scheduler does.
+    kept = tmp_path / "kept.sqlite"
+    ResultStore(kept).close()
+    assert runner.invoke(app, [*args, str(kept)]).exit_code == 2
+    assert kept.exists() and _rows(kept) == []
+
+
 @pytest.mark.parametrize("command", ["report", "bench"])
 def test_a_db_that_is_not_sqlite_is_refused_and_left_intact(tmp_path, monkeypatch, command,
                                                             shared_datasets):
@@ -95,6 +118,19 @@ def test_report_refuses_a_budget_the_database_does_not_hold(bench_run, tmp_path)
     assert "budget 'huge' has no results in" in _flat(result.output)
     assert "it holds test" in _flat(result.output)
     assert not out.exists()
+
+
+def test_report_reads_one_database_given_twice_once(bench_run, tmp_path):
+    _, db = bench_run
+    once, twice = tmp_path / "once", tmp_path / "twice"
+    result = runner.invoke(app, ["report", "--db", str(db), "--out", str(once)])
+    assert result.exit_code == 0, result.output
+    # The same file by two spellings: one database, not every cell "in more than one".
+    result = runner.invoke(app, ["report", "--db", str(db), "--db",
+                                 str(db.parent / ".." / db.parent.name / db.name),
+                                 "--out", str(twice)])
+    assert result.exit_code == 0, result.output
+    assert (once / "table2.md").read_text() == (twice / "table2.md").read_text()
 
 
 def test_bench_header_prints_the_db_path_as_given(bench_run):
@@ -128,3 +164,25 @@ def test_data_fetch_prints_a_bad_name_verbatim(tmp_path):
     result = runner.invoke(app, ["data", "fetch", "[/x]", "--data-dir", str(tmp_path)])
     assert result.exit_code == 1, result.output
     assert "[/x]: invalid dataset name" in _flat(result.output)
+
+
+def test_resample_keeps_the_label_column_where_the_input_had_it(tmp_path, diverse):
+    X, y = diverse
+    src, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    pd.DataFrame({"id_like": X[:, 1], "label": y, "a": X[:, 0]}).to_csv(src, index=False)
+    result = runner.invoke(app, ["resample", str(src), str(out), "--episodes", "2"])
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(out)
+    assert list(frame.columns) == ["id_like", "label", "a"]
+    np.testing.assert_array_equal(frame["label"].to_numpy()[: len(y)], y)
+    np.testing.assert_allclose(frame[["id_like", "a"]].to_numpy()[: len(X)], X[:, [1, 0]])
+    assert set(frame["label"].to_numpy()[len(y):]) == {1}  # the synthetic rows: anomalies
+
+
+def test_demo_compare_shows_each_row_once():
+    result = runner.invoke(app, ["demo", "--n-samples", "400", "--episodes", "2",
+                                 "--compare", "none,smote,smote"])
+    assert result.exit_code == 0, result.output
+    rows = [line.split("│")[1].strip() for line in result.output.splitlines()
+            if line.startswith("│")]
+    assert rows == ["without augmentation", "SMOTE", "with MixAnN"]

@@ -34,7 +34,8 @@ def demo(
                               "means (F1 with its std over seeds)."),
     compare: str = typer.Option("smote,autosmote", callback=baselines_option,
                                 help="Baselines fitted on the same split, one row each "
-                                     "(comma-separated mixann.baselines names; '' for none)."),
+                                     "(comma-separated mixann.baselines names; '' for none; "
+                                     "no augmentation is always the first row)."),
 ):
     """Run MixAnN on built-in synthetic "diverse minorities" data and print a before/after table.
 
@@ -160,6 +161,9 @@ def resample(
     With more than two labels, every class smaller than the largest is augmented against the
     rest (one MixAnN each).
     """
+    import numpy as np
+    import pandas as pd
+
     from .classifiers import make_classifier
     from .sampler import MixAnN
 
@@ -169,7 +173,9 @@ def resample(
     sampler = MixAnN(estimator=make_classifier(classifier, random_state=seed), n_episodes=episodes,
                      n_jobs=jobs, random_state=seed, verbose=True)
     out, y_res = resample_or_refuse(sampler, X, y, "INPUT_CSV")  # a DataFrame, as X is
-    out[label] = y_res
+    # The label column goes back where the input had it: the output has the input's columns.
+    header = list(pd.read_csv(input_csv, nrows=0).columns)
+    out.insert(header.index(label), label, np.asarray(y_res))
     out.to_csv(output_csv, index=False)
     per_class = ", ".join(f"{c}: {n}" for c, n in sampler.sampling_strategy_.items())
     # markup=False: labels and paths are user text ("[/x]" or "run[bold]/" are not markup).

@@ -83,18 +83,23 @@ def classifier_option(name: str) -> str:
 def baselines_option(text: str) -> list[str]:
     """Typer callback: comma-separated :data:`mixann.baselines.BASELINE_NAMES` (blank: none).
 
+    ``none`` is dropped (the demo's table always starts with no augmentation), and so is a
+    name given twice: each baseline is one row.
+
     Examples
     --------
     >>> from mixann.cli_checks import baselines_option
     >>> baselines_option("smote, autosmote"), baselines_option("")
     (['smote', 'autosmote'], [])
+    >>> baselines_option("none,smote,smote")
+    ['smote']
     """
     from .baselines import BASELINE_NAMES
 
     names = split_names(text)
     if names:
         check_names("method", names, BASELINE_NAMES, None)
-    return names
+    return list(dict.fromkeys(name for name in names if name != "none"))
 
 
 def output_file(path: Path | None) -> Path | None:

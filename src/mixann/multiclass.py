@@ -140,7 +140,6 @@ def fit_one_vs_rest(sampler, X, y):
     seeds = check_random_state(sampler.random_state).randint(np.iinfo(np.int32).max,
                                                              size=len(classes))
     seeds = {plain_label(c): int(s) for c, s in zip(classes, seeds)}
-    policy = getattr(sampler, "_policy_init", None)
     # Every row's class code, for the judge of each class's candidates (the multiclass fit).
     codes = np.searchsorted(classes, y)
     codes_val = None if validation is None else np.searchsorted(classes, validation[1])
@@ -156,9 +155,7 @@ def fit_one_vs_rest(sampler, X, y):
         if validation is not None:
             X_val, y_val = validation
             params["validation_data"] = (X_val, (y_val == label).astype(int))
-        binary = MixAnN(**params)
-        if policy is not None:
-            binary._policy_init = policy
+        binary = MixAnN(**params)  # params carry policy=: each class starts from its weights
         if judged:
             code = int(np.searchsorted(classes, label))
             binary._one_vs_rest = (codes, codes_val, code, len(classes))

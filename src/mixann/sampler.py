@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+import os
 from pathlib import Path
 
 import numpy as np
@@ -200,6 +201,28 @@ def _xgboost_trees(estimator):
             and getattr(final, "booster", None) in (None, "gbtree", "dart"))
 
 
+def read_policy(path):
+    """The payload of a policy file saved by :meth:`MixAnN.save_policy`, read as weights only.
+
+    Raises ``TypeError`` for a ``path`` that is not a str or path-like, ``ValueError`` for a
+    file that is missing or is not a MixAnN policy file (``torch.load(weights_only=True)``
+    refuses pickled code).
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"policy must be the path of a file saved by save_policy, got "
+                        f"{type(path).__name__}")
+    if not Path(path).is_file():
+        raise ValueError(f"policy file {str(path)!r} does not exist; save one with "
+                         "MixAnN.save_policy(path) first")
+    try:
+        payload = torch.load(Path(path), map_location="cpu", weights_only=True)
+    except Exception as exc:  # torch raises several types for foreign files
+        raise ValueError(f"{path} is not a MixAnN policy file saved by save_policy: {exc}") from exc
+    if not isinstance(payload, dict) or payload.get("format") != POLICY_FORMAT:
+        raise ValueError(f"{path} is not a MixAnN policy file saved by save_policy")
+    return payload
+
+
 class MixAnN(BaseOverSampler):
     """Learned mix-up over-sampling for imbalanced data with diverse minorities (MixAnN, CIKM'23).
 
@@ -276,6 +299,11 @@ class MixAnN(BaseOverSampler):
         Std of the Gaussian noise on the pre-sigmoid action.
     hidden_sizes : tuple of int, default=(64, 64)
         Hidden layers of the actor and the critic.
+    policy : str or path-like, default=None
+        A policy file saved by :meth:`save_policy`: training starts from its actor and critic
+        weights instead of random ones. The file is read (weights only) at each fit, so the
+        setting survives :func:`sklearn.base.clone`, pipelines and grid searches;
+        :meth:`load_policy` sets it after checking the file.
     validation_size : float in (0, 1), default=0.2
         Stratified share of the data held out for the reward, unless ``validation_data``.
     validation_data : tuple (X_val, y_val), default=None
@@ -315,7 +343,9 @@ class MixAnN(BaseOverSampler):
         and cost KNN (row 61).
     volumes : sequence of float, default=(0, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1)
         Default preset: the candidate numbers of minority samples to return, as shares of
-        the class gap ``n_majority - n_minority`` (1 balances the classes).
+        the class gap ``n_majority - n_minority`` (1 balances the classes). Volume 0 is added
+        while ``guard`` and ``minority_multiples`` may add small volumes, so one fixed volume
+        ``v`` is ``volumes=(v,), minority_multiples=(), guard=False``.
     minority_multiples : sequence of float, default=(1, 2, 5, 10, 20)
         Default preset: more candidate volumes, as multiples of the minority count (of train
         + validation), added where they fall below the smallest positive entry of
@@ -478,6 +508,7 @@ class MixAnN(BaseOverSampler):
         "buffer_size": [Interval(numbers.Integral, 1, None, closed="left")],
         "exploration_noise": [Interval(numbers.Real, 0, None, closed="left")],
         "hidden_sizes": [tuple, list],
+        "policy": [str, os.PathLike, None],
         "validation_size": [Interval(numbers.Real, 0, 1, closed="neither")],
         "validation_data": [tuple, None],
         "guard": ["boolean"],
@@ -505,7 +536,7 @@ class MixAnN(BaseOverSampler):
                  reward_metric=None, state_features="pair", reward="full",
                  n_episodes=30, ddpg_updates=50, max_steps_per_episode=50, warmup_steps=50,
                  gamma=0.9, tau=0.01, actor_lr=1e-3, critic_lr=1e-3, batch_size=64,
-                 buffer_size=10_000, exploration_noise=0.5, hidden_sizes=(64, 64),
+                 buffer_size=10_000, exploration_noise=0.5, hidden_sizes=(64, 64), policy=None,
                  validation_size=0.2, validation_data=None, guard=True, update="auto",
                  accumulate=False, mix_kinds="auto", volumes=DEFAULT_VOLUMES,
                  minority_multiples=DEFAULT_MINORITY_MULTIPLES, selection_folds=5,
@@ -535,6 +566,7 @@ class MixAnN(BaseOverSampler):
         self.buffer_size = buffer_size
         self.exploration_noise = exploration_noise
         self.hidden_sizes = hidden_sizes
+        self.policy = policy
         self.validation_size = validation_size
         self.validation_data = validation_data
         self.guard = guard
@@ -587,6 +619,7 @@ class MixAnN(BaseOverSampler):
         # Decoded as y is, so that both paths compare labels of one kind (checked before any
         # training, so a mismatch fails at once).
         self._validation = _validation_like_y(self.validation_data, one_hot)
+        self._policy_init = None if self.policy is None else read_policy(self.policy)
         X, y = validate_data(self, X=X, y=y, reset=True, dtype=float, ensure_all_finite=True)
         for stale in ("samplers_", "actor_", "critic_"):  # from an earlier fit on other labels
             self.__dict__.pop(stale, None)
@@ -650,19 +683,28 @@ class MixAnN(BaseOverSampler):
         return self
 
     def load_policy(self, path):
-        """Start the next :meth:`fit_resample` from weights saved by :meth:`save_policy`.
+        """Start every later fit from weights saved by :meth:`save_policy`.
 
-        The file is read with ``torch.load(weights_only=True)``: tensors and plain values
+        Checks the file now and sets ``policy=path``, so the setting is a parameter:
+        :func:`sklearn.base.clone` (pipelines, grid searches, the multiclass samplers) keeps
+        it. The file is read with ``torch.load(weights_only=True)``: tensors and plain values
         only. Raises ``ValueError`` if it is not a MixAnN policy file.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from sklearn.base import clone
+        >>> from mixann import MixAnN
+        >>> from mixann.datasets import make_diverse_minorities
+        >>> X, y = make_diverse_minorities(n_samples=300, random_state=0)
+        >>> tiny = dict(n_episodes=2, max_steps_per_episode=5, random_state=0)
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "policy.pt"
+        >>> _ = MixAnN(**tiny).fit(X, y).save_policy(path)
+        >>> clone(MixAnN(**tiny).load_policy(path)).policy == path
+        True
         """
-        try:
-            payload = torch.load(Path(path), map_location="cpu", weights_only=True)
-        except Exception as exc:  # torch raises several types for foreign files
-            raise ValueError(f"{path} is not a MixAnN policy file saved by save_policy: {exc}") from exc
-        if not isinstance(payload, dict) or payload.get("format") != POLICY_FORMAT:
-            raise ValueError(f"{path} is not a MixAnN policy file saved by save_policy")
-        self._policy_init = payload
-        return self
+        read_policy(path)  # a foreign file is refused here, not at the first fit
+        return self.set_params(policy=path)
 
     # ------------------------------------------------------------------ internals
     def _split(self, X, y01, seed):
@@ -984,7 +1026,7 @@ class MixAnN(BaseOverSampler):
                           batch_size=self.batch_size, buffer_size=self.buffer_size,
                           noise=self.exploration_noise, seed=seed, device=self.device,
                           n_threads=self.n_threads)
-        init = getattr(self, "_policy_init", None)
+        init = self._policy_init
         if init is not None:
             if init["n_features"] != n_features:
                 raise ValueError(f"the loaded policy was trained on {init['n_features']} features; "

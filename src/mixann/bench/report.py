@@ -141,6 +141,8 @@ def _ordered(values, preferred):
 def _load(dbs, budget, datasets=None, seeds=None):
     from .store import ResultStore
 
+    # The same file given twice (--db X --db ./X) is one database, not a clash of every cell.
+    dbs = list({Path(db).resolve(): db for db in reversed(list(dbs))}.values())[::-1]
     frames = []
     for db in dbs:
         with ResultStore(db) as store:

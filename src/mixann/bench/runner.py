@@ -34,6 +34,7 @@ import traceback
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass
 from itertools import product
+from pathlib import Path
 
 import numpy as np
 from sklearn.base import clone
@@ -528,19 +529,40 @@ def run_grid(datasets, classifiers, methods, seeds, budget, db, data_dir=None, j
     dict
         ``total``, ``skipped`` (already ok), ``ok``, ``failed`` counts of this call.
     """
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                               TimeElapsedColumn, TimeRemainingColumn)
-
     from .store import ResultStore
 
     protocol.budget_params(budget)  # validate early
     check_scheduler(scheduler)
+    # A database this call creates and then fills with nothing (a scheduler that cannot be
+    # reached, a missing data file) is removed again: no empty file is left behind.
+    creates_db = not isinstance(db, ResultStore) and not Path(db).exists()
     store = db if isinstance(db, ResultStore) else ResultStore(db)
     owns_store = store is not db
+    summary = {"total": 0, "skipped": 0, "ok": 0, "failed": 0}
+    try:
+        return _run_cells(store, datasets, classifiers, methods, seeds, budget, data_dir,
+                          jobs, progress, console, scheduler, summary)
+    except BaseException:
+        if owns_store and creates_db and summary["ok"] + summary["failed"] == 0:
+            store.close()
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{store.path}{suffix}").unlink(missing_ok=True)
+        raise
+    finally:
+        if owns_store:
+            store.close()
+
+
+def _run_cells(store, datasets, classifiers, methods, seeds, budget, data_dir, jobs, progress,
+               console, scheduler, summary):
+    """run_grid's work on an open store; ``summary`` is filled in as cells are recorded."""
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                               TimeElapsedColumn, TimeRemainingColumn)
+
     cells = build_cells(datasets, classifiers, methods, seeds, budget)
     done = store.done_cells()
     todo = [c for c in cells if c.key not in done]
-    summary = {"total": len(cells), "skipped": len(cells) - len(todo), "ok": 0, "failed": 0}
+    summary.update(total=len(cells), skipped=len(cells) - len(todo))
     if scheduler in (None, "local"):
         # A missing file would fail every cell of its dataset, each written to the database as
         # failed: refuse before the first one. A remote scheduler's workers may see other
@@ -556,25 +578,21 @@ def run_grid(datasets, classifiers, methods, seeds, budget, db, data_dir=None, j
         summary[result["status"]] += 1
         bar.advance(task)
 
-    try:
-        with bar:
-            task = bar.add_task("", total=len(todo))
-            if scheduler is not None and todo:
-                _run_dask(todo, data_dir, scheduler, jobs, bar, task, record)
-            elif jobs <= 1 or len(todo) <= 1:
-                for cell in todo:
-                    bar.update(task, description=str(cell))
-                    try:
-                        result = run_cell(cell, data_dir)
-                    except Exception as exc:
-                        result = _failed(cell, exc)
-                    record(result)
-            else:
-                _run_pool(todo, data_dir, jobs, bar, task, record)
-            bar.update(task, description="done")
-    finally:
-        if owns_store:
-            store.close()
+    with bar:
+        task = bar.add_task("", total=len(todo))
+        if scheduler is not None and todo:
+            _run_dask(todo, data_dir, scheduler, jobs, bar, task, record)
+        elif jobs <= 1 or len(todo) <= 1:
+            for cell in todo:
+                bar.update(task, description=str(cell))
+                try:
+                    result = run_cell(cell, data_dir)
+                except Exception as exc:
+                    result = _failed(cell, exc)
+                record(result)
+        else:
+            _run_pool(todo, data_dir, jobs, bar, task, record)
+        bar.update(task, description="done")
     return summary
 
 
