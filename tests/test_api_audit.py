@@ -135,3 +135,52 @@ def test_one_fixed_volume_as_documented(diverse, tiny):
     assert sampler.history_["volume"] == 0.5
     n_min, n_maj = np.sum(y == 1), np.sum(y == 0)
     assert len(sampler.synthetic_X_) == round(0.5 * (n_maj - n_min))
+
+
+# ---------------------------------------------------------------- the second audit (session 42)
+@pytest.mark.parametrize("shape", ["column", "frame"])
+def test_validation_labels_as_a_column_vector(diverse, tiny, shape):
+    import pandas as pd
+
+    X, y = diverse
+    X_val, y_val = make_diverse_minorities(n_samples=100, random_state=1)
+    column = y_val.reshape(-1, 1) if shape == "column" else pd.DataFrame({"label": y_val})
+    flat = MixAnN(random_state=0, validation_data=(X_val, y_val), **tiny).fit_resample(X, y)
+    as_column = MixAnN(random_state=0, validation_data=(X_val, column), **tiny).fit_resample(X, y)
+    assert np.array_equal(flat[0], as_column[0]) and np.array_equal(flat[1], as_column[1])
+
+
+@pytest.mark.parametrize("method", ["mixboost", "autosmote"])
+@pytest.mark.parametrize("coding", ["strings", "plus-minus-one"])
+def test_learned_baselines_take_any_labels_with_xgboost(diverse, method, coding):
+    from mixann.baselines import make_sampler
+
+    X, y = diverse
+    labels = {"strings": np.array(["ok", "fraud"]), "plus-minus-one": np.array([-1, 1])}[coding]
+    y_coded = labels[y]
+
+    def run(target):
+        estimator = XGBClassifier(n_estimators=5, n_jobs=1)
+        return make_sampler(method, estimator=estimator, y=target, budget="test",
+                            random_state=0).fit_resample(X, target)
+
+    X_coded, y_res_coded = run(y_coded)
+    np.testing.assert_array_equal(y_res_coded[: len(y)], y_coded)
+    assert set(y_res_coded[len(y):]) <= set(labels) and len(X_coded) > len(X)
+    if coding == "plus-minus-one":  # the labels sort as 0/1 do: the same split, the same rows
+        X_plain, y_res_plain = run(y)
+        np.testing.assert_array_equal(X_coded, X_plain)
+        np.testing.assert_array_equal(y_res_coded, labels[y_res_plain])
+
+
+def test_plots_refuse_what_they_cannot_draw(tmp_path, diverse, tiny):
+    from mixann.plots import case_study, policy_map
+
+    X, y = diverse
+    with pytest.raises(ValueError, match="labels 0 .normal. and 1 .anomaly."):
+        case_study(tmp_path / "cs.png", X, np.where(y == 1, "fraud", "ok"), methods=["none"])
+    labels = np.where(y == 0, 0, np.where(X[:, 0] > 0, 1, 2))
+    sampler = MixAnN(random_state=0, **tiny).fit(X, labels)
+    with pytest.raises(ValueError, match="fitted on 3 classes: draw one class's sampler"):
+        policy_map(sampler, X, labels, tmp_path / "p.png")
+    assert not list(tmp_path.iterdir())

@@ -186,3 +186,84 @@ def test_demo_compare_shows_each_row_once():
     rows = [line.split("│")[1].strip() for line in result.output.splitlines()
             if line.startswith("│")]
     assert rows == ["without augmentation", "SMOTE", "with MixAnN"]
+
+
+# ---------------------------------------------------------------- the second audit (session 42)
+def _small_toy2(path, n_anomalies):
+    """A toy2-format CSV (label,x,y) with ``n_anomalies`` anomalies among 200 rows."""
+    rng = np.random.default_rng(0)
+    labels = ["anomaly"] * n_anomalies + ["nominal"] * (200 - n_anomalies)
+    pd.DataFrame({"label": labels, "x": rng.normal(size=200),
+                  "y": rng.normal(size=200)}).to_csv(path, index=False)
+    return path
+
+
+def test_plot_policy_refuses_more_than_two_labels_before_training(tmp_path, diverse):
+    X, y = diverse
+    labels = np.where(y == 0, "normal", np.where(X[:, 0] > 0, "fraud", "fault"))
+    src, out = tmp_path / "three.csv", tmp_path / "policy.png"
+    pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "label": labels}).to_csv(src, index=False)
+    result = runner.invoke(app, ["plot", "policy", "--csv", str(src), "--out", str(out),
+                                 "--episodes", "1"])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.output
+    assert "has 3 labels in 'label': keep two" in _flat(result.output)
+    assert "MixAnN episodes" not in result.output and not out.exists()  # nothing trained
+
+
+def test_plot_case_study_with_too_few_anomalies_is_one_line(tmp_path):
+    toy = _small_toy2(tmp_path / "toy.csv", 3)
+    result = runner.invoke(app, ["plot", "case-study", "--toy2", str(toy), "--methods",
+                                 "smote,mixann", "--episodes", "1", "--out",
+                                 str(tmp_path / "cs.png")])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.output
+    flat = _flat(result.output)
+    assert "--toy2" in flat and "cannot augment the case study's training split" in flat
+    assert "anomalies in" in flat and not (tmp_path / "cs.png").exists()
+
+
+@pytest.mark.parametrize("toy", ["bad-columns", "few-anomalies"])
+def test_report_case_study_notes_an_unusable_toy2_and_writes_the_report(bench_run, tmp_path,
+                                                                        monkeypatch, toy):
+    _, db = bench_run
+    path = tmp_path / "toy.csv"
+    if toy == "bad-columns":
+        path.write_text("label,x,z\nnominal,0.1,0.2\n")
+    else:
+        _small_toy2(path, 3)
+    monkeypatch.setenv("MIXANN_TOY2", str(path))
+    out = tmp_path / "rep"
+    result = runner.invoke(app, ["report", "--db", str(db), "--out", str(out), "--case-study"])
+    assert result.exit_code == 0, result.output
+    report = (out / "report.md").read_text()
+    assert "not drawn" in report and str(path) in report
+    assert not (out / "fig5.png").exists()
+
+
+def test_data_fetch_into_a_file_is_one_error_line(tmp_path):
+    afile = tmp_path / "afile"
+    afile.write_text("")
+    result = runner.invoke(app, ["data", "fetch", "vowels", "--data-dir", str(afile)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "error vowels: cannot write to the data folder" in _flat(result.output)
+    assert afile.read_text() == ""
+
+
+def test_data_list_prints_names_and_folder_as_given(tmp_path, shared_datasets):
+    import shutil
+
+    folder = tmp_path / "[bold]d"
+    folder.mkdir()
+    shutil.copy(shared_datasets / "adbench" / "40_vowels.npz", folder / "my[red]set.npz")
+    np.savez(folder / "half.npz", X=np.zeros((4, 2)), y=np.array([0, 0.5, 1, 0]))
+    result = runner.invoke(app, ["data", "list", "--data-dir", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "my[red]set" in result.output and "[bold]d" in result.output
+    # A label that is neither 0 nor 1 makes the file broken, with the reason printed.
+    assert "half.npz: ValueError:" in _flat(result.output)
+    assert "0 (normal) and 1 (anomaly)" in _flat(result.output)
+
+
+def test_data_fetch_name_with_npz_suffix_means_the_same_file():
+    from mixann.datasets import dataset_url
+
+    assert dataset_url("vowels.npz") == dataset_url("vowels")

@@ -45,25 +45,33 @@ def fetch(
 @data_app.command("list")
 def list_datasets(data_dir: Optional[Path] = _DATA_DIR):
     """Show the known datasets, their ADBench file, and shape / anomaly rate of those present."""
+    from rich.markup import escape
+
     from .datasets import ADBENCH_FILES, _read_npz, data_dir as resolve_dir
 
     folder = resolve_dir(data_dir)
+    broken = []
     rows = list(ADBENCH_FILES.items())
     known = set(ADBENCH_FILES.values())
     if folder.is_dir():  # other ADBench files the user put there
         rows += [(p.stem, p.stem) for p in sorted(folder.glob("*.npz")) if p.stem not in known]
-    table = Table(title=f"datasets in {folder}")
+    # Names and paths are the user's text: escaped, never read as Rich markup.
+    table = Table(title=f"datasets in {escape(str(folder))}")
     for column in ("name", "file", "present", "shape", "anomaly rate"):
         table.add_column(column, justify="right" if column in ("shape", "anomaly rate") else "left")
     for name, stem in rows:
         path = folder / f"{stem}.npz"
+        name, file = escape(name), escape(f"{stem}.npz")
         if not path.is_file():
-            table.add_row(name, f"{stem}.npz", "no", "", "")
+            table.add_row(name, file, "no", "", "")
             continue
         try:
             X, y = _read_npz(path)
         except Exception as exc:  # noqa: BLE001 - show the broken file, keep listing
-            table.add_row(name, f"{stem}.npz", "[red]broken[/red]", "", type(exc).__name__)
+            broken.append(f"{stem}.npz: {type(exc).__name__}: {exc}")
+            table.add_row(name, file, "[red]broken[/red]", "", type(exc).__name__)
             continue
-        table.add_row(name, f"{stem}.npz", "yes", f"{X.shape[0]}×{X.shape[1]}", f"{100 * y.mean():.2f}%")
+        table.add_row(name, file, "yes", f"{X.shape[0]}×{X.shape[1]}", f"{100 * y.mean():.2f}%")
     console.print(table)
+    for line in broken:  # why each broken file does not load
+        console.print(line, markup=False)

@@ -155,10 +155,12 @@ def dataset_stem(name):
     >>> from mixann.datasets import dataset_stem
     >>> dataset_stem("vowels"), dataset_stem("cifar10_automobile"), dataset_stem("40_vowels")
     ('40_vowels', 'CIFAR10_1', '40_vowels')
+    >>> dataset_stem("vowels.npz"), dataset_stem("40_vowels.npz")
+    ('40_vowels', '40_vowels')
     """
-    stem = ADBENCH_FILES.get(str(name).lower(), str(name))
-    if stem.endswith(".npz"):
-        stem = stem[:-4]
+    name = str(name)
+    name = name[:-4] if name.endswith(".npz") else name  # "vowels.npz" is vowels too
+    stem = ADBENCH_FILES.get(name.lower(), name)
     if not _STEM.match(stem):
         raise ValueError(f"invalid dataset name {name!r}: use a short name "
                          f"({', '.join(ADBENCH_FILES)}) or an ADBench file stem such as '40_vowels'")
@@ -203,7 +205,13 @@ def _read_npz(path):
         missing = {"X", "y"} - set(arrays.files)
         if missing:
             raise ValueError(f"{path} lacks the array(s) {sorted(missing)}; an ADBench file holds X and y")
-        X, y = np.asarray(arrays["X"], dtype=float), np.asarray(arrays["y"]).astype(int)
+        X, y = np.asarray(arrays["X"], dtype=float), np.asarray(arrays["y"])
+    if y.dtype.kind not in "biuf" or not np.isin(y, (0, 1)).all():
+        # Why: astype(int) would silently turn a label 0.5 or 2 into 0 or a third class.
+        values = np.unique(y)
+        raise ValueError(f"{path}: y must hold 0 (normal) and 1 (anomaly), got the values "
+                         f"{values[:5].tolist()}{' ...' if len(values) > 5 else ''}")
+    y = y.astype(int)
     if X.ndim != 2 or y.shape != (X.shape[0],):
         raise ValueError(f"{path}: X must be 2-D and y 1-D of the same length, got {X.shape} and {y.shape}")
     return X, y
@@ -303,8 +311,14 @@ def fetch_dataset(name, data_dir=None, timeout=30, force=False):
             pass
     hint = (f"could not download {path.name} from {url}. If this machine is offline, download "
             f"that URL elsewhere and copy the file to {path} (or set MIXANN_DATA to its folder)")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".part", dir=path.parent)
+    created = not path.parent.exists()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".part", dir=path.parent)
+    except OSError as exc:  # the data folder is a file, or not writable
+        raise DatasetDownloadError(f"cannot write to the data folder {path.parent} ({exc}); give "
+                                   "a folder you can write to (--data-dir, data_dir=..., or "
+                                   "MIXANN_DATA)") from None
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as out:
@@ -331,6 +345,8 @@ def fetch_dataset(name, data_dir=None, timeout=30, force=False):
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+        if created and not path.is_file() and not any(path.parent.iterdir()):
+            path.parent.rmdir()  # a failed download leaves no empty folder of its own
     return path
 
 

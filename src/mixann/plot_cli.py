@@ -50,8 +50,11 @@ def case_study_command(
 
     chosen = _methods(methods)
     X, y = _toy2(toy2)
-    scores = case_study(out, X, y, methods=chosen, classifier=classifier, random_state=seed,
-                        n_episodes=episodes)
+    try:
+        scores = case_study(out, X, y, methods=chosen, classifier=classifier, random_state=seed,
+                            n_episodes=episodes)
+    except ValueError as exc:  # data the split cannot serve (too few anomalies, not 2-D)
+        raise typer.BadParameter(str(exc), param_hint="--toy2") from None
     for method, score in scores.items():
         typer.echo(f"{method:>18}  test macro-F1 {score:.3f}")
     typer.echo(f"wrote {out}")
@@ -69,6 +72,8 @@ def policy_command(
     seed: int = typer.Option(0, help="Random seed."),
 ):
     """The synthetic samples MixAnN generates on a 2-D dataset, coloured by alpha."""
+    import numpy as np
+
     from .classifiers import make_classifier
     from .plots import policy_map
     from .sampler import MixAnN
@@ -81,6 +86,11 @@ def policy_command(
             raise typer.BadParameter(f"the policy map draws 2-D data; {csv} has "
                                      f"{features.shape[1]} feature columns", param_hint="--csv")
         X, y = features.to_numpy(dtype=float), labels.to_numpy()
+        n_labels = len(np.unique(y))
+        if n_labels != 2:  # checked before any training
+            raise typer.BadParameter(f"the policy map draws one minority against the rest; "
+                                     f"{csv} has {n_labels} labels in {label!r}: keep two",
+                                     param_hint="--csv")
     sampler = MixAnN(estimator=make_classifier(classifier, random_state=seed), n_episodes=episodes,
                      guard=False, random_state=seed, verbose=True)
     resample_or_refuse(sampler, X, y, "--csv")

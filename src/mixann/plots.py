@@ -94,6 +94,9 @@ def case_study(out, X=None, y=None, methods=None, classifier="knn", random_state
     X, y = np.asarray(X, dtype=float), np.asarray(y)
     if X.shape[1] != 2:
         raise ValueError(f"the case study draws 2-D data; X has {X.shape[1]} features")
+    if not np.isin(y, (0, 1)).all():  # other labels would draw no point at all
+        raise ValueError(f"the case study takes labels 0 (normal) and 1 (anomaly), got "
+                         f"{np.unique(y)[:5].tolist()}; encode y as (y == anomaly_label)")
     methods = list(methods or [*BASELINE_NAMES, "mixann"])
     X_rest, X_test, y_rest, y_test = train_test_split(X, y, test_size=0.2, stratify=y,
                                                       random_state=random_state)
@@ -112,7 +115,13 @@ def case_study(out, X=None, y=None, methods=None, classifier="knn", random_state
                              n_episodes=n_episodes, random_state=random_state)
         else:
             sampler = make_sampler(method, estimator=estimator, random_state=random_state, y=y_tr)
-        X_res, y_res = sampler.fit_resample(X_tr, y_tr)
+        try:
+            X_res, y_res = sampler.fit_resample(X_tr, y_tr)
+        except ValueError as exc:  # e.g. SMOTE's 5 neighbours among 3 training anomalies
+            plt.close(fig)
+            raise ValueError(f"{method} cannot augment the case study's training split (60%: "
+                             f"{int(np.sum(y_tr == 1))} anomalies in {len(y_tr)} rows): {exc}; "
+                             "give 2-D data with more anomalies") from None
         X_res, y_res = np.asarray(X_res, dtype=float), np.asarray(y_res)
         model = clone(estimator).fit(X_res, y_res)
         scores[method] = f1_score(y_test, model.predict(X_test), average="macro")
@@ -122,7 +131,12 @@ def case_study(out, X=None, y=None, methods=None, classifier="knn", random_state
         ax.set_xticks([]), ax.set_yticks([])
     for ax in axes.ravel()[len(methods):]:
         ax.axis("off")
-    axes[0, 0].legend(loc="lower left", fontsize=7)
+    # One legend for every panel's markers: the first panel (none) has no synthetic points.
+    legend = {}
+    for ax in axes.ravel():
+        for handle, label in zip(*ax.get_legend_handles_labels()):
+            legend.setdefault(label, handle)
+    axes[0, 0].legend(list(legend.values()), list(legend), loc="lower left", fontsize=7)
     fig.suptitle(f"Case study: decision regions of {classifier} after each augmentation")
     fig.tight_layout()
     fig.savefig(out, dpi=110)
@@ -163,6 +177,10 @@ def policy_map(sampler, X, y, out, estimator=None):
 
     from .sampler import default_estimator
 
+    if hasattr(sampler, "samplers_"):
+        raise ValueError(f"the policy map draws one minority against the rest; this MixAnN was "
+                         f"fitted on {len(sampler.classes_)} classes: draw one class's sampler, "
+                         "e.g. policy_map(sampler.samplers_[label], X, y == label, out)")
     X, y01 = np.asarray(X, dtype=float), (np.asarray(y) == sampler.minority_label_).astype(int)
     if X.shape[1] != 2:
         raise ValueError(f"the policy map draws 2-D data; X has {X.shape[1]} features")
@@ -181,8 +199,12 @@ def policy_map(sampler, X, y, out, estimator=None):
         fig.colorbar(points, ax=ax, label="alpha (weight of the first source)")
     ax.legend(loc="lower left", fontsize=7)
     h = sampler.history_
-    chosen = (f"episode {h['returned_episode']}" if h["preset"] == "paper"
-              else f"{h['mix_kind']} mixing, volume {h['volume']:g}")
+    if not len(sampler.synthetic_X_):
+        chosen = "no augmentation returned"
+    elif h["preset"] == "paper":
+        chosen = f"episode {h['returned_episode']}"
+    else:
+        chosen = f"{h['mix_kind']} mixing, volume {h['volume']:g}"
     ax.set_title(f"MixAnN policy: {len(sampler.synthetic_X_)} synthetic samples ({chosen})",
                  fontsize=10)
     fig.tight_layout()

@@ -723,7 +723,7 @@ class MixAnN(BaseOverSampler):
             unknown = set(np.unique(y_val)) - set(self.classes_)
             if unknown or len(y_val) != len(X_val):
                 raise ValueError("validation_data labels must match X_val in length and use "
-                                 f"the classes of y {list(self.classes_)}")
+                                 f"the classes of y {[plain_label(c) for c in self.classes_]}")
             y_val01 = (y_val == self.minority_label_).astype(int)
             if not y_val01.any():  # the reward and the draws would score a constant
                 minority = plain_label(self.minority_label_)
@@ -1198,7 +1198,8 @@ def _validation_like_y(validation_data, one_hot):
     Returns
     -------
     validation_data : tuple (X_val, y_val) or None
-        Unchanged unless y was one-hot; then ``y_val`` holds column indices as y does.
+        Unchanged unless y was one-hot (then ``y_val`` holds column indices as y does) or
+        ``y_val`` is a column vector of shape (n, 1) (then it is flattened, as y is).
 
     Raises
     ------
@@ -1211,6 +1212,9 @@ def _validation_like_y(validation_data, one_hot):
     X_val, y_val = validation_data
     labels, val_one_hot = _labels_of(y_val)
     if one_hot is None and val_one_hot is None:
+        column = np.asarray(y_val)
+        if column.ndim == 2 and column.shape[1] == 1:  # a column vector, as y may be
+            return X_val, column.ravel()
         return validation_data
     if one_hot is None:
         raise ValueError("validation_data labels are one-hot but y is not; pass y_val as one "

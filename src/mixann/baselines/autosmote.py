@@ -119,13 +119,17 @@ class AutoSMOTE(BaseEstimator):
         self.random_state = random_state
 
     def _score(self, X_fit, y_fit, X_val, y_val):
-        clf = clone(self._estimator).fit(X_fit, y_fit)
-        return f1_score(y_val, clf.predict(X_val), average="macro", zero_division=0)
+        # Fitted on minority-vs-rest codes 1/0, so any labels work with any classifier
+        # (XGBoost refuses strings or {-1, 1}); a two-class macro-F1 is the same on codes.
+        clf = clone(self._estimator).fit(X_fit, (np.asarray(y_fit) == self._minority).astype(int))
+        return f1_score((np.asarray(y_val) == self._minority).astype(int), clf.predict(X_val),
+                        average="macro", zero_division=0)
 
     @returns_input_types
     def fit_resample(self, X, y):
         """Return ``X, y`` followed by the synthetic minority samples of the best draw."""
         X, y, is_min, minority, _ = binary_labels(X, y)
+        self._minority = minority
         if self.n_iterations < 1:
             raise ValueError(f"n_iterations must be >= 1, got {self.n_iterations}")
         rng = check_random_state(self.random_state)

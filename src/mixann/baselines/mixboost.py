@@ -100,10 +100,11 @@ class MixBoost(BaseEstimator):
         self.entropy_floor = entropy_floor
         self.random_state = random_state
 
-    def _weights(self, clf, X, minority):
-        """Sampling weights of the rows ``X``: prediction entropy plus a floor."""
+    def _weights(self, clf, X):
+        """Sampling weights of the rows ``X``: prediction entropy plus a floor (``clf`` was
+        fitted on minority-vs-rest codes, the minority 1)."""
         if hasattr(clf, "predict_proba"):
-            column = list(clf.classes_).index(minority)
+            column = list(clf.classes_).index(1)
             entropy = prediction_entropy(clf.predict_proba(X)[:, column])
         else:  # no probabilities: uniform draws
             entropy = np.zeros(len(X))
@@ -132,12 +133,14 @@ class MixBoost(BaseEstimator):
             clf = clone(estimator)
             if "random_state" in clf.get_params():
                 clf.set_params(random_state=rng.randint(2**31 - 1))
-            clf.fit(X_cur, y_cur)
+            # Minority-vs-rest codes 1/0: any labels work with any classifier (XGBoost refuses
+            # strings or {-1, 1}); the entropy is the same on codes.
+            clf.fit(X_cur, (y_cur == minority).astype(int))
             candidates = maj_rows
             if len(candidates) > self.max_candidates:
                 candidates = np.sort(rng.choice(maj_rows, self.max_candidates, replace=False))
-            p_min = self._weights(clf, X[min_rows], minority)
-            p_maj = self._weights(clf, X[candidates], minority)
+            p_min = self._weights(clf, X[min_rows])
+            p_maj = self._weights(clf, X[candidates])
             i = rng.choice(min_rows, size=per_round, p=p_min)
             j = rng.choice(candidates, size=per_round, p=p_maj)
             lam = rng.beta(self.alpha, self.beta, size=per_round)

@@ -172,7 +172,9 @@ def report(
         raise typer.BadParameter(str(exc), param_hint="--db") from None
     except ValueError as exc:
         hint = ("--db" if "more than one database" in str(exc) else
-                "--budget" if str(exc).startswith("budget ") else "--datasets")
+                "--budget" if str(exc).startswith("budget ") else
+                "--seeds" if str(exc).startswith("seeds ") else
+                "--datasets" if "dataset" in str(exc) else None)
         raise typer.BadParameter(str(exc), param_hint=hint) from None
     for path in paths.values():
         console.print(f"wrote {path}", markup=False)

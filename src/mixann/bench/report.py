@@ -691,13 +691,16 @@ def _report_md(budget, sections):
 def _draw_case_study(path):
     """Fig. 5 via :func:`mixann.plots.case_study` on toy2; returns None or why it was not drawn."""
     from .. import plots
-    from ..datasets import load_toy2
+    from ..datasets import load_toy2, toy2_path
 
     try:
         X, y = load_toy2()
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, ValueError) as exc:  # missing or malformed: exc names the file
         return f"not drawn: {exc}"
-    plots.case_study(path, X, y)
+    try:
+        plots.case_study(path, X, y)
+    except ValueError as exc:  # e.g. too few anomalies for a method's neighbours
+        return f"not drawn from {toy2_path()}: {exc}"
     return None
 
 
