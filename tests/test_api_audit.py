@@ -184,3 +184,15 @@ def test_plots_refuse_what_they_cannot_draw(tmp_path, diverse, tiny):
     with pytest.raises(ValueError, match="fitted on 3 classes: draw one class's sampler"):
         policy_map(sampler, X, labels, tmp_path / "p.png")
     assert not list(tmp_path.iterdir())
+
+
+def test_text_columns_are_named(diverse, tiny):
+    import pandas as pd
+
+    X, y = diverse
+    frame = pd.DataFrame({"a": X[:, 0], "colour": np.where(y == 1, "red", "blue"), "b": X[:, 1]})
+    with pytest.raises(ValueError, match=r"column\(s\) \['colour'\] of X are not numbers"):
+        MixAnN(**tiny).fit_resample(frame, y)
+    numeric = frame.drop(columns="colour")
+    with pytest.raises(ValueError, match="of validation_data's X_val are not numbers"):
+        MixAnN(validation_data=(frame, y), **tiny).fit_resample(numeric, y)

@@ -267,3 +267,12 @@ def test_data_fetch_name_with_npz_suffix_means_the_same_file():
     from mixann.datasets import dataset_url
 
     assert dataset_url("vowels.npz") == dataset_url("vowels")
+
+
+def test_bench_header_counts_a_repeated_name_once(tmp_path, shared_datasets):
+    result = runner.invoke(app, ["bench", "--datasets", "vowels,vowels", "--classifiers",
+                                 "knn,knn", "--methods", "none", "--seeds", "1", "--budget",
+                                 "test", "--db", str(tmp_path / "r.sqlite"), "--data-dir",
+                                 str(shared_datasets / "adbench")])
+    assert result.exit_code == 0, result.output
+    assert "1 dataset(s) x 1 classifier(s) x 1 method(s) x 1 seed(s) = 1 cells" in result.output

@@ -715,7 +715,7 @@ class MixAnN(BaseOverSampler):
         if validation_data is not None:
             if len(validation_data) != 2:
                 raise ValueError("validation_data must be a tuple (X_val, y_val)")
-            _check_dense(validation_data[0])
+            _check_dense(validation_data[0], name="validation_data's X_val")
             X_val = check_array(validation_data[0], dtype=float, ensure_all_finite=True)
             if X_val.shape[1] != X.shape[1]:
                 raise ValueError(f"validation_data has {X_val.shape[1]} features, X has {X.shape[1]}")
@@ -1156,10 +1156,20 @@ def _check_estimator_has_proba(estimator):
                         "reward needs class probabilities (use e.g. SVC(probability=True))")
 
 
-def _check_dense(X):
+def _check_dense(X, name="X"):
+    """Refuse sparse X, and a DataFrame with columns that are not numbers (named)."""
     if sp.issparse(X):
         raise TypeError("sparse X is not supported: MixAnN mixes dense rows; convert with "
                         "X.toarray() (or reduce the dimension first)")
+    dtypes = getattr(X, "dtypes", None)
+    if dtypes is not None and hasattr(dtypes, "items"):  # a pandas DataFrame
+        from pandas.api.types import is_numeric_dtype
+
+        text = [str(column) for column, dtype in dtypes.items() if not is_numeric_dtype(dtype)]
+        if text:
+            raise ValueError(f"column(s) {text} of {name} are not numbers; MixAnN mixes numeric "
+                             "features: drop them or encode them as numbers (e.g. one-hot) "
+                             "first")
 
 
 def _labels_of(y):

@@ -61,12 +61,13 @@ def bench(
                          resolve_methods, run_grid)
     from .store import NotAResultsFile
 
-    ds = split_names(datasets)
+    # A name given twice is one name: the header's counts then match the cells run.
+    ds = list(dict.fromkeys(split_names(datasets)))
     # Known names pass; so does an ADBench file stem present in the data folder.
     check_names("dataset", ds,
                 _valid_datasets() + [d for d in ds if _dataset_file_exists(d, data_dir)],
                 "--datasets")
-    clfs = split_names(classifiers)
+    clfs = list(dict.fromkeys(split_names(classifiers)))
     check_names("classifier", clfs, list(CLASSIFIER_NAMES), "--classifiers")
     if methods is None:
         methods = "" if sweep else "all"
