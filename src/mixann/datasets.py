@@ -395,8 +395,10 @@ def load_toy2(path=None):
 
     csv = toy2_path(path)
     if not csv.is_file():
-        raise FileNotFoundError(f"toy2 case-study file not found at {csv}; pass path=..., set MIXANN_TOY2 "
-                                f"to the CSV, or put toy2_1.csv in {data_dir()}")
+        # A path the caller gave is simply wrong; otherwise say every way of giving one.
+        how = ("" if path is not None else "; pass path=... (the CLI's --toy2), set "
+               f"MIXANN_TOY2 to the CSV, or put toy2_1.csv in {data_dir()}")
+        raise FileNotFoundError(f"toy2 case-study file not found at {csv}{how}")
     frame = pd.read_csv(csv)
     missing = {"label", "x", "y"} - set(frame.columns)
     if missing:

@@ -101,8 +101,8 @@ def classes_to_augment(y):
     if few:
         label, n = next(iter(few.items()))
         raise ValueError(f"class {label!r} has {n} sample; MixAnN needs at least 2 samples of "
-                         "every class smaller than the largest (one to train on, one to "
-                         "validate): drop the class or merge it with another")
+                         "every class smaller than the largest (to mix and to hold out; also "
+                         "with validation_data): drop the class or merge it with another")
     return smaller
 
 
@@ -204,7 +204,7 @@ def _checked_validation(validation_data, classes, augmented):
     if validation_data is None:
         return None
     if len(validation_data) != 2:
-        raise ValueError("validation_data must be a tuple (X_val, y_val)")
+        raise ValueError("validation_data must be a pair (X_val, y_val)")
     X_val, y_val = validation_data[0], np.asarray(validation_data[1])
     unknown = sorted(set(np.unique(y_val).tolist()) - set(classes.tolist()), key=str)
     if unknown or len(y_val) != len(X_val):

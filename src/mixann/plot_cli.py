@@ -21,7 +21,8 @@ def _toy2(path, option="--toy2"):
     try:
         return load_toy2(path)
     except (FileNotFoundError, ValueError) as exc:
-        raise typer.BadParameter(f"{exc} (here: {option} PATH)", param_hint=option) from None
+        hint = f" (here: {option} PATH)" if path is None else ""
+        raise typer.BadParameter(f"{exc}{hint}", param_hint=option) from None
 
 
 def _methods(methods):

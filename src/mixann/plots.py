@@ -31,9 +31,11 @@ def _regions(ax, model, X, resolution=200):
 def _scatter(ax, X, y, X_syn, y_syn):
     ax.scatter(*X[y == 0].T, s=6, c="#3b6db3", label="normal")
     ax.scatter(*X[y == 1].T, s=14, c="#c0392b", marker="^", label="anomaly")
-    if len(X_syn):
+    # Only the kinds a panel holds, so the shared legend lists no marker that no panel shows.
+    if np.any(y_syn == 0):
         ax.scatter(*X_syn[y_syn == 0].T, s=18, facecolors="none", edgecolors="#1b3d73",
                    label="synthetic normal")
+    if np.any(y_syn == 1):
         ax.scatter(*X_syn[y_syn == 1].T, s=24, c="black", marker="x", label="synthetic anomaly")
 
 

@@ -308,7 +308,8 @@ class MixAnN(BaseOverSampler):
     validation_size : float in (0, 1), default=0.2
         Stratified share of the data held out for the reward, unless ``validation_data``.
     validation_data : tuple (X_val, y_val), default=None
-        An explicit validation set; then all of X is used for training.
+        An explicit validation set (a two-item list works too); then all of X is used for
+        training.
     guard : bool, default=True
         Paper preset: return no synthetic samples when no episode beat the un-augmented
         classifier on validation. Default preset: volume 0 is always a candidate.
@@ -511,7 +512,7 @@ class MixAnN(BaseOverSampler):
         "hidden_sizes": [tuple, list],
         "policy": [str, os.PathLike, None],
         "validation_size": [Interval(numbers.Real, 0, 1, closed="neither")],
-        "validation_data": [tuple, None],
+        "validation_data": [tuple, list, None],
         "guard": ["boolean"],
         "update": [StrOptions(set(UPDATE_NAMES))],
         "accumulate": ["boolean"],
@@ -715,7 +716,7 @@ class MixAnN(BaseOverSampler):
         validation_data = self._validation
         if validation_data is not None:
             if len(validation_data) != 2:
-                raise ValueError("validation_data must be a tuple (X_val, y_val)")
+                raise ValueError("validation_data must be a pair (X_val, y_val)")
             _check_dense(validation_data[0], name="validation_data's X_val")
             X_val = check_array(validation_data[0], dtype=float, ensure_all_finite=True)
             if X_val.shape[1] != X.shape[1]:
@@ -1201,7 +1202,7 @@ def _validation_like_y(validation_data, one_hot):
 
     Parameters
     ----------
-    validation_data : tuple (X_val, y_val) or None
+    validation_data : tuple or list (X_val, y_val), or None
         The caller's ``validation_data``.
     one_hot : ndarray or None
         The one-hot y that :func:`_labels_of` decoded, or None when y was not one-hot.
@@ -1209,8 +1210,9 @@ def _validation_like_y(validation_data, one_hot):
     Returns
     -------
     validation_data : tuple (X_val, y_val) or None
-        Unchanged unless y was one-hot (then ``y_val`` holds column indices as y does) or
-        ``y_val`` is a column vector of shape (n, 1) (then it is flattened, as y is).
+        A tuple (a two-item list becomes one), unchanged unless y was one-hot (then
+        ``y_val`` holds column indices as y does) or ``y_val`` is a column vector of shape
+        (n, 1) (then it is flattened, as y is).
 
     Raises
     ------
@@ -1218,7 +1220,7 @@ def _validation_like_y(validation_data, one_hot):
         If only one of y and ``y_val`` is one-hot, or the two have different widths.
     """
     # Anything else (None, a wrong length) is left to the checks that already report it.
-    if not isinstance(validation_data, tuple) or len(validation_data) != 2:
+    if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
         return validation_data
     X_val, y_val = validation_data
     labels, val_one_hot = _labels_of(y_val)
@@ -1226,7 +1228,7 @@ def _validation_like_y(validation_data, one_hot):
         column = np.asarray(y_val)
         if column.ndim == 2 and column.shape[1] == 1:  # a column vector, as y may be
             return X_val, column.ravel()
-        return validation_data
+        return X_val, y_val
     if one_hot is None:
         raise ValueError("validation_data labels are one-hot but y is not; pass y_val as one "
                          "label per row, as y is (or pass y one-hot too)")
@@ -1249,8 +1251,8 @@ def _encode_binary(y):
     minority = classes[0] if counts[0] < counts[1] else classes[1]  # a tie: the second label
     if counts.min() < 2:
         raise ValueError(f"the minority class {plain_label(minority)!r} has {counts.min()} sample; "
-                         "MixAnN needs at "
-                         "least 2 minority samples (one to train on, one to validate)")
+                         "MixAnN needs at least 2 minority samples in y (to mix and to hold "
+                         "out; also with validation_data)")
     return (np.asarray(y) == minority).astype(int), classes, minority
 
 

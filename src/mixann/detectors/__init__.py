@@ -19,8 +19,8 @@ import numpy as np
 
 from .deepsad import DeepSAD, deepsad_loss
 from .devnet import DevNet, deviation_loss
-from .threshold import (DEFAULT_MULTIPLIERS, _get_metric, apply_threshold, select_threshold,
-                        threshold_candidates)
+from .threshold import (DEFAULT_MULTIPLIERS, _get_metric, anomaly_labels, apply_threshold,
+                        select_threshold, threshold_candidates)
 from .wrappers import BUDGETS, DETECTOR_NAMES, XGBODDetector, make_detector
 
 #: Detectors whose labels come from the validation threshold search by default (the paper
@@ -69,8 +69,8 @@ def fit_predict_detector(name, X_train, y_train, X_val, y_val, X_test, random_st
         ``fit_seconds``.
     """
     X_train = np.asarray(X_train, dtype=float)
-    y_train = np.asarray(y_train).ravel().astype(int)
-    y_val = np.asarray(y_val).ravel().astype(int)
+    y_train = anomaly_labels(y_train, "y_train")
+    y_val = anomaly_labels(y_val, "y_val")
     ratio = float(y_train.mean()) if y_train.size else 0.0
     if not 0 < ratio < 1:
         raise ValueError("y_train must contain both normals (0) and anomalies (1)")

@@ -8,6 +8,8 @@ import numpy as np
 import torch
 from sklearn.utils import check_random_state
 
+from .threshold import anomaly_labels
+
 
 def resolve_seed(random_state):
     """An int seed from ``random_state`` (int, RandomState or None, as in scikit-learn)."""
@@ -45,9 +47,7 @@ def check_Xy(X, y=None):
     y = np.asarray(y).ravel()
     if y.shape[0] != X.shape[0]:
         raise ValueError(f"X and y differ in length: {X.shape[0]} vs {y.shape[0]}")
-    if not np.isin(y, (0, 1)).all():
-        raise ValueError("y must contain only 0 (normal) and 1 (anomaly)")
-    return X, y.astype(np.int64)
+    return X, anomaly_labels(y)
 
 
 class Standardizer:

@@ -26,6 +26,32 @@ from sklearn.metrics import balanced_accuracy_score, f1_score
 DEFAULT_MULTIPLIERS = (0.5, 1.0, 1.5, 2.0)
 
 
+def anomaly_labels(y, name="y"):
+    """``y`` as int64 0/1 labels (1 = anomaly), or a ValueError that names what it holds.
+
+    The detectors learn from 0/1 labels only; a cast such as ``astype(int)`` would fail on
+    string labels with an unrelated message and silently truncate fractional ones.
+
+    Examples
+    --------
+    >>> from mixann.detectors.threshold import anomaly_labels
+    >>> anomaly_labels([0, 1, 1.0, True])
+    array([0, 1, 1, 1])
+    >>> anomaly_labels(["ok", "fraud"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: y must hold 0 (normal) and 1 (anomaly) only, got ['fraud', 'ok']; map your ...
+    """
+    y = np.asarray(y).ravel()
+    if y.dtype.kind in "biuf" and np.isin(y, (0, 1)).all():
+        return y.astype(np.int64)
+    found = sorted({str(v) if y.dtype.kind not in "biuf" else v.item() for v in np.unique(y)},
+                   key=str)
+    shown = found[:5] + (["..."] if len(found) > 5 else [])
+    raise ValueError(f"{name} must hold 0 (normal) and 1 (anomaly) only, got {shown}; map your "
+                     "labels first, e.g. (y == anomaly_label).astype(int)")
+
+
 def _f1_macro(y_true, y_pred):
     return f1_score(y_true, y_pred, average="macro", labels=[0, 1], zero_division=0)
 
@@ -97,15 +123,13 @@ def threshold_candidates(val_scores, y_val, anomaly_ratio, multipliers=DEFAULT_M
     [(0.5, 8.1, 1), (1.0, 7.2, 2)]
     """
     scores = np.asarray(val_scores, dtype=float).ravel()
-    y = np.asarray(y_val).ravel().astype(int)
+    y = anomaly_labels(y_val, "y_val")
     if scores.shape != y.shape:
         raise ValueError(f"val_scores and y_val differ in length: {scores.shape[0]} vs {y.shape[0]}")
     if scores.size == 0:
         raise ValueError("val_scores is empty")
     if not np.all(np.isfinite(scores)):
         raise ValueError("val_scores contains NaN or infinite values")
-    if not np.isin(y, (0, 1)).all():
-        raise ValueError("y_val must contain only 0 (normal) and 1 (anomaly)")
     if not 0 < anomaly_ratio <= 1:
         raise ValueError(f"anomaly_ratio must be in (0, 1], got {anomaly_ratio}")
     mults = sorted(float(m) for m in multipliers)

@@ -19,6 +19,7 @@ import numpy as np
 
 from .deepsad import DeepSAD
 from .devnet import DevNet
+from .threshold import anomaly_labels
 
 DETECTOR_NAMES = ("xgbod", "devnet", "deepsad")
 BUDGETS = ("test", "quick", "paper")
@@ -98,7 +99,7 @@ class XGBODDetector:
         from pyod.models.xgbod import XGBOD
 
         X = np.asarray(X, dtype=float)
-        y = np.asarray(y).ravel().astype(int)
+        y = anomaly_labels(y)
         dets, flags = _xgbod_bank(self.budget, X.shape[0], self.random_state)
         kwargs = dict(n_estimators=_XGBOD_N_ESTIMATORS[self.budget], n_jobs=1)
         kwargs.update(self.xgbod_kwargs)

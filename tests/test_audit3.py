@@ -1,0 +1,80 @@
+"""Regression tests for the points left after the second audit and for the third audit."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from conftest import TINY  # noqa: E402
+
+from mixann import MixAnN  # noqa: E402
+from mixann.datasets import load_toy2, make_diverse_minorities  # noqa: E402
+from mixann.detectors import fit_predict_detector, make_detector  # noqa: E402
+from mixann.detectors.threshold import anomaly_labels, threshold_candidates  # noqa: E402
+from mixann.plots import _scatter  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def data():
+    return make_diverse_minorities(n_samples=300, random_state=0)
+
+
+def test_validation_data_as_a_two_item_list_is_the_tuple(data):
+    # A list used to fail parameter validation with the whole array printed in the message.
+    X, y = data
+    X_tr, y_tr, X_val, y_val = X[:200], y[:200], X[200:], y[200:]
+    as_tuple = MixAnN(validation_data=(X_val, y_val), random_state=0, **TINY)
+    as_list = MixAnN(validation_data=[X_val, y_val], random_state=0, **TINY)
+    a, b = as_tuple.fit_resample(X_tr, y_tr), as_list.fit_resample(X_tr, y_tr)
+    assert a[0].tobytes() == b[0].tobytes() and a[1].tobytes() == b[1].tobytes()
+
+
+def test_one_minority_sample_message_fits_validation_data(data):
+    X, y = data
+    y1 = np.zeros_like(y)
+    y1[0] = 1
+    with pytest.raises(ValueError, match="at least 2 minority samples") as info:
+        MixAnN(validation_data=(X[:50], y[:50]), **TINY).fit_resample(X, y1)
+    assert "one to validate" not in str(info.value)
+
+
+@pytest.mark.parametrize("name", ["xgbod", "devnet", "deepsad"])
+@pytest.mark.parametrize("labels", [("ok", "fraud"), (0.0, 0.7), (1, 2)])
+def test_detectors_refuse_labels_other_than_0_and_1(data, name, labels):
+    # astype(int) used to fail on strings with "invalid literal for int()" and to turn 0.7
+    # into 0 (a training set without anomalies) or keep 2 as a third label.
+    X, y = data
+    y_other = np.where(y == 1, labels[1], labels[0])
+    with pytest.raises(ValueError, match="y_train must hold 0 .normal. and 1 .anomaly. only") as e:
+        fit_predict_detector(name, X[:200], y_other[:200], X[200:250], y_other[200:250], X[250:],
+                             budget="test")
+    assert all(repr(label) in str(e.value) for label in labels)  # what y holds is named
+    with pytest.raises(ValueError, match="y must hold 0"):
+        make_detector(name, budget="test").fit(X[:200], y_other[:200])
+
+
+def test_anomaly_labels_accepts_numbers_and_booleans_and_checks_validation_labels():
+    assert anomaly_labels([0, 1.0, True, False]).tolist() == [0, 1, 1, 0]
+    assert anomaly_labels(np.array([[0], [1]])).dtype == np.int64
+    with pytest.raises(ValueError, match=r"y_val must hold .* got \['a', 'b'\]"):
+        threshold_candidates([0.1, 0.9], ["a", "b"], 0.5)
+
+
+def test_a_missing_toy2_path_given_by_the_caller_is_not_told_to_pass_a_path(tmp_path):
+    with pytest.raises(FileNotFoundError) as given:
+        load_toy2(tmp_path / "none.csv")
+    assert str(given.value) == f"toy2 case-study file not found at {tmp_path / 'none.csv'}"
+
+
+def test_case_study_panels_list_only_the_synthetic_kinds_they_hold():
+    # SMOTE's rows are all anomalies: no "synthetic normal" marker in the legend.
+    X = np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]])
+    y = np.array([0, 1, 0])
+    fig, ax = plt.subplots()
+    _scatter(ax, X, y, np.array([[0.5, 0.5]]), np.array([1]))
+    assert ax.get_legend_handles_labels()[1] == ["normal", "anomaly", "synthetic anomaly"]
+    _scatter(ax, X, y, np.empty((0, 2)), np.empty(0))
+    assert "synthetic normal" not in ax.get_legend_handles_labels()[1]
+    plt.close(fig)
