@@ -78,3 +78,36 @@ def test_case_study_panels_list_only_the_synthetic_kinds_they_hold():
     _scatter(ax, X, y, np.empty((0, 2)), np.empty(0))
     assert "synthetic normal" not in ax.get_legend_handles_labels()[1]
     plt.close(fig)
+
+
+def test_balance_with_more_classes_balances_each_class_with_the_largest():
+    # The balance pick's volume 1.0 was read against the one-vs-rest gap: a class of 30 rows
+    # next to classes of 179 and 91 grew to 270, past the largest class.
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(n_samples=300, n_classes=3, n_informative=4,
+                               weights=[0.6, 0.3, 0.1], random_state=0)
+    sampler = MixAnN(selection_rule="balance", random_state=0, **TINY)
+    _, y_res = sampler.fit_resample(X, y)
+    counts = np.bincount(y)
+    assert np.bincount(y_res).tolist() == [counts.max()] * 3
+    assert sampler.history_["volume"] == {1: 1.0, 2: 1.0}
+    # A binary sampler still balances its own two classes.
+    y01 = (y == 2).astype(int)
+    _, y01_res = MixAnN(selection_rule="balance", random_state=0, **TINY).fit_resample(X, y01)
+    assert np.bincount(y01_res).tolist() == [np.sum(y01 == 0)] * 2
+
+
+def test_a_selection_sample_too_small_for_the_folds_names_selection_max_rows(data):
+    X, y = data
+    with pytest.raises(ValueError, match=r"selection_max_rows=10 rows: .*n_neighbors.*raise "
+                                         r"selection_max_rows"):
+        MixAnN(selection_max_rows=10, random_state=0, **TINY).fit_resample(X, y)
+
+
+@pytest.mark.parametrize("hidden", [(0,), (-1,), (8.5,), (8, "a"), (True,)])
+def test_hidden_sizes_must_be_positive_integers(data, hidden):
+    # (0,) used to build an actor that ignores its input; the others failed inside torch.
+    X, y = data
+    with pytest.raises(ValueError, match="hidden_sizes must hold positive integers"):
+        MixAnN(**{**TINY, "hidden_sizes": hidden}).fit_resample(X, y)

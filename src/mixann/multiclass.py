@@ -111,7 +111,8 @@ def fit_one_vs_rest(sampler, X, y):
 
     ``sampler`` is the caller's (unfitted) MixAnN: each binary sampler takes its parameters,
     a seed of its own drawn in class order from ``sampler.random_state`` (so the same seed
-    gives the same bytes), the volumes converted by :func:`rest_volumes`, and
+    gives the same bytes), the volumes (and ``selection_rule="balance"``'s volume 1) converted
+    by :func:`rest_volumes`, and
     ``validation_data`` with its labels turned into ``y_val == c``. A policy loaded with
     ``load_policy`` starts every class's training. :meth:`MixAnN.fit_resample` calls it for
     more than two classes.
@@ -129,7 +130,7 @@ def fit_one_vs_rest(sampler, X, y):
     >>> set(y_res[len(y):].tolist()) <= {1, 2}   # their rows, labelled with their class
     True
     """
-    from .sampler import MixAnN
+    from .sampler import BALANCE_PICK, MixAnN
 
     classes, class_counts = np.unique(y, return_counts=True)
     counts = classes_to_augment(y)
@@ -150,12 +151,14 @@ def fit_one_vs_rest(sampler, X, y):
             print(f"MixAnN: class {label!r} ({n_class} rows) against the rest, "
                   f"{i} of {len(counts)}", flush=True)
         params = sampler.get_params(deep=False)
-        params.update(random_state=seeds[label], volumes=rest_volumes(
-            volumes, n_class, int(class_counts.max()), len(y) - n_class))
+        sizes = (n_class, int(class_counts.max()), len(y) - n_class)
+        params.update(random_state=seeds[label], volumes=rest_volumes(volumes, *sizes))
         if validation is not None:
             X_val, y_val = validation
             params["validation_data"] = (X_val, (y_val == label).astype(int))
         binary = MixAnN(**params)  # params carry policy=: each class starts from its weights
+        # selection_rule="balance" balances with the largest class, as volume 1 does.
+        binary._balance_volume = rest_volumes([BALANCE_PICK[1]], *sizes)[0]
         if judged:
             code = int(np.searchsorted(classes, label))
             binary._one_vs_rest = (codes, codes_val, code, len(classes))

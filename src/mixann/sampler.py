@@ -298,7 +298,7 @@ class MixAnN(BaseOverSampler):
         DDPG replay batch and capacity.
     exploration_noise : float, default=0.5
         Std of the Gaussian noise on the pre-sigmoid action.
-    hidden_sizes : tuple of int, default=(64, 64)
+    hidden_sizes : tuple of positive int, default=(64, 64)
         Hidden layers of the actor and the critic.
     policy : str or path-like, default=None
         A policy file saved by :meth:`save_policy`: training starts from its actor and critic
@@ -613,6 +613,7 @@ class MixAnN(BaseOverSampler):
         check_metric(self.metric)
         if self.reward_metric is not None:
             check_metric(self.reward_metric)
+        _check_hidden_sizes(self.hidden_sizes)
         _check_dense(X)
         check_classification_targets(y)  # 'Unknown label type: continuous' for regression targets
         # The work is done in float64 arrays; the rows come back in the caller's types.
@@ -754,6 +755,10 @@ class MixAnN(BaseOverSampler):
         train_idx, val_idx, X_val, y_val = self._split(X, y01, seed)
         X_train, y_train = X[train_idx], y01[train_idx]
         judge = self._multiclass_judge(train_idx, val_idx)
+        # Volume 1.0 balances this sampler's two classes; a one-vs-rest sampler balances its
+        # class with the largest class instead, a smaller share that fit_one_vs_rest sets
+        # (used up here, as the judge's context is).
+        balance_volume = self.__dict__.pop("_balance_volume", BALANCE_PICK[1])
         if self.max_neighbors > len(X_train):
             raise ValueError(f"max_neighbors={self.max_neighbors} is larger than the training "
                              f"split ({len(X_train)} samples); lower max_neighbors")
@@ -849,7 +854,7 @@ class MixAnN(BaseOverSampler):
 
             generators = {kind: generator(kind) for kind in kinds}
             if self.selection_rule_ == "balance":  # too few anomalies to choose on folds
-                (kind, volume), scores = BALANCE_PICK, {}
+                (kind, volume), scores = (BALANCE_PICK[0], balance_volume), {}
             else:
                 (kind, volume), scores = self._search_volume(
                     generators, estimator, X_train, y_train, X_val, y_val, volumes, multiples,
@@ -903,12 +908,22 @@ class MixAnN(BaseOverSampler):
                 if progress is not None:
                     progress.update(task, completed=done, total=total)
 
-            (kind, volume), scores = select_volume(
-                generators, estimator, X_train, y_train, X_val, y_val, volumes,
-                n_splits=self.selection_folds, n_repeats=self.selection_repeats,
-                metric=self.metric, seed=seed, one_se=self.selection_rule_ == "one-se",
-                max_rows=self.selection_max_rows, n_jobs=self.n_jobs, on_fold=on_fold,
-                judge=judge, larger_ties=self.selection_rule_ == "best-larger")
+            try:
+                (kind, volume), scores = select_volume(
+                    generators, estimator, X_train, y_train, X_val, y_val, volumes,
+                    n_splits=self.selection_folds, n_repeats=self.selection_repeats,
+                    metric=self.metric, seed=seed, one_se=self.selection_rule_ == "one-se",
+                    max_rows=self.selection_max_rows, n_jobs=self.n_jobs, on_fold=on_fold,
+                    judge=judge, larger_ties=self.selection_rule_ == "best-larger")
+            except ValueError as exc:
+                cut = self.selection_max_rows
+                if cut is None or len(y_train) + len(y_val) <= cut:
+                    raise
+                # A sample this small can leave the folds fewer rows than the classifier
+                # needs (KNN's 10 neighbours); the classifier's own message does not say why.
+                raise ValueError(f"the volume search's folds failed on the sample of "
+                                 f"selection_max_rows={cut} rows: {exc}; raise "
+                                 "selection_max_rows (or set it to None)") from exc
         return (kind, volume), scores
 
     def _resolved_selection_rule(self, estimator, n_minority, kinds):
@@ -1156,6 +1171,17 @@ def _check_estimator_has_proba(estimator):
     if estimator is not None and not hasattr(estimator, "predict_proba"):
         raise TypeError(f"estimator {type(estimator).__name__} has no predict_proba; MixAnN's "
                         "reward needs class probabilities (use e.g. SVC(probability=True))")
+
+
+def _check_hidden_sizes(hidden_sizes):
+    """Refuse layer widths torch would reject, or take silently: a width 0 builds an actor
+    that ignores its input."""
+    bad = [h for h in hidden_sizes
+           if isinstance(h, bool) or not isinstance(h, numbers.Integral) or h < 1]
+    if bad:
+        raise ValueError(f"hidden_sizes must hold positive integers (the widths of the actor's "
+                         f"and critic's hidden layers), got {list(hidden_sizes)!r}; e.g. "
+                         "(64, 64)")
 
 
 def _check_dense(X, name="X"):
