@@ -111,3 +111,21 @@ def test_hidden_sizes_must_be_positive_integers(data, hidden):
     X, y = data
     with pytest.raises(ValueError, match="hidden_sizes must hold positive integers"):
         MixAnN(**{**TINY, "hidden_sizes": hidden}).fit_resample(X, y)
+
+
+def test_an_estimator_without_predict_proba_gets_the_hint_that_fixes_it(data):
+    # The generic parameter check fired first, so the SVC(probability=True) hint never showed.
+    from sklearn.svm import SVC
+
+    X, y = data
+    with pytest.raises(TypeError, match=r"use e.g. SVC\(probability=True\)"):
+        MixAnN(estimator=SVC(), **TINY).fit_resample(X, y)
+
+
+def test_volumes_and_multiples_may_be_numpy_arrays(data):
+    X, y = data
+    params = {**TINY, "volumes": (0.25, 1.0), "minority_multiples": (1.0,), "random_state": 0}
+    as_tuples = MixAnN(**params).fit_resample(X, y)
+    params.update(volumes=np.array([0.25, 1.0]), minority_multiples=np.array([1.0]))
+    as_arrays = MixAnN(**params).fit_resample(X, y)
+    assert as_tuples[0].tobytes() == as_arrays[0].tobytes()

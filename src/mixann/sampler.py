@@ -487,7 +487,9 @@ class MixAnN(BaseOverSampler):
     """
 
     _parameter_constraints: dict = {
-        "estimator": [HasMethods(["fit", "predict_proba"]), None],
+        # predict_proba is checked by _check_estimator_has_proba, whose message says how to
+        # get it (SVC(probability=True)); the generic one would not.
+        "estimator": [HasMethods(["fit"]), None],
         "preset": [StrOptions(set(PRESETS))],
         "max_neighbors": [Interval(numbers.Integral, 1, None, closed="left")],
         "max_oversample": [Interval(numbers.Integral, 1, None, closed="left")],
@@ -517,8 +519,8 @@ class MixAnN(BaseOverSampler):
         "update": [StrOptions(set(UPDATE_NAMES))],
         "accumulate": ["boolean"],
         "mix_kinds": [tuple, list, str],
-        "volumes": [tuple, list],
-        "minority_multiples": [tuple, list],
+        "volumes": [tuple, list, np.ndarray],
+        "minority_multiples": [tuple, list, np.ndarray],
         "selection_folds": [Interval(numbers.Integral, 2, None, closed="left")],
         "selection_repeats": [Interval(numbers.Integral, 1, None, closed="left")],
         "n_draws": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
