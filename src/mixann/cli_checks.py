@@ -7,6 +7,7 @@ finished result that cannot be written.
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import typer
@@ -53,8 +54,14 @@ def check_names(kind, given, valid, option, also=""):
 def resample_or_refuse(sampler, X, y, option):
     """``sampler.fit_resample(X, y)``, its input errors (one class, three classes, too few
     anomalies, inf ...) shown as a bad value of ``option`` instead of a traceback."""
+    from .sampler import TrainingSplitTooSmall
+
     try:
         return sampler.fit_resample(X, y)
+    except TrainingSplitTooSmall as exc:  # max_neighbors is not an option here: ask for rows
+        raise typer.BadParameter(f"MixAnN's training split holds {exc.n_train} rows, fewer than "
+                                 f"its {exc.max_neighbors} neighbours; give a file with more "
+                                 "rows", param_hint=option) from None
     except (ValueError, TypeError) as exc:
         raise typer.BadParameter(str(exc), param_hint=option) from None
 
@@ -123,6 +130,37 @@ def output_file(path: Path | None) -> Path | None:
     return path
 
 
+def image_file(path: Path) -> Path:
+    """Typer callback for a figure's ``--out``: its folder must exist and matplotlib must write
+    its format, checked before any training; no suffix means ``.png`` (what matplotlib writes,
+    so the path printed is the file written).
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> import typer
+    >>> from mixann.cli_checks import image_file
+    >>> image_file(Path("fig5")).name
+    'fig5.png'
+    >>> try:
+    ...     image_file(Path("fig5.xyz"))
+    ... except typer.BadParameter as exc:
+    ...     print(str(exc)[:60])
+    matplotlib cannot write '.xyz' files; use one of .avif, .eps
+    """
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    output_file(path)
+    if not path.suffix:
+        return path.with_suffix(".png")
+    formats = FigureCanvasBase.get_supported_filetypes()
+    if path.suffix[1:].lower() not in formats:
+        names = ", ".join(f".{name}" for name in sorted(formats))
+        raise typer.BadParameter(f"matplotlib cannot write {path.suffix!r} files; use one of "
+                                 f"{names}")
+    return path
+
+
 def read_labelled_csv(path, label):
     """Features and labels of a CSV, checked before MixAnN sees them.
 
@@ -176,6 +214,14 @@ def read_labelled_csv(path, label):
         raise typer.BadParameter(f"{path} is not a readable CSV ({exc})") from None
     if len(frame) == 0:
         raise typer.BadParameter(f"{path} has a header row but no data rows")
+    # pandas renames a repeated column ("a" becomes "a.1"), so the output's header would
+    # differ from the input's: refuse the names as the file has them.
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        header = next(csv.reader(handle), [])
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        raise typer.BadParameter(f"column name(s) {repeated} appear more than once in the header "
+                                 f"of {path}; give every column its own name")
     if label not in frame.columns:
         raise typer.BadParameter(f"no column {label!r} in {path}; columns are {list(frame.columns)}"
                                  "; name the label column with --label")

@@ -311,7 +311,8 @@ def fetch_dataset(name, data_dir=None, timeout=30, force=False):
             pass
     hint = (f"could not download {path.name} from {url}. If this machine is offline, download "
             f"that URL elsewhere and copy the file to {path} (or set MIXANN_DATA to its folder)")
-    created = not path.parent.exists()
+    # The folders this call creates (all of a missing nested --data-dir), deepest first.
+    created = [folder for folder in (path.parent, *path.parent.parents) if not folder.exists()]
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".part", dir=path.parent)
@@ -345,8 +346,11 @@ def fetch_dataset(name, data_dir=None, timeout=30, force=False):
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
-        if created and not path.is_file() and not any(path.parent.iterdir()):
-            path.parent.rmdir()  # a failed download leaves no empty folder of its own
+        if not path.is_file():  # a failed download leaves no empty folder of its own
+            for folder in created:
+                if not folder.is_dir() or any(folder.iterdir()):
+                    break
+                folder.rmdir()
     return path
 
 

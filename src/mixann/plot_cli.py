@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from .cli_checks import (check_names, classifier_option, output_file, read_labelled_csv,
+from .cli_checks import (check_names, classifier_option, image_file, read_labelled_csv,
                          resample_or_refuse, split_names)
 
 plot_app = typer.Typer(help="Draw the case study (Fig. 5) or a MixAnN policy map.",
@@ -38,7 +38,8 @@ def _methods(methods):
 
 @plot_app.command("case-study")
 def case_study_command(
-    out: Path = typer.Option(Path("fig5.png"), callback=output_file, help="PNG file to write."),
+    out: Path = typer.Option(Path("fig5.png"), callback=image_file,
+                             help="Image to write (a format matplotlib writes; none: .png)."),
     classifier: str = typer.Option("knn", callback=classifier_option,
                                    help="knn, xgboost, xgboost-linear or mlp."),
     methods: str = typer.Option("all", help="Comma-separated methods, or 'all'."),
@@ -63,7 +64,8 @@ def case_study_command(
 
 @plot_app.command("policy")
 def policy_command(
-    out: Path = typer.Option(Path("policy.png"), callback=output_file, help="PNG file to write."),
+    out: Path = typer.Option(Path("policy.png"), callback=image_file,
+                             help="Image to write (a format matplotlib writes; none: .png)."),
     csv: Path = typer.Option(None, exists=True, dir_okay=False,
                              help="2-D CSV with a label column (default: toy2)."),
     label: str = typer.Option("label", help="Label column of --csv."),

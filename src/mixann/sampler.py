@@ -202,6 +202,16 @@ def _xgboost_trees(estimator):
             and getattr(final, "booster", None) in (None, "gbtree", "dart"))
 
 
+class TrainingSplitTooSmall(ValueError):
+    """The training split holds fewer rows than ``max_neighbors``: the command line, which
+    cannot set ``max_neighbors``, turns it into advice of its own."""
+
+    def __init__(self, max_neighbors, n_train):
+        self.max_neighbors, self.n_train = max_neighbors, n_train
+        super().__init__(f"max_neighbors={max_neighbors} is larger than the training split "
+                         f"({n_train} samples); lower max_neighbors")
+
+
 def read_policy(path):
     """The payload of a policy file saved by :meth:`MixAnN.save_policy`, read as weights only.
 
@@ -762,8 +772,7 @@ class MixAnN(BaseOverSampler):
         # (used up here, as the judge's context is).
         balance_volume = self.__dict__.pop("_balance_volume", BALANCE_PICK[1])
         if self.max_neighbors > len(X_train):
-            raise ValueError(f"max_neighbors={self.max_neighbors} is larger than the training "
-                             f"split ({len(X_train)} samples); lower max_neighbors")
+            raise TrainingSplitTooSmall(self.max_neighbors, len(X_train))
         estimator = clone(self.estimator) if self.estimator is not None else default_estimator()
 
         volumes, kinds = self._checked_volumes(), self._resolve_kinds_and_draws(estimator)
