@@ -129,3 +129,56 @@ def test_volumes_and_multiples_may_be_numpy_arrays(data):
     params.update(volumes=np.array([0.25, 1.0]), minority_multiples=np.array([1.0]))
     as_arrays = MixAnN(**params).fit_resample(X, y)
     assert as_tuples[0].tobytes() == as_arrays[0].tobytes()
+
+
+# ---------------------------------------------------------------- the learned baselines
+@pytest.mark.parametrize("y_val_of, message", [
+    (lambda yv: yv, r"use the classes of y \['fraud', 'ok'\]"),  # 0/1 where y is strings
+    (lambda yv: np.full(len(yv), "ok"), "no row of the minority class 'fraud'"),
+])
+def test_autosmote_checks_its_validation_labels(data, y_val_of, message):
+    # Both used to pass: every draw then scored the same constant and rows came back anyway.
+    from mixann.baselines.autosmote import AutoSMOTE
+
+    X, y = data
+    X_val, y_val = make_diverse_minorities(n_samples=150, random_state=1)
+    with pytest.raises(ValueError, match=message):
+        AutoSMOTE(n_iterations=2, random_state=0, validation_data=(X_val, y_val_of(y_val))
+                  ).fit_resample(X, np.where(y == 1, "fraud", "ok"))
+
+
+def test_autosmote_checks_the_validation_width_and_takes_a_list(data):
+    from mixann.baselines.autosmote import AutoSMOTE
+
+    X, y = data
+    X_val, y_val = make_diverse_minorities(n_samples=150, random_state=1)
+    with pytest.raises(ValueError, match="validation_data has 1 features, X has 2"):
+        AutoSMOTE(n_iterations=2, validation_data=(X_val[:, :1], y_val)).fit_resample(X, y)
+    a = AutoSMOTE(n_iterations=2, random_state=0, validation_data=(X_val, y_val)).fit_resample(X, y)
+    b = AutoSMOTE(n_iterations=2, random_state=0, validation_data=[X_val, y_val]).fit_resample(X, y)
+    assert a[0].tobytes() == b[0].tobytes()
+
+
+@pytest.mark.parametrize("name, params, message", [
+    ("autosmote", dict(gaps=()), "gaps must be a non-empty list of numbers in"),
+    ("autosmote", dict(gaps=[1.5]), "gaps must be a non-empty list of numbers in"),
+    ("autosmote", dict(ratios=[]), "ratios must be a non-empty list of finite numbers >= 0"),
+    ("autosmote", dict(ratios=[-1]), "ratios must be a non-empty list of finite numbers >= 0"),
+    ("autosmote", dict(k_neighbors=0), "'k_neighbors' parameter of AutoSMOTE must be an int"),
+    ("mixboost", dict(alpha=0), "'alpha' parameter of MixBoost must be a float in the range"),
+    ("mixboost", dict(beta=-1), "'beta' parameter of MixBoost must be a float"),
+    ("mixboost", dict(max_candidates=0), "'max_candidates' parameter of MixBoost must be an int"),
+    ("mixboost", dict(entropy_floor=-1), "'entropy_floor' parameter of MixBoost must be a float"),
+    ("mixboost", dict(samples_per_round=-5), "'samples_per_round' parameter of MixBoost"),
+    ("mixboost", dict(n_rounds=2.5), "'n_rounds' parameter of MixBoost must be an int"),
+])
+def test_learned_baselines_name_a_bad_parameter(data, name, params, message):
+    # These failed deep in numpy or KNN with no parameter named, or returned no rows silently.
+    from mixann.baselines.autosmote import AutoSMOTE
+    from mixann.baselines.mixboost import MixBoost
+
+    X, y = data
+    sampler = (AutoSMOTE(n_iterations=2, **params) if name == "autosmote"
+               else MixBoost(n_rounds=params.pop("n_rounds", 2), **params))
+    with pytest.raises(ValueError, match=message):
+        sampler.fit_resample(X, y)

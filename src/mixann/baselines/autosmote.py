@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 from sklearn.base import BaseEstimator, clone
 from sklearn.metrics import f1_score
 from sklearn.model_selection import train_test_split
 from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
-from sklearn.utils import check_random_state
+from sklearn.utils import check_array, check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval
 
 from .._output import returns_input_types
+from ..multiclass import plain_label
 from .random import binary_labels
 
 
@@ -66,15 +70,15 @@ class AutoSMOTE(BaseEstimator):
     ----------
     estimator : classifier, default=None
         Cloned for each reward. Default ``KNeighborsClassifier(10)``.
-    n_iterations : int, default=10
+    n_iterations : int >= 1, default=10
         Policy draws (``make_sampler`` uses 10 for ``budget="quick"``, 60 for ``"paper"``).
-    k_neighbors : int, default=5
+    k_neighbors : int >= 1, default=5
         Minority neighbours to choose from (capped by the training minority size - 1).
-    ratios : sequence of float, default=None
+    ratios : sequence of float >= 0, default=None
         High-level choices; ``None`` = ``np.linspace(0, 1, 11)``.
-    gaps : sequence of float, default=(0.1, 0.3, 0.5, 0.7, 0.9)
+    gaps : sequence of float in [0, 1], default=(0.1, 0.3, 0.5, 0.7, 0.9)
         Interpolation-ratio choices.
-    learning_rate : float, default=2.0
+    learning_rate : float >= 0, default=2.0
         Policy-gradient step size.
     validation_size : float, default=0.2
         Share of the data used for the reward.
@@ -105,6 +109,20 @@ class AutoSMOTE(BaseEstimator):
     (True, 3)
     """
 
+    # Checked at each fit_resample (the choices' values by _choices): a bad value is named
+    # with its range instead of failing deep inside numpy or the classifier.
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit", "predict"]), None],
+        "n_iterations": [Interval(numbers.Integral, 1, None, closed="left")],
+        "k_neighbors": [Interval(numbers.Integral, 1, None, closed="left")],
+        "ratios": ["array-like", None],
+        "gaps": ["array-like"],
+        "learning_rate": [Interval(numbers.Real, 0, None, closed="left")],
+        "validation_size": [Interval(numbers.Real, 0, 1, closed="neither")],
+        "validation_data": [tuple, list, None],
+        "random_state": ["random_state"],
+    }
+
     def __init__(self, estimator=None, n_iterations=10, k_neighbors=5, ratios=None,
                  gaps=(0.1, 0.3, 0.5, 0.7, 0.9), learning_rate=2.0, validation_size=0.2,
                  validation_data=None, random_state=None):
@@ -128,21 +146,18 @@ class AutoSMOTE(BaseEstimator):
     @returns_input_types
     def fit_resample(self, X, y):
         """Return ``X, y`` followed by the synthetic minority samples of the best draw."""
+        self._validate_params()
         X, y, is_min, minority, _ = binary_labels(X, y)
         self._minority = minority
-        if self.n_iterations < 1:
-            raise ValueError(f"n_iterations must be >= 1, got {self.n_iterations}")
+        ratios, gaps = _choices(self.ratios, self.gaps)
         rng = check_random_state(self.random_state)
-        ratios = np.linspace(0, 1, 11) if self.ratios is None else np.asarray(self.ratios, float)
-        gaps = np.asarray(self.gaps, dtype=float)
         self._estimator = clone(KNeighborsClassifier(10) if self.estimator is None else self.estimator)
         if "random_state" in self._estimator.get_params():
             self._estimator.set_params(random_state=rng.randint(2**31 - 1))
         split_seed = rng.randint(2**31 - 1)
         if self.validation_data is not None:
             # An explicit validation set (the benchmark gives the one MixAnN gets): train on all X.
-            X_val = np.asarray(self.validation_data[0], dtype=float)
-            y_val = np.asarray(self.validation_data[1])
+            X_val, y_val = _checked_validation(self.validation_data, X, y, minority)
             X_tr, y_tr = X, y
         elif is_min.sum() >= 5:
             X_tr, X_val, y_tr, y_val = train_test_split(X, y, test_size=self.validation_size,
@@ -200,3 +215,38 @@ class AutoSMOTE(BaseEstimator):
         self.synthetic_X_ = best_X
         y_new = np.full(len(best_X), minority, dtype=y.dtype)
         return np.vstack([X, best_X]), np.concatenate([y, y_new])
+
+
+def _choices(ratios, gaps):
+    """``ratios`` (None: 0, 0.1, ..., 1) and ``gaps`` as float arrays, or a ValueError naming
+    the parameter: empty choices leave nothing to draw, and a gap outside [0, 1] would put a
+    sample beyond its two sources."""
+    ratios = np.linspace(0, 1, 11) if ratios is None else np.asarray(ratios, dtype=float).ravel()
+    gaps = np.asarray(gaps, dtype=float).ravel()
+    if not len(ratios) or not np.all(np.isfinite(ratios)) or np.any(ratios < 0):
+        raise ValueError(f"ratios must be a non-empty list of finite numbers >= 0 (shares of the "
+                         f"class gap to generate), got {ratios.tolist()}")
+    if not len(gaps) or np.any(~np.isfinite(gaps)) or np.any((gaps < 0) | (gaps > 1)):
+        raise ValueError(f"gaps must be a non-empty list of numbers in [0, 1] (interpolation "
+                         f"ratios), got {gaps.tolist()}")
+    return ratios, gaps
+
+
+def _checked_validation(validation_data, X, y, minority):
+    """``validation_data`` as ``(X_val, y_val)`` arrays checked against the training data, as
+    :class:`mixann.MixAnN` checks its own: otherwise every draw scores a constant reward."""
+    if len(validation_data) != 2:
+        raise ValueError("validation_data must be a pair (X_val, y_val)")
+    X_val = check_array(validation_data[0], dtype=float)
+    y_val = np.asarray(validation_data[1]).ravel()
+    if X_val.shape[1] != X.shape[1]:
+        raise ValueError(f"validation_data has {X_val.shape[1]} features, X has {X.shape[1]}")
+    classes = np.unique(y)
+    if len(y_val) != len(X_val) or not np.isin(y_val, classes).all():
+        raise ValueError("validation_data labels must match X_val in length and use the "
+                         f"classes of y {[plain_label(c) for c in classes]}")
+    if not np.any(y_val == minority):
+        raise ValueError(f"validation_data holds no row of the minority class "
+                         f"{plain_label(minority)!r}; the "
+                         "reward scores how well it is found: give a validation set with some")
+    return X_val, y_val

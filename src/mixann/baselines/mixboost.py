@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 from sklearn.base import BaseEstimator, clone
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval
 
 from .._output import returns_input_types
 from .random import binary_labels
@@ -54,17 +57,17 @@ class MixBoost(BaseEstimator):
     ----------
     estimator : classifier with ``predict_proba``, default=None
         Guides the boost step; cloned, never modified. Default ``KNeighborsClassifier(10)``.
-    n_rounds : int, default=5
+    n_rounds : int >= 1, default=5
         Mix/boost rounds (``make_sampler`` uses 5 for ``budget="quick"``, 20 for ``"paper"``).
-    samples_per_round : int or None, default=None
+    samples_per_round : int >= 1 or None, default=None
         Synthetic samples per round; ``None`` = ceil(gap / n_rounds).
-    alpha, beta : float, default=5.0, 2.0
+    alpha, beta : float > 0, default=5.0, 2.0
         Parameters of the Beta distribution of the mixing ratio ``lam`` (weight of the minority).
     label_threshold : float in [0, 1], default=0.5
         ``lam`` at or above which a mixed sample is labelled minority.
-    max_candidates : int, default=2000
+    max_candidates : int >= 1, default=2000
         Majority samples scored per round (a random subset when there are more), for speed.
-    entropy_floor : float, default=0.05
+    entropy_floor : float >= 0, default=0.05
         Floor added to the entropy weights, as a share of the maximum entropy ``log 2``.
     random_state : int, RandomState instance or None, default=None
         Seed; the same seed gives the same output.
@@ -87,6 +90,20 @@ class MixBoost(BaseEstimator):
     >>> len(X_res) - len(X)
     360
     """
+
+    # Checked at each fit_resample: a bad value is named with its range instead of failing
+    # deep inside numpy's Beta sampler or the classifier.
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit", "predict_proba"]), None],
+        "n_rounds": [Interval(numbers.Integral, 1, None, closed="left")],
+        "samples_per_round": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "alpha": [Interval(numbers.Real, 0, None, closed="neither")],
+        "beta": [Interval(numbers.Real, 0, None, closed="neither")],
+        "label_threshold": [Interval(numbers.Real, 0, 1, closed="both")],
+        "max_candidates": [Interval(numbers.Integral, 1, None, closed="left")],
+        "entropy_floor": [Interval(numbers.Real, 0, None, closed="left")],
+        "random_state": ["random_state"],
+    }
 
     def __init__(self, estimator=None, n_rounds=5, samples_per_round=None, alpha=5.0, beta=2.0,
                  label_threshold=0.5, max_candidates=2000, entropy_floor=0.05, random_state=None):
@@ -114,11 +131,8 @@ class MixBoost(BaseEstimator):
     @returns_input_types
     def fit_resample(self, X, y):
         """Return ``X, y`` followed by the synthetic samples of all rounds."""
+        self._validate_params()
         X, y, is_min, minority, majority = binary_labels(X, y)
-        if self.n_rounds < 1:
-            raise ValueError(f"n_rounds must be >= 1, got {self.n_rounds}")
-        if not 0 <= self.label_threshold <= 1:
-            raise ValueError(f"label_threshold must be in [0, 1], got {self.label_threshold}")
         rng = check_random_state(self.random_state)
         estimator = KNeighborsClassifier(10) if self.estimator is None else self.estimator
         min_rows, maj_rows = np.flatnonzero(is_min), np.flatnonzero(~is_min)
