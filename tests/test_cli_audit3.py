@@ -96,3 +96,31 @@ def test_resample_refuses_repeated_column_names_as_the_file_has_them(tmp_path, t
     repeated = "['label']" if header.count("label") == 2 else "['a']"
     assert f"column name(s) {repeated} appear more than once" in _flat(result.output)
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_resample_notes_a_column_without_a_name_and_keeps_it_blank(tmp_path, toy_csv):
+    # A CSV saved with pandas' index: the column is mixed (it may be meant) but said; the
+    # output used to call it "Unnamed: 0".
+    frame = pd.read_csv(toy_csv)
+    frame.to_csv(tmp_path / "indexed.csv")  # index=True: a first column with a blank name
+    result = runner.invoke(app, ["resample", str(tmp_path / "indexed.csv"),
+                                 str(tmp_path / "out.csv"), "--episodes", "1"])
+    assert result.exit_code == 0, result.output
+    assert "1 column(s) without a name (a saved pandas index?)" in _flat(result.output)
+    assert (tmp_path / "out.csv").read_text().splitlines()[0] == ",a,b,label"
+
+
+def test_detectors_unfitted_and_unknown_metric_fail_at_once(monkeypatch):
+    import mixann.detectors as detectors
+    from mixann.detectors import XGBODDetector, fit_predict_detector
+
+    with pytest.raises(RuntimeError, match="XGBODDetector is not fitted; call fit"):
+        XGBODDetector().decision_function([[0.0, 1.0]])
+
+    def never(*args, **kwargs):
+        raise AssertionError("the detector trained before the metric was checked")
+
+    monkeypatch.setattr(detectors, "make_detector", never)
+    X, y = make_diverse_minorities(n_samples=100, random_state=0)
+    with pytest.raises(ValueError, match="metric must be one of"):
+        fit_predict_detector("devnet", X, y, X, y, X, metric="auc")

@@ -8,8 +8,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .cli_checks import (baselines_option, classifier_option, output_file, read_labelled_csv,
-                         resample_or_refuse)
+from .cli_checks import (baselines_option, classifier_option, csv_header, output_file,
+                         read_labelled_csv, resample_or_refuse)
 
 app = typer.Typer(help="MixAnN: learned mix-up augmentation for imbalanced data with diverse "
                        "minorities.", no_args_is_help=True, add_completion=False)
@@ -162,7 +162,6 @@ def resample(
     rest (one MixAnN each).
     """
     import numpy as np
-    import pandas as pd
 
     from .classifiers import make_classifier
     from .sampler import MixAnN
@@ -173,10 +172,11 @@ def resample(
     sampler = MixAnN(estimator=make_classifier(classifier, random_state=seed), n_episodes=episodes,
                      n_jobs=jobs, random_state=seed, verbose=True)
     out, y_res = resample_or_refuse(sampler, X, y, "INPUT_CSV")  # a DataFrame, as X is
-    # The label column goes back where the input had it: the output has the input's columns.
-    header = list(pd.read_csv(input_csv, nrows=0).columns)
+    # The label column goes back where the input had it: the output has the input's columns,
+    # named as the file names them (a blank name stays blank).
+    header = csv_header(input_csv)
     out.insert(header.index(label), label, np.asarray(y_res))
-    out.to_csv(output_csv, index=False)
+    out.to_csv(output_csv, index=False, header=header)
     per_class = ", ".join(f"{c}: {n}" for c, n in sampler.sampling_strategy_.items())
     # markup=False: labels and paths are user text ("[/x]" or "run[bold]/" are not markup).
     console.print(f"wrote {len(out)} rows ({len(sampler.synthetic_X_)} synthetic; {per_class}) "

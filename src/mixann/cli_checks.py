@@ -161,6 +161,13 @@ def image_file(path: Path) -> Path:
     return path
 
 
+def csv_header(path):
+    """The column names of a CSV as the file writes them (pandas names a blank one
+    ``Unnamed: 0`` and a repeated one ``a.1``)."""
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        return next(csv.reader(handle), [])
+
+
 def read_labelled_csv(path, label):
     """Features and labels of a CSV, checked before MixAnN sees them.
 
@@ -216,8 +223,7 @@ def read_labelled_csv(path, label):
         raise typer.BadParameter(f"{path} has a header row but no data rows")
     # pandas renames a repeated column ("a" becomes "a.1"), so the output's header would
     # differ from the input's: refuse the names as the file has them.
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        header = next(csv.reader(handle), [])
+    header = csv_header(path)
     repeated = sorted({name for name in header if header.count(name) > 1})
     if repeated:
         raise typer.BadParameter(f"column name(s) {repeated} appear more than once in the header "
@@ -228,6 +234,13 @@ def read_labelled_csv(path, label):
     X, y = frame.drop(columns=[label]), frame[label]
     if X.shape[1] == 0:
         raise typer.BadParameter(f"{path} has no feature columns besides {label!r}")
+    # A column without a name is usually a pandas index saved with the data: a row number,
+    # which MixAnN would mix as if it were a feature. Said, not refused: it may be meant.
+    unnamed = [str(c) for c in header if not c.strip()]
+    if unnamed:
+        typer.echo(f"note: {path} has {len(unnamed)} column(s) without a name (a saved pandas "
+                   "index?); they are used as features: drop them, or save the CSV with "
+                   "index=False", err=True)
     text = [str(c) for c in X.columns if not is_numeric_dtype(X[c])]
     if text:
         raise typer.BadParameter(f"column(s) {text} of {path} are not numbers; MixAnN mixes "

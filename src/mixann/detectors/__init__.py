@@ -68,6 +68,7 @@ def fit_predict_detector(name, X_train, y_train, X_val, y_val, X_test, random_st
         ``candidates`` (the search table of :func:`threshold_candidates`, empty without search),
         ``fit_seconds``.
     """
+    _get_metric(metric)  # an unknown metric fails before the detector trains, not after
     X_train = np.asarray(X_train, dtype=float)
     y_train = anomaly_labels(y_train, "y_train")
     y_val = anomaly_labels(y_val, "y_val")

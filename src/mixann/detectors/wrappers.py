@@ -113,6 +113,8 @@ class XGBODDetector:
 
     def decision_function(self, X):
         """Anomaly probability of the XGBoost classifier."""
+        if not hasattr(self, "model_"):  # as DevNet and DeepSAD say it
+            raise RuntimeError("XGBODDetector is not fitted; call fit(X, y) first")
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=r"(?s).*silent.*")
             return np.asarray(self.model_.decision_function(np.asarray(X, dtype=float)), dtype=float)
