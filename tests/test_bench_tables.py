@@ -325,6 +325,10 @@ def test_report_keeps_only_the_datasets_and_first_seeds_asked_for(tmp_path):
         write_report(db, tmp_path / "bad", seeds=2.5)
     numpy_five = write_report(db, tmp_path / "np", seeds=np.int64(5), datasets=["vowels"])
     assert numpy_five["csv"].read_bytes() == first5["csv"].read_bytes()
+    # More seeds than the database holds: refused, not a ten-seed table of ten (session 43).
+    with pytest.raises(ValueError, match=r"seeds 12 asked for, but the 'quick' results in .* "
+                                         r"hold seeds 0..9 only; run mixann bench --seeds 12"):
+        write_report(db, tmp_path / "bad", seeds=12)
 
 
 def test_cli_report_filters_and_rejects_an_unknown_dataset(tmp_path):

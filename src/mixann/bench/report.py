@@ -185,6 +185,12 @@ def _load(dbs, budget, datasets=None, seeds=None):
         if isinstance(seeds, bool) or not isinstance(seeds, numbers.Integral) or seeds < 1:
             raise ValueError(f"seeds must be an integer >= 1 (seeds 0..n-1 are reported), "
                              f"got {seeds!r}")
+        held = int(frame["seed"].max()) + 1 if len(frame) else 0
+        if held < seeds:
+            # Why: asked for n seeds, a report of fewer would read as the n-seed table.
+            raise ValueError(f"seeds {seeds} asked for, but the {budget!r} results in {source} "
+                             f"hold seeds 0..{held - 1} only; run mixann bench --seeds {seeds} "
+                             f"to add the rest (it resumes), or report --seeds {held}")
         frame = frame[frame["seed"] < seeds]
     return frame[frame["status"] == "ok"], frame[frame["status"] == "failed"], budget, budgets
 
