@@ -24,3 +24,49 @@ def torch_threads(n_threads):
         yield
     finally:
         torch.set_num_threads(previous)
+
+
+def _available(kind):
+    """How many ``kind`` devices torch can use here (0 when none)."""
+    if kind == "cpu":
+        return 1
+    if kind == "mps":
+        return int(torch.backends.mps.is_available())
+    backend = getattr(torch, kind)  # torch.cuda, torch.xpu
+    return backend.device_count() if backend.is_available() else 0
+
+
+def check_device(device):
+    """The ``torch.device`` for ``device``, or a ``ValueError`` that names the problem and the fix.
+
+    Without it a misspelt device fails inside torch with a list of twenty device types, and a
+    missing GPU with an ``AssertionError`` from torch's internals; both only once training starts.
+
+    Examples
+    --------
+    >>> from mixann._torch import check_device
+    >>> check_device("cpu")
+    device(type='cpu')
+    >>> try:
+    ...     check_device("gpu")
+    ... except ValueError as exc:
+    ...     print(str(exc)[:57])
+    device='gpu' is not a torch device; use 'cpu', 'cuda' (or
+    """
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError, ValueError):
+        raise ValueError(f"device={device!r} is not a torch device; use 'cpu', 'cuda' (or "
+                         "'cuda:1' for the second GPU), 'mps' or 'xpu'") from None
+    if dev.type not in ("cpu", "cuda", "mps", "xpu"):
+        raise ValueError(f"device={device!r}: MixAnN's networks train on 'cpu', 'cuda', 'mps' "
+                         "or 'xpu'")
+    count = _available(dev.type)
+    if count == 0:
+        raise ValueError(f"device={device!r}, but this torch build sees no {dev.type} device "
+                         f"(torch {torch.__version__}); use device='cpu', or install a torch "
+                         f"build for the {dev.type} device on a machine that has one")
+    if dev.index is not None and dev.index >= count:
+        raise ValueError(f"device={device!r}, but torch sees {count} {dev.type} device(s): use "
+                         f"'{dev.type}:0' to '{dev.type}:{count - 1}'")
+    return dev

@@ -32,11 +32,38 @@ class _FrozenProba(ClassifierMixin, BaseEstimator):
 
 
 def check_metric(metric):
-    """Return ``metric`` if it is a scikit-learn scorer name, else raise a clear ``ValueError``."""
+    """Return ``metric`` if it is a scikit-learn scorer for single-label classification, else
+    raise a clear ``ValueError``.
+
+    Regression scorers (``"r2"``, ``"neg_mean_squared_error"``), clustering scorers
+    (``"adjusted_rand_score"``) and multilabel ones (``"f1_samples"``) are scorer names too,
+    but they would score MixAnN's class predictions as numbers, as cluster ids or not at all.
+
+    Examples
+    --------
+    >>> from mixann.metrics import check_metric
+    >>> check_metric("average_precision")
+    'average_precision'
+    >>> try:
+    ...     check_metric("r2")
+    ... except ValueError as exc:
+    ...     print(str(exc)[:57])
+    metric='r2' is a regression scorer; MixAnN needs a scorer
+    """
     if not isinstance(metric, str) or metric not in get_scorer_names():
         raise ValueError(
             f"metric={metric!r} is not a scikit-learn scorer name; use e.g. 'f1_macro', "
             "'average_precision' or 'roc_auc' (see sklearn.metrics.get_scorer_names())")
+    # Why the module: scikit-learn has no public list of classification scorers; a scorer
+    # whose function lives elsewhere (a newer sklearn) is let through.
+    module = getattr(getattr(get_scorer(metric), "_score_func", None), "__module__", "") or ""
+    kind = ("multilabel" if metric.endswith("_samples") else
+            "regression" if module.startswith("sklearn.metrics._regression") else
+            "clustering" if module.startswith("sklearn.metrics.cluster") else None)
+    if kind is not None:
+        raise ValueError(
+            f"metric={metric!r} is a {kind} scorer; MixAnN needs a scorer for one class label "
+            "per row: use e.g. 'f1_macro', 'balanced_accuracy', 'average_precision' or 'roc_auc'")
     return metric
 
 

@@ -21,6 +21,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ._output import output_like
+from ._torch import check_device
 from .ddpg import DDPGAgent
 from .env import Episode, MixUpEnv, in_sample_proba
 from .metrics import check_metric, score_proba
@@ -277,8 +278,9 @@ class MixAnN(BaseOverSampler):
     baseline_window : int, default=25
         m, the number of recent validation scores averaged by the moving baseline of Eq. 5.
     metric : str, default="f1_macro"
-        M, any scikit-learn scorer name: the reward's validation score (unless
-        ``reward_metric``), the episodes' score and the default preset's choice.
+        M, any scikit-learn scorer name for class labels (not a regression, clustering or
+        multilabel one): the reward's validation score (unless ``reward_metric``), the
+        episodes' score and the default preset's choice.
     reward_metric : str or None, default=None
         The scorer behind the reward's Eq. 5 only (None: ``metric``). A smoother signal such
         as ``"neg_brier_score"`` changes with every moved validation probability, where
@@ -417,7 +419,7 @@ class MixAnN(BaseOverSampler):
         which is most of the time for a slow classifier (an MLP: over 90 %). The rollouts stay in
         this process, so the same seed returns the same samples whatever ``n_jobs`` is.
     device : str, default="cpu"
-        Torch device of the networks (``"cuda"`` where present).
+        Torch device of the networks (``"cuda"`` where present), checked before training.
     n_threads : int or None, default=1
         Torch CPU threads of the actor and critic, set around each of their calls (training
         steps, actions, rollout) and restored after it; the classifier's own work is left
@@ -626,6 +628,7 @@ class MixAnN(BaseOverSampler):
         if self.reward_metric is not None:
             check_metric(self.reward_metric)
         _check_hidden_sizes(self.hidden_sizes)
+        check_device(self.device)  # before any training, not inside torch's first .to()
         _check_dense(X)
         check_classification_targets(y)  # 'Unknown label type: continuous' for regression targets
         # The work is done in float64 arrays; the rows come back in the caller's types.

@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+from sklearn.base import BaseEstimator
 from torch import nn
 
-from .._torch import torch_threads
+from .._torch import check_device, torch_threads
 from ._torch_utils import Standardizer, check_Xy, resolve_seed, seeded_torch
 
 #: Deep SAD's label convention inside the loss: +1 labeled normal, -1 labeled anomaly, 0 unlabeled.
@@ -102,7 +103,7 @@ def _encoder(n_features, hidden, rep_dim):
     return nn.Sequential(*layers)
 
 
-class DeepSAD:
+class DeepSAD(BaseEstimator):
     """Deep Semi-supervised Anomaly Detection with a bias-free MLP encoder.
 
     Parameters
@@ -191,6 +192,7 @@ class DeepSAD:
 
         With ``y=None`` every sample is unlabeled and Deep SAD reduces to Deep SVDD.
         """
+        check_device(self.device)
         X, y = check_Xy(X, y)
         if X.shape[0] < 2:
             raise ValueError("DeepSAD needs at least 2 training samples")

@@ -31,9 +31,10 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+from sklearn.base import BaseEstimator
 from torch import nn
 
-from .._torch import torch_threads
+from .._torch import check_device, torch_threads
 from ._torch_utils import Standardizer, check_Xy, resolve_seed, seeded_torch
 
 
@@ -81,7 +82,7 @@ def deviation_loss(scores, y, ref=None, margin=5.0, n_ref=5000):
     return ((1.0 - y) * inlier + y * outlier).mean()
 
 
-class DevNet:
+class DevNet(BaseEstimator):
     """Deviation network anomaly detector trained on labeled normals and anomalies.
 
     Parameters
@@ -155,6 +156,7 @@ class DevNet:
 
     def fit(self, X, y):
         """Train on ``X`` with labels ``y`` (1 = anomaly, 0 = normal); both classes are needed."""
+        check_device(self.device)
         X, y = check_Xy(X, y)
         inliers, outliers = np.flatnonzero(y == 0), np.flatnonzero(y == 1)
         if inliers.size == 0 or outliers.size == 0:

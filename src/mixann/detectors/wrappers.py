@@ -95,9 +95,40 @@ class XGBODDetector:
         self.random_state = random_state
         self.xgbod_kwargs = xgbod_kwargs
 
+    def get_params(self, deep=True):
+        """The constructor's arguments, ``XGBOD``'s own among them, as ``clone`` and
+        ``GridSearchCV`` expect (``**xgbod_kwargs`` is not a parameter scikit-learn can see).
+
+        Examples
+        --------
+        >>> from sklearn.base import clone
+        >>> from mixann.detectors import XGBODDetector
+        >>> clone(XGBODDetector(budget="test", max_depth=2)).get_params()
+        {'budget': 'test', 'random_state': 0, 'max_depth': 2}
+        """
+        return {"budget": self.budget, "random_state": self.random_state, **self.xgbod_kwargs}
+
+    def set_params(self, **params):
+        """Set ``budget``, ``random_state`` or any ``XGBOD`` argument; returns self."""
+        kwargs = dict(self.xgbod_kwargs)  # a copy: a clone must not share the dict
+        for key, value in params.items():
+            if key in ("budget", "random_state"):
+                setattr(self, key, value)
+            else:
+                kwargs[key] = value
+        self.xgbod_kwargs = kwargs
+        return self
+
+    def __repr__(self):
+        changed = {k: v for k, v in self.get_params().items()
+                   if (k, v) not in (("budget", "quick"), ("random_state", 0))}
+        return f"XGBODDetector({', '.join(f'{k}={v!r}' for k, v in changed.items())})"
+
     def fit(self, X, y):
         from pyod.models.xgbod import XGBOD
 
+        if self.budget not in BUDGETS:  # else a KeyError from the budget tables
+            raise ValueError(f"budget={self.budget!r}; choose one of {', '.join(BUDGETS)}")
         X = np.asarray(X, dtype=float)
         y = anomaly_labels(y)
         dets, flags = _xgbod_bank(self.budget, X.shape[0], self.random_state)

@@ -1,0 +1,99 @@
+"""Fourth audit, the library: scorers that are not for classes, torch devices that are not
+there, and the detectors as scikit-learn estimators."""
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+from mixann import MixAnN
+from mixann._torch import check_device
+from mixann.datasets import make_diverse_minorities
+from mixann.detectors import DeepSAD, DevNet, XGBODDetector
+from mixann.metrics import check_metric
+
+
+@pytest.fixture(scope="module")
+def data():
+    return make_diverse_minorities(n_samples=300, random_state=0)
+
+
+@pytest.mark.parametrize("metric, kind", [("r2", "regression"),
+                                          ("neg_mean_squared_error", "regression"),
+                                          ("adjusted_rand_score", "clustering"),
+                                          ("f1_samples", "multilabel")])
+def test_scorers_not_for_class_labels_are_refused_before_training(data, metric, kind):
+    # r2 and neg_mean_squared_error used to run, choosing volumes on the labels read as numbers.
+    X, y = data
+    for params in (dict(metric=metric), dict(reward_metric=metric)):
+        with pytest.raises(ValueError, match=rf"metric='{metric}' is a {kind} scorer; .*f1_macro"):
+            MixAnN(n_episodes=1, random_state=0, **params).fit_resample(X, y)
+
+
+@pytest.mark.parametrize("metric", ["f1_macro", "balanced_accuracy", "average_precision",
+                                    "roc_auc", "neg_log_loss", "neg_brier_score",
+                                    "matthews_corrcoef"])
+def test_classification_scorers_are_accepted(metric):
+    assert check_metric(metric) == metric
+
+
+@pytest.mark.parametrize("device, message", [
+    ("bogus", r"device='bogus' is not a torch device; use 'cpu', 'cuda'"),
+    ("CPU", r"device='CPU' is not a torch device"),
+    ("meta", r"device='meta': MixAnN's networks train on 'cpu', 'cuda', 'mps' or 'xpu'"),
+])
+def test_a_device_torch_does_not_know_is_refused_clearly(data, device, message):
+    # It used to fail inside torch's first .to() with a list of twenty device types.
+    X, y = data
+    with pytest.raises(ValueError, match=message):
+        MixAnN(n_episodes=1, device=device).fit_resample(X, y)
+    with pytest.raises(ValueError, match=message):
+        DevNet(epochs=1, device=device).fit(X, y)
+    with pytest.raises(ValueError, match=message):
+        DeepSAD(epochs=1, device=device).fit(X, y)
+
+
+def test_a_gpu_that_is_not_there_is_refused_clearly(monkeypatch):
+    # Without CUDA torch raised "AssertionError: Torch not compiled with CUDA enabled".
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.raises(ValueError, match=r"device='cuda', but this torch build sees no cuda "
+                                         r"device .*use device='cpu'"):
+        check_device("cuda")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 2)
+    assert check_device("cuda:1") == torch.device("cuda:1")
+    with pytest.raises(ValueError, match=r"torch sees 2 cuda device\(s\): use 'cuda:0' to "
+                                         r"'cuda:1'"):
+        check_device("cuda:2")
+
+
+def test_the_torch_detectors_are_scikit_learn_estimators(data):
+    # DevNet and DeepSAD had no get_params, so clone and GridSearchCV failed on them.
+    X, y = data
+    devnet = DevNet(epochs=2, n_batches=2, batch_size=32, hidden=(8,), random_state=0)
+    copy = clone(devnet)
+    assert copy.get_params() == devnet.get_params() and copy.get_params()["hidden"] == (8,)
+    assert repr(devnet).startswith("DevNet(") and "epochs=2" in repr(devnet)
+    a = devnet.fit(X, y).decision_function(X)
+    b = copy.fit(X, y).decision_function(X)
+    assert np.array_equal(a, b)
+    assert clone(DeepSAD(rep_dim=4)).set_params(eta=2.0).get_params()["eta"] == 2.0
+
+
+def test_xgbod_detector_clones_with_its_xgbod_arguments():
+    # XGBODDetector had no get_params; its **xgbod_kwargs must survive clone and set_params.
+    detector = XGBODDetector(budget="test", random_state=3, max_depth=2)
+    copy = clone(detector)
+    assert copy.get_params() == {"budget": "test", "random_state": 3, "max_depth": 2}
+    copy.set_params(max_depth=4, budget="quick")
+    assert copy.get_params() == {"budget": "quick", "random_state": 3, "max_depth": 4}
+    assert detector.xgbod_kwargs == {"max_depth": 2}  # the original is untouched
+    assert repr(copy) == "XGBODDetector(random_state=3, max_depth=4)"
+
+
+def test_xgbod_detector_names_an_unknown_budget(data):
+    # It used to fail with KeyError: 'huge' from the budget tables.
+    X, y = data
+    with pytest.raises(ValueError, match=r"budget='huge'; choose one of test, quick, paper"):
+        XGBODDetector(budget="huge").fit(X, y)
