@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .cli_checks import (baselines_option, classifier_option, csv_header, output_file,
-                         read_labelled_csv, resample_or_refuse)
+                         read_labelled_csv, resample_or_refuse, separator_option)
 
 app = typer.Typer(help="MixAnN: learned mix-up augmentation for imbalanced data with diverse "
                        "minorities.", no_args_is_help=True, add_completion=False)
@@ -149,6 +149,9 @@ def resample(
     output_csv: Path = typer.Argument(..., dir_okay=False, callback=output_file,
                                       help="Where to write the augmented CSV."),
     label: str = typer.Option("label", help="Name of the label column."),
+    sep: str = typer.Option(",", callback=separator_option,
+                            help="Column separator of the input, used for the output too "
+                                 "(\\t or tab: a tab)."),
     classifier: str = typer.Option("knn", callback=classifier_option,
                                    help="knn, xgboost, xgboost-linear or mlp."),
     episodes: int = typer.Option(30, min=1, help="MixAnN episodes (E)."),
@@ -168,15 +171,15 @@ def resample(
 
     if jobs == 0:
         raise typer.BadParameter("--jobs 0 runs nothing; give 1 or more, or -1 for every core")
-    X, y = read_labelled_csv(input_csv, label)
+    X, y = read_labelled_csv(input_csv, label, sep)
     sampler = MixAnN(estimator=make_classifier(classifier, random_state=seed), n_episodes=episodes,
                      n_jobs=jobs, random_state=seed, verbose=True)
     out, y_res = resample_or_refuse(sampler, X, y, "INPUT_CSV")  # a DataFrame, as X is
     # The label column goes back where the input had it: the output has the input's columns,
     # named as the file names them (a blank name stays blank).
-    header = csv_header(input_csv)
+    header = csv_header(input_csv, sep)
     out.insert(header.index(label), label, np.asarray(y_res))
-    out.to_csv(output_csv, index=False, header=header)
+    out.to_csv(output_csv, index=False, header=header, sep=sep)
     per_class = ", ".join(f"{c}: {n}" for c, n in sampler.sampling_strategy_.items())
     # markup=False: labels and paths are user text ("[/x]" or "run[bold]/" are not markup).
     console.print(f"wrote {len(out)} rows ({len(sampler.synthetic_X_)} synthetic; {per_class}) "

@@ -8,6 +8,7 @@ finished result that cannot be written.
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 import typer
@@ -125,8 +126,16 @@ def output_file(path: Path | None) -> Path | None:
     ...     print(exc)
     folder no-such-folder does not exist; create it first
     """
-    if path is not None and not path.parent.is_dir():
+    if path is None:
+        return path
+    if not path.parent.is_dir():
         raise typer.BadParameter(f"folder {path.parent} does not exist; create it first")
+    # Checked now, so that a finished result is never lost to a folder or file it cannot write.
+    if path.exists() and not os.access(path, os.W_OK):
+        raise typer.BadParameter(f"{path} exists and cannot be written; choose another path or "
+                                 "make it writable")
+    if not path.exists() and not os.access(path.parent, os.W_OK | os.X_OK):
+        raise typer.BadParameter(f"folder {path.parent} cannot be written; choose another folder")
     return path
 
 
@@ -161,14 +170,37 @@ def image_file(path: Path) -> Path:
     return path
 
 
-def csv_header(path):
+def separator_option(text: str) -> str:
+    r"""Typer callback: one character separating a CSV's columns (``\t`` or ``tab``: a tab).
+
+    Examples
+    --------
+    >>> from mixann.cli_checks import separator_option
+    >>> separator_option(";"), separator_option("\\t"), separator_option("tab")
+    (';', '\t', '\t')
+    """
+    sep = {"\\t": "\t", "tab": "\t"}.get(text, text)
+    if len(sep) != 1 or sep in "\"\r\n":
+        raise typer.BadParameter(f"{text!r} is not a column separator; give one character such "
+                                 "as ',', ';', '|' or \\t (a tab)")
+    return sep
+
+
+def csv_header(path, sep=","):
     """The column names of a CSV as the file writes them (pandas names a blank one
     ``Unnamed: 0`` and a repeated one ``a.1``)."""
     with open(path, newline="", encoding="utf-8-sig") as handle:
-        return next(csv.reader(handle), [])
+        return next(csv.reader(handle, delimiter=sep), [])
 
 
-def read_labelled_csv(path, label):
+def _other_separator(columns, sep):
+    """The separator a one-column header seems to use instead of ``sep`` (or None)."""
+    if len(columns) != 1:
+        return None
+    return next((c for c in ";,\t|" if c != sep and c in str(columns[0])), None)
+
+
+def read_labelled_csv(path, label, sep=","):
     """Features and labels of a CSV, checked before MixAnN sees them.
 
     Parameters
@@ -177,6 +209,8 @@ def read_labelled_csv(path, label):
         A CSV with a header row.
     label : str
         The label column; every other column is a feature.
+    sep : str, default=","
+        The column separator.
 
     Returns
     -------
@@ -214,7 +248,7 @@ def read_labelled_csv(path, label):
     from pandas.api.types import is_numeric_dtype
 
     try:
-        frame = pd.read_csv(path)
+        frame = pd.read_csv(path, sep=sep)
     except pd.errors.EmptyDataError:
         raise typer.BadParameter(f"{path} is empty; it needs a header row and data") from None
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
@@ -223,11 +257,16 @@ def read_labelled_csv(path, label):
         raise typer.BadParameter(f"{path} has a header row but no data rows")
     # pandas renames a repeated column ("a" becomes "a.1"), so the output's header would
     # differ from the input's: refuse the names as the file has them.
-    header = csv_header(path)
+    header = csv_header(path, sep)
     repeated = sorted({name for name in header if header.count(name) > 1})
     if repeated:
         raise typer.BadParameter(f"column name(s) {repeated} appear more than once in the header "
                                  f"of {path}; give every column its own name")
+    other = _other_separator(frame.columns, sep)
+    if label not in frame.columns and other is not None:
+        raise typer.BadParameter(f"{path} reads as one column {str(frame.columns[0])[:60]!r}: "
+                                 f"its columns seem separated by {other!r}; give --sep "
+                                 f"{'tab' if other == chr(9) else repr(other)}")
     if label not in frame.columns:
         raise typer.BadParameter(f"no column {label!r} in {path}; columns are {list(frame.columns)}"
                                  "; name the label column with --label")

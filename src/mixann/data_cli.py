@@ -61,6 +61,14 @@ def list_datasets(data_dir: Optional[Path] = _DATA_DIR):
         table.add_column(column, justify="right" if column in ("shape", "anomaly rate") else "left")
     for name, stem in rows:
         path = folder / f"{stem}.npz"
+        if name.lower() in ADBENCH_FILES and ADBENCH_FILES[name.lower()] != stem:
+            # e.g. a user's vowels.npz: the name "vowels" loads 40_vowels.npz, so no name
+            # reaches this file.
+            table.add_row(escape(name), escape(f"{stem}.npz"), "[yellow]shadowed[/yellow]", "", "")
+            broken.append(f"{stem}.npz: the name {name.lower()!r} loads "
+                          f"{ADBENCH_FILES[name.lower()]}.npz, so no name reaches this file; "
+                          f"rename it (e.g. my_{stem}.npz) and load it by its new name")
+            continue
         name, file = escape(name), escape(f"{stem}.npz")
         if not path.is_file():
             table.add_row(name, file, "no", "", "")
@@ -73,5 +81,5 @@ def list_datasets(data_dir: Optional[Path] = _DATA_DIR):
             continue
         table.add_row(name, file, "yes", f"{X.shape[0]}×{X.shape[1]}", f"{100 * y.mean():.2f}%")
     console.print(table)
-    for line in broken:  # why each broken file does not load
+    for line in broken:  # why each broken or shadowed file does not load
         console.print(line, markup=False)

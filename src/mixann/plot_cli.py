@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from .cli_checks import (check_names, classifier_option, image_file, read_labelled_csv,
-                         resample_or_refuse, split_names)
+                         resample_or_refuse, separator_option, split_names)
 
 plot_app = typer.Typer(help="Draw the case study (Fig. 5) or a MixAnN policy map.",
                        no_args_is_help=True)
@@ -69,6 +69,8 @@ def policy_command(
     csv: Path = typer.Option(None, exists=True, dir_okay=False,
                              help="2-D CSV with a label column (default: toy2)."),
     label: str = typer.Option("label", help="Label column of --csv."),
+    sep: str = typer.Option(",", callback=separator_option,
+                            help="Column separator of --csv (\\t or tab: a tab)."),
     classifier: str = typer.Option("knn", callback=classifier_option,
                                    help="knn, xgboost, xgboost-linear or mlp."),
     episodes: int = typer.Option(30, min=1, help="MixAnN episodes."),
@@ -84,7 +86,7 @@ def policy_command(
     if csv is None:
         X, y = _toy2(None, option="--csv")
     else:
-        features, labels = read_labelled_csv(csv, label)
+        features, labels = read_labelled_csv(csv, label, sep)
         if features.shape[1] != 2:
             raise typer.BadParameter(f"the policy map draws 2-D data; {csv} has "
                                      f"{features.shape[1]} feature columns", param_hint="--csv")
