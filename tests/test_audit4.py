@@ -97,3 +97,68 @@ def test_xgbod_detector_names_an_unknown_budget(data):
     X, y = data
     with pytest.raises(ValueError, match=r"budget='huge'; choose one of test, quick, paper"):
         XGBODDetector(budget="huge").fit(X, y)
+
+
+def _few(X, y, n_normal, n_anomalies=2):
+    return (np.r_[X[y == 0][:n_normal], X[y == 1][:n_anomalies]],
+            np.r_[np.zeros(n_normal, int), np.ones(n_anomalies, int)])
+
+
+def test_guard_false_takes_volume_zero_out_of_the_default_volumes(data):
+    # Volume 0 was in DEFAULT_VOLUMES, so guard=False still returned nothing, guard_fired True.
+    X, y = _few(*data, 50)
+    sampler = MixAnN(guard=False, n_episodes=2, max_steps_per_episode=5, random_state=0).fit(X, y)
+    assert len(sampler.synthetic_X_) > 0 and sampler.history_["volume"] > 0
+    assert sampler.history_["guard_fired"] is False
+    assert all(c["volume"] > 0 for c in sampler.history_["candidates"])
+    guarded = MixAnN(n_episodes=2, max_steps_per_episode=5, random_state=0).fit(X, y)
+    assert any(c["kind"] is None for c in guarded.history_["candidates"])
+    with pytest.raises(ValueError, match=r"volumes=\(0.0,\) with guard=False leaves no volume"):
+        MixAnN(guard=False, volumes=(0.0,), minority_multiples=()).fit(X, y)
+
+
+@pytest.mark.parametrize("n_normal, params, message", [
+    (8, {}, r"max_neighbors=10 and the estimator's n_neighbors=10 are both larger than the "
+            r"training split \(8 samples\); lower max_neighbors and use an estimator with fewer "
+            r"neighbours, e\.g\. estimator=KNeighborsClassifier\(n_neighbors=7\)"),
+    # Following the first advice used to end in "n_neighbors=10 is larger than the training
+    # split", which named no parameter of MixAnN.
+    (8, dict(max_neighbors=2), r"the estimator's n_neighbors=10 is larger than the training "
+                               r"split \(8 samples\); give more rows, or an estimator"),
+    # The folds of the volume search (7 rows each here) used to fail with sklearn's
+    # "Expected n_neighbors <= n_samples_fit" alone.
+    (12, {}, r"the volume search fits the estimator on folds of 7 rows \(of the 14 in train \+ "
+             r"validation\), fewer than its n_neighbors=10; give more rows, or an estimator "
+             r"with fewer neighbours, e\.g\. estimator=KNeighborsClassifier\(n_neighbors=6\)"),
+])
+def test_too_few_rows_for_the_neighbours_names_every_limit_and_the_fix(data, n_normal, params,
+                                                                        message):
+    X, y = _few(*data, n_normal)
+    with pytest.raises(ValueError, match=message):
+        MixAnN(n_episodes=2, max_steps_per_episode=5, random_state=0, **params).fit_resample(X, y)
+
+
+def test_the_advised_estimator_works(data):
+    from sklearn.neighbors import KNeighborsClassifier
+
+    X, y = _few(*data, 12)
+    X_res, _ = MixAnN(KNeighborsClassifier(n_neighbors=6), n_episodes=2, max_steps_per_episode=5,
+                      random_state=0).fit_resample(X, y)
+    assert len(X_res) >= len(X)
+
+
+def test_policy_files_a_folder_or_a_missing_folder_are_named(tmp_path, data):
+    # save_policy into a folder gave torch's "[enforce fail at inline_container.cc]"; reading
+    # a folder said "does not exist", and a text file ended in a bare ": 101".
+    X, y = data
+    sampler = MixAnN(n_episodes=2, max_steps_per_episode=5, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match=r"it is a folder; give a file's path, e\.g\. .*policy\.pt"):
+        sampler.save_policy(tmp_path)
+    with pytest.raises(ValueError, match=r"the folder '.*missing' does not exist; create it"):
+        sampler.save_policy(tmp_path / "missing" / "p.pt")
+    with pytest.raises(ValueError, match=r"is a folder; give the file that MixAnN\.save_policy"):
+        MixAnN(policy=tmp_path).fit(X, y)
+    (tmp_path / "junk.pt").write_text("hello")
+    with pytest.raises(ValueError, match=r"not a MixAnN policy file saved by save_policy \(torch "
+                                         r"could not read it as weights: \w+Error"):
+        MixAnN(policy=tmp_path / "junk.pt").fit(X, y)

@@ -95,3 +95,42 @@ def test_bench_takes_dataset_file_names(tmp_path, shared_datasets):
                                  "--data-dir", str(shared_datasets / "adbench")])
     assert result.exit_code == 0, result.output
     assert "ok 2, failed 0" in _flat(result.output)
+
+
+@pytest.mark.parametrize("name", ["fig.png", "fig"])
+def test_plot_refuses_a_folder_as_out_before_training(tmp_path, monkeypatch, shared_datasets,
+                                                      name):
+    # A folder named fig.png failed in savefig after the training; a folder without a suffix
+    # got a figure <folder>.png written beside it.
+    monkeypatch.setenv("MIXANN_TOY2", str(shared_datasets / "toy2" / "toy2_1.csv"))
+    monkeypatch.setattr("mixann.plots.case_study",
+                        lambda *a, **k: pytest.fail("trained before checking --out"))
+    (tmp_path / name).mkdir()
+    result = runner.invoke(app, ["plot", "case-study", "--methods", "none",
+                                 "--out", str(tmp_path / name)])
+    assert result.exit_code == 2
+    assert f"{tmp_path / name} is a folder; give a file's path" in _flat(result.output)
+
+
+def test_plot_policy_without_the_case_study_file_names_its_own_option(monkeypatch, tmp_path):
+    # It said "pass path=... (the CLI's --toy2)", an option plot policy does not have.
+    monkeypatch.delenv("MIXANN_TOY2", raising=False)
+    monkeypatch.setenv("MIXANN_DATA", str(tmp_path))
+    result = runner.invoke(app, ["plot", "policy", "--out", str(tmp_path / "p.png")])
+    assert result.exit_code == 2
+    text = _flat(result.output)
+    assert "Invalid value for --csv: toy2 case-study file not found" in text
+    assert "(here: --csv PATH)" in text and "--toy2" not in text.replace(str(tmp_path), "")
+
+
+def test_resample_on_folds_too_small_for_the_neighbours_asks_for_rows(tmp_path, frame):
+    # 12 normal rows and 2 anomalies pass the training split's check, but the volume search's
+    # folds hold 7 rows; sklearn's "Expected n_neighbors <= n_samples_fit" came through.
+    small = pd.concat([frame[frame.label == 0].head(12), frame[frame.label == 1].head(2)])
+    path = tmp_path / "small.csv"
+    small.to_csv(path, index=False)
+    result = runner.invoke(app, ["resample", str(path), str(tmp_path / "o.csv"),
+                                 "--episodes", "1"])
+    assert result.exit_code == 2
+    assert ("each fold of MixAnN's volume search holds 7 rows, fewer than its 10 neighbours; "
+            "give a file with more rows") in _flat(result.output)

@@ -59,10 +59,10 @@ def resample_or_refuse(sampler, X, y, option):
 
     try:
         return sampler.fit_resample(X, y)
-    except TrainingSplitTooSmall as exc:  # max_neighbors is not an option here: ask for rows
-        raise typer.BadParameter(f"MixAnN's training split holds {exc.n_train} rows, fewer than "
-                                 f"its {exc.max_neighbors} neighbours; give a file with more "
-                                 "rows", param_hint=option) from None
+    except TrainingSplitTooSmall as exc:  # neither neighbour count is an option: ask for rows
+        raise typer.BadParameter(f"{exc.part} holds {exc.n_train} rows, fewer than its "
+                                 f"{exc.max_neighbors} neighbours; give a file with more rows",
+                                 param_hint=option) from None
     except (ValueError, TypeError) as exc:
         raise typer.BadParameter(str(exc), param_hint=option) from None
 
@@ -130,6 +130,9 @@ def output_file(path: Path | None) -> Path | None:
         return path
     if not path.parent.is_dir():
         raise typer.BadParameter(f"folder {path.parent} does not exist; create it first")
+    if path.is_dir():
+        raise typer.BadParameter(f"{path} is a folder; give a file's path, e.g. "
+                                 f"{path / ('out' + (path.suffix or '.png'))}")
     # Checked now, so that a finished result is never lost to a folder or file it cannot write.
     if path.exists() and not os.access(path, os.W_OK):
         raise typer.BadParameter(f"{path} exists and cannot be written; choose another path or "

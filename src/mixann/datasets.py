@@ -400,7 +400,7 @@ def load_toy2(path=None):
     csv = toy2_path(path)
     if not csv.is_file():
         # A path the caller gave is simply wrong; otherwise say every way of giving one.
-        how = ("" if path is not None else "; pass path=... (the CLI's --toy2), set "
+        how = ("" if path is not None else "; pass path=..., set "
                f"MIXANN_TOY2 to the CSV, or put toy2_1.csv in {data_dir()}")
         raise FileNotFoundError(f"toy2 case-study file not found at {csv}{how}")
     frame = pd.read_csv(csv)

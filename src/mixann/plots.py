@@ -6,6 +6,8 @@ points and the synthetic points (marked by label), so one sees where each method
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 
@@ -37,6 +39,21 @@ def _scatter(ax, X, y, X_syn, y_syn):
                    label="synthetic normal")
     if np.any(y_syn == 1):
         ax.scatter(*X_syn[y_syn == 1].T, s=24, c="black", marker="x", label="synthetic anomaly")
+
+
+def _two_d(X, y, what):
+    """``X`` as float (n, 2) and ``y`` as an array of its length, or a ``ValueError`` naming
+    the problem; ``what`` names the figure."""
+    X, y = np.asarray(X, dtype=float), np.asarray(y)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"{what} draws 2-D data: X must have shape (n_samples, 2), got "
+                         f"{X.shape}")
+    if len(y) != len(X):
+        raise ValueError(f"X has {len(X)} rows and y {len(y)}; give one label per row")
+    if not np.isfinite(X).all():
+        raise ValueError(f"X holds NaN or inf in {int((~np.isfinite(X)).any(axis=1).sum())} "
+                         "row(s); drop or impute them first")
+    return X, y
 
 
 def case_study(out, X=None, y=None, methods=None, classifier="knn", random_state=0, n_episodes=30):
@@ -93,13 +110,20 @@ def case_study(out, X=None, y=None, methods=None, classifier="knn", random_state
         from .datasets import load_toy2
 
         X, y = load_toy2()
-    X, y = np.asarray(X, dtype=float), np.asarray(y)
-    if X.shape[1] != 2:
-        raise ValueError(f"the case study draws 2-D data; X has {X.shape[1]} features")
+    X, y = _two_d(X, y, "the case study")
     if not np.isin(y, (0, 1)).all():  # other labels would draw no point at all
         raise ValueError(f"the case study takes labels 0 (normal) and 1 (anomaly), got "
                          f"{np.unique(y)[:5].tolist()}; encode y as (y == anomaly_label)")
-    methods = list(methods or [*BASELINE_NAMES, "mixann"])
+    if len(np.unique(y)) < 2:
+        raise ValueError(f"y holds only the label {int(y[0]) if len(y) else None}; the case "
+                         "study needs normal (0) and anomalous (1) rows")
+    # Checked here, so that the message below ("too few anomalies") is only given for data.
+    if isinstance(n_episodes, bool) or not isinstance(n_episodes, numbers.Integral) \
+            or n_episodes < 1:
+        raise ValueError(f"n_episodes must be an int >= 1, got {n_episodes!r}")
+    methods = list([*BASELINE_NAMES, "mixann"] if methods is None else methods)
+    if not methods:
+        raise ValueError("methods is empty; give at least one method, or None for all")
     X_rest, X_test, y_rest, y_test = train_test_split(X, y, test_size=0.2, stratify=y,
                                                       random_state=random_state)
     X_tr, X_val, y_tr, y_val = train_test_split(X_rest, y_rest, test_size=0.25, stratify=y_rest,
@@ -176,17 +200,20 @@ def policy_map(sampler, X, y, out, estimator=None):
     True
     """
     from sklearn.base import clone
+    from sklearn.utils.validation import check_is_fitted
 
-    from .sampler import default_estimator
+    from .sampler import _labels_of, default_estimator
 
+    check_is_fitted(sampler, "synthetic_X_")
     if hasattr(sampler, "samplers_"):
         raise ValueError(f"the policy map draws one minority against the rest; this MixAnN was "
                          f"fitted on {len(sampler.classes_)} classes: draw one class's sampler, "
                          "e.g. policy_map(sampler.samplers_[label], X, y == label, out)")
-    X, y01 = np.asarray(X, dtype=float), (np.asarray(y) == sampler.minority_label_).astype(int)
-    if X.shape[1] != 2:
-        raise ValueError(f"the policy map draws 2-D data; X has {X.shape[1]} features")
-    base = estimator or sampler.estimator or default_estimator()
+    X, y = _two_d(X, _labels_of(y)[0], "the policy map")  # a one-hot y as fit decoded it
+    y01 = (y == sampler.minority_label_).astype(int)
+    # "is None", not "or": an unfitted forest's truth test reads estimators_ and fails.
+    base = next((e for e in (estimator, sampler.estimator) if e is not None), None)
+    base = default_estimator() if base is None else base
     syn_y = (sampler.synthetic_y_ == sampler.minority_label_).astype(int)
     model = clone(base).fit(np.vstack([X, sampler.synthetic_X_]), np.concatenate([y01, syn_y]))
     plt = _matplotlib()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numbers
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -204,13 +205,45 @@ def _xgboost_trees(estimator):
 
 
 class TrainingSplitTooSmall(ValueError):
-    """The training split holds fewer rows than ``max_neighbors``: the command line, which
-    cannot set ``max_neighbors``, turns it into advice of its own."""
+    """Fewer rows than the neighbours MixAnN (``max_neighbors``) or its KNN (``n_neighbors``)
+    needs, in the training split or in the volume search's folds: the command line, which can
+    set neither, turns it into advice of its own (give more rows).
 
-    def __init__(self, max_neighbors, n_train):
-        self.max_neighbors, self.n_train = max_neighbors, n_train
-        super().__init__(f"max_neighbors={max_neighbors} is larger than the training split "
-                         f"({n_train} samples); lower max_neighbors")
+    Attributes: ``part`` (where the rows are short), ``n_train`` (its rows), ``max_neighbors``
+    (the neighbours it needs).
+    """
+
+    def __init__(self, message, part, n_train, max_neighbors):
+        self.part, self.n_train, self.max_neighbors = part, n_train, max_neighbors
+        super().__init__(message)
+
+
+def _fewer_neighbours(k, n_rows):
+    """A KNN of fewer than ``k`` neighbours that ``n_rows`` rows can serve, as advice."""
+    fit = max(1, min(k - 1, n_rows - 1))
+    return f"an estimator with fewer neighbours, e.g. estimator=KNeighborsClassifier(n_neighbors={fit})"
+
+
+def _check_neighbours(max_neighbors, estimator, n_train):
+    """Refuse a training split smaller than ``max_neighbors`` or the estimator's
+    ``n_neighbors``, naming every limit it breaks (lowering one alone would meet the other)."""
+    k = getattr(estimator, "n_neighbors", None)
+    k = int(k) if isinstance(k, numbers.Integral) and k > n_train else None
+    if max_neighbors > n_train and k is not None:
+        raise TrainingSplitTooSmall(
+            f"max_neighbors={max_neighbors} and the estimator's n_neighbors={k} are both larger "
+            f"than the training split ({n_train} samples); lower max_neighbors and "
+            f"use {_fewer_neighbours(k, n_train)}",
+            "MixAnN's training split", n_train, max(max_neighbors, k))
+    if max_neighbors > n_train:
+        raise TrainingSplitTooSmall(f"max_neighbors={max_neighbors} is larger than the training "
+                                    f"split ({n_train} samples); lower max_neighbors",
+                                    "MixAnN's training split", n_train, max_neighbors)
+    if k is not None:
+        raise TrainingSplitTooSmall(f"the estimator's n_neighbors={k} is larger than the "
+                                    f"training split ({n_train} samples); "
+                                    f"give more rows, or {_fewer_neighbours(k, n_train)}",
+                                    "MixAnN's training split", n_train, k)
 
 
 def read_policy(path):
@@ -223,13 +256,18 @@ def read_policy(path):
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"policy must be the path of a file saved by save_policy, got "
                         f"{type(path).__name__}")
+    if Path(path).is_dir():
+        raise ValueError(f"policy {str(path)!r} is a folder; give the file that "
+                         "MixAnN.save_policy(path) wrote")
     if not Path(path).is_file():
         raise ValueError(f"policy file {str(path)!r} does not exist; save one with "
                          "MixAnN.save_policy(path) first")
     try:
         payload = torch.load(Path(path), map_location="cpu", weights_only=True)
     except Exception as exc:  # torch raises several types for foreign files
-        raise ValueError(f"{path} is not a MixAnN policy file saved by save_policy: {exc}") from exc
+        # Some of torch's messages are a bare code ("101"): say what torch was reading.
+        raise ValueError(f"{path} is not a MixAnN policy file saved by save_policy (torch could "
+                         f"not read it as weights: {type(exc).__name__}: {exc})") from exc
     if not isinstance(payload, dict) or payload.get("format") != POLICY_FORMAT:
         raise ValueError(f"{path} is not a MixAnN policy file saved by save_policy")
     return payload
@@ -324,7 +362,8 @@ class MixAnN(BaseOverSampler):
         training.
     guard : bool, default=True
         Paper preset: return no synthetic samples when no episode beat the un-augmented
-        classifier on validation. Default preset: volume 0 is always a candidate.
+        classifier on validation. Default preset: volume 0 (no augmentation) is a candidate;
+        ``guard=False`` takes it out, even where ``volumes`` lists it, so rows are returned.
     update : {"auto", "refit", "exact-knn", "warm-start"}, default="auto"
         How the classifier absorbs new samples during training (see
         :mod:`mixann.updaters`): ``"auto"`` is ``"exact-knn"`` (same result as ``"refit"``,
@@ -689,6 +728,13 @@ class MixAnN(BaseOverSampler):
                              "policy per class against the rest; save one of them with "
                              "sampler.samplers_[label].save_policy(path)")
         check_is_fitted(self, "actor_")
+        path = Path(path)
+        if path.is_dir() or not path.parent.is_dir():  # else torch's "[enforce fail at ...]"
+            raise ValueError(f"cannot save the policy to {str(path)!r}: "
+                             + ("it is a folder; give a file's path, e.g. "
+                                f"{str(path / 'policy.pt')!r}" if path.is_dir() else
+                                f"the folder {str(path.parent)!r} does not exist; create it "
+                                "first"))
         payload = {
             "format": POLICY_FORMAT,
             "n_features": int(self.n_features_in_),
@@ -697,7 +743,7 @@ class MixAnN(BaseOverSampler):
             "actor": {k: v.detach().cpu() for k, v in self.actor_.state_dict().items()},
             "critic": {k: v.detach().cpu() for k, v in self.critic_.state_dict().items()},
         }
-        torch.save(payload, Path(path))
+        torch.save(payload, path)
         return self
 
     def load_policy(self, path):
@@ -774,9 +820,8 @@ class MixAnN(BaseOverSampler):
         # class with the largest class instead, a smaller share that fit_one_vs_rest sets
         # (used up here, as the judge's context is).
         balance_volume = self.__dict__.pop("_balance_volume", BALANCE_PICK[1])
-        if self.max_neighbors > len(X_train):
-            raise TrainingSplitTooSmall(self.max_neighbors, len(X_train))
         estimator = clone(self.estimator) if self.estimator is not None else default_estimator()
+        _check_neighbours(self.max_neighbors, estimator, len(X_train))
 
         volumes, kinds = self._checked_volumes(), self._resolve_kinds_and_draws(estimator)
         # Resolved before training, so that a rule the kinds cannot serve fails at once.
@@ -891,7 +936,7 @@ class MixAnN(BaseOverSampler):
                                                      n_jobs=self.n_jobs, judge=judge)
                 chosen = draws[best_draw]
                 self._store(chosen.X, chosen.y, train_idx[chosen.sources], chosen.alpha)
-            history.update(returned_episode=None, guard_fired=bool(volume == 0.0),
+            history.update(returned_episode=None, guard_fired=bool(self.guard and volume == 0.0),
                            selection_rule=self.selection_rule_,
                            mix_kind=kind, volume=volume, draw_scores=draw_scores,
                            candidates=[{"kind": k, "volume": v, "score": sc, "se": se}
@@ -931,7 +976,27 @@ class MixAnN(BaseOverSampler):
                     judge=judge, larger_ties=self.selection_rule_ == "best-larger")
             except ValueError as exc:
                 cut = self.selection_max_rows
-                if cut is None or len(y_train) + len(y_val) <= cut:
+                k = getattr(estimator, "n_neighbors", None)
+                n_rows = len(y_train) + len(y_val)
+                sampled = cut is not None and cut < n_rows
+                if "n_neighbors" in str(exc) and isinstance(k, numbers.Integral):
+                    # The folds hold a part of train + validation (or of its sample): too few
+                    # rows for the KNN, though the training split had enough.
+                    fitted = re.search(r"n_samples_fit = (\d+)", str(exc))
+                    fold = int(fitted.group(1)) if fitted else min(n_rows, cut or n_rows) // 2
+                    fix = _fewer_neighbours(k, fold)
+                    if sampled:  # the data has the rows; the sample does not
+                        raise ValueError(
+                            f"the volume search's folds failed on the sample of "
+                            f"selection_max_rows={cut} rows: its folds hold {fold} rows, fewer "
+                            f"than the estimator's n_neighbors={k}; raise selection_max_rows "
+                            f"(or set it to None), or use {fix}") from exc
+                    raise TrainingSplitTooSmall(
+                        f"the volume search fits the estimator on folds of {fold} rows (of the "
+                        f"{n_rows} in train + validation), fewer than its n_neighbors={k}; "
+                        f"give more rows, or {fix}", "each fold of MixAnN's volume search", fold,
+                        int(k)) from exc
+                if not sampled:
                     raise
                 # A sample this small can leave the folds fewer rows than the classifier
                 # needs (KNN's 10 neighbours); the classifier's own message does not say why.
@@ -1014,7 +1079,8 @@ class MixAnN(BaseOverSampler):
         return self.mix_kinds_
 
     def _checked_volumes(self):
-        """The candidate volumes of the default preset (0 added when ``guard``), sorted."""
+        """The candidate volumes of the default preset (0 added when ``guard``, taken out
+        without it), sorted."""
         try:
             volumes = [float(v) for v in self.volumes]
         except (TypeError, ValueError):
@@ -1025,6 +1091,12 @@ class MixAnN(BaseOverSampler):
                              f"the class gap, 1.0 = balance the classes), got {self.volumes!r}")
         if self.guard:
             volumes.append(0.0)
+        else:  # no guard: no augmentation is not a candidate, even where volumes lists it
+            volumes = [v for v in volumes if v > 0]
+            if not volumes:
+                raise ValueError(f"volumes={self.volumes!r} with guard=False leaves no volume: "
+                                 "give a volume > 0, or guard=True to return no augmentation "
+                                 "when it scores best")
         return sorted(set(volumes))
 
     def _checked_minority_multiples(self):
