@@ -164,14 +164,15 @@ def report(
     (an existing fig5.png in --out is embedded as is). Missing pieces are listed in report.md
     with the `mixann bench` command that fills them.
     """
-    from .report import write_report
+    from .report import NoResults, write_report
     from .store import NotAResultsFile
 
     names = None if datasets is None else [d.strip() for d in datasets.split(",") if d.strip()]
     try:
+        # An empty or all-failed database is refused: a report without a number says nothing.
         paths = write_report(db, out, budget=budget, case_study=case_study, datasets=names,
-                             seeds=seeds)
-    except (FileNotFoundError, NotAResultsFile) as exc:
+                             seeds=seeds, require_results=True)
+    except (FileNotFoundError, NotAResultsFile, NoResults) as exc:
         raise typer.BadParameter(str(exc), param_hint="--db") from None
     except ValueError as exc:
         hint = ("--db" if "more than one database" in str(exc) else

@@ -6,8 +6,9 @@
                 ``P/R/F1 ± std(F1)`` (means over seeds, std of F1 over seeds), the best mean F1 per
                 dataset and classifier in bold, then the paper's ``P/R/F1`` in brackets where the
                 paper reports that cell; an ``Avg. F1`` column (mean of the per-dataset mean F1)
-                and ``Δ vs MixAnN`` (a row's Avg. F1 minus MixAnN's, same classifier). The
-                Wilcoxon section follows the table.
+                and ``Δ vs MixAnN`` (a row's Avg. F1 minus MixAnN's, same classifier). Both
+                run over the datasets where every row of the classifier has a result; a
+                dataset left out is named under the table. The Wilcoxon section follows.
 ``table2.csv``  the same numbers, one column per quantity (no formatting).
 ``wilcoxon.md`` per classifier, MixAnN's test F1 against each baseline's over (dataset, seed)
                 pairs: wins/ties/losses, mean difference, and scipy's two-sided signed-rank test,
@@ -145,7 +146,7 @@ def _load(dbs, budget, datasets=None, seeds=None):
     dbs = list({Path(db).resolve(): db for db in reversed(list(dbs))}.values())[::-1]
     frames = []
     for db in dbs:
-        with ResultStore(db) as store:
+        with ResultStore(db, new_ok=False) as store:  # report reads files, never a new one
             part = pd.DataFrame(store.rows())
         if not part.empty:
             frames.append(part.assign(_db=str(db)))
@@ -193,6 +194,29 @@ def _load(dbs, budget, datasets=None, seeds=None):
                              f"to add the rest (it resumes), or report --seeds {held}")
         frame = frame[frame["seed"] < seeds]
     return frame[frame["status"] == "ok"], frame[frame["status"] == "failed"], budget, budgets
+
+
+class NoResults(ValueError):
+    """The databases hold nothing to report: no rows at all, or only failed cells."""
+
+
+def _no_results(dbs, failed, budget, selected):
+    """Why there is nothing to report (the message of :class:`NoResults`)."""
+    source = ", ".join(str(d) for d in dbs)
+    holds = "holds" if len(dbs) == 1 else "hold"
+    if budget is None:
+        return f"{source} {holds} no results; run `mixann bench ... --db {dbs[0]}` first"
+    where = " for the datasets and seeds asked for" if selected else ""
+    if not len(failed):
+        return f"{source} {holds} no {budget!r} results{where}; run `mixann bench` first"
+    first = failed.iloc[0]
+    error = first["error"]
+    error = error.strip().splitlines()[0] if isinstance(error, str) and error.strip() else \
+        "no message"
+    return (f"{source} {holds} no ok {budget!r} results{where}: all {len(failed)} cell(s) "
+            f"failed (e.g. {first['dataset']}/{first['classifier']}/{first['method']}/seed "
+            f"{first['seed']}: {error}); fix the cause and rerun `mixann bench`, which retries "
+            "them")
 
 
 def _fmt(x, nd=2):
@@ -304,12 +328,8 @@ def build_table(ok):
                     cell.update(paper_precision=float(p["precision"]),
                                 paper_recall=float(p["recall"]), paper_f1=float(p["f1"]))
                 row["cells"][ds] = cell
-            ours = [c["f1"] for c in row["cells"].values() if "f1" in c]
-            row["avg_f1"] = float(np.mean(ours)) if ours else float("nan")
-            theirs = [c["paper_f1"] for c in row["cells"].values() if "paper_f1" in c]
-            row["paper_avg_f1"] = (float(np.mean(theirs)) if len(theirs) == len(datasets)
-                                   else float("nan"))  # only when the paper has every column
             rows.append(row)
+        average_over_shared([r for r in rows if r["classifier"] == clf], datasets)
         mix = next((r for r in rows if r["classifier"] == clf and r["method"] == MIXANN), None)
         # The paper's deltas are against the paper's MixAnN row (beside our mixann-paper).
         mix_p = next((r for r in rows if r["classifier"] == clf and r["method"] == MIXANN_PAPER),
@@ -321,6 +341,63 @@ def build_table(ok):
             r["paper_delta_vs_mixann"] = ((r["paper_avg_f1"] - mix_p["paper_avg_f1"]) if mix_p
                                           else float("nan"))
     return rows, datasets
+
+
+def average_over_shared(rows, datasets):
+    """Set each row's ``avg_f1`` to its mean F1 over the datasets where every row has a result.
+
+    ``rows`` are one table's rows (one classifier's in Table 2), each with ``cells`` keyed by
+    the names in ``datasets``. A row without any result (a method not run) does not count. A
+    dataset some row lacks is left out of every row's average, so that the rows and the
+    Δ vs MixAnN between them are over the same datasets; each row gets ``avg_datasets``, the
+    datasets averaged over (empty: no dataset is shared, ``avg_f1`` is NaN), and
+    ``paper_avg_f1``, the paper's mean F1 over the same datasets (NaN unless the paper has
+    every one of them). With every cell present the averages are the plain means over
+    ``datasets``.
+
+    Examples
+    --------
+    >>> from mixann.bench.report import average_over_shared
+    >>> rows = [{"cells": {"a": {"f1": 0.5}, "b": {"f1": 0.9}}},
+    ...         {"cells": {"a": {"f1": 0.7}, "b": {}}}, {"cells": {"a": {}, "b": {}}}]
+    >>> average_over_shared(rows, ["a", "b"])
+    ['a']
+    >>> [r["avg_f1"] for r in rows][:2], rows[0]["avg_datasets"]
+    ([0.5, 0.7], ['a'])
+    """
+    run = [r for r in rows if any("f1" in r["cells"][d] for d in datasets)]
+    shared = [d for d in datasets if all("f1" in r["cells"][d] for r in run)]
+    for r in rows:
+        ours = [r["cells"][d]["f1"] for d in shared if "f1" in r["cells"][d]]
+        r["avg_f1"] = float(np.mean(ours)) if ours else float("nan")
+        r["avg_datasets"] = list(shared) if ours else []
+        theirs = [r["cells"][d]["paper_f1"] for d in shared if "paper_f1" in r["cells"][d]]
+        r["paper_avg_f1"] = (float(np.mean(theirs)) if theirs and len(theirs) == len(shared)
+                             else float("nan"))  # only when the paper has every column
+    return shared
+
+
+def _average_notes(groups, datasets):
+    """Lines under a table naming the datasets its averages leave out (none when complete).
+
+    ``groups`` maps a label (a classifier; ``Table 3``) to the rows averaged together by
+    :func:`average_over_shared`; a group whose averages cover all of ``datasets`` adds nothing.
+    """
+    notes = []
+    for label, rows in groups.items():
+        run = [r for r in rows if any("f1" in r["cells"][d] for d in datasets)]
+        shared = next((r["avg_datasets"] for r in run if r["avg_datasets"]), [])
+        if not run or shared == list(datasets):
+            continue
+        if shared:
+            out = [d for d in datasets if d not in shared]
+            notes.append(f"- {label}: Avg. F1 (ours and the paper's) and Δ vs MixAnN are over "
+                         f"{', '.join(shared)} only; {', '.join(out)} left out, where a row has "
+                         "no result (–).")
+        else:
+            notes.append(f"- {label}: no dataset has a result in every row, so no Avg. F1 or "
+                         "Δ vs MixAnN (the rows would be averaged over different datasets).")
+    return ["", "Averages over the same datasets only:", "", *notes] if notes else []
 
 
 def margin_summary(rows, datasets):
@@ -448,15 +525,20 @@ def _table_md(rows, datasets, budget, budgets, failed):
     header = ["Classifier", "Method", *datasets, "Avg. F1", "Δ vs MixAnN"]
     lines += ["| " + " | ".join(header) + " |",
               "|" + "|".join(["---", "---"] + ["---:"] * (len(datasets) + 2)) + "|"]
+    has_mix = {r["classifier"] for r in rows if r["method"] == MIXANN}
     for r in rows:
-        avg = _fmt(r["avg_f1"])
+        avg = _fmt(r["avg_f1"]) or "n/a"
         if not math.isnan(r["paper_avg_f1"]):
             avg += f" [paper {r['paper_avg_f1']:.2f}]"
         if r["method"] == MIXANN:
             delta = "–"
         else:
-            delta = ("n/a (no MixAnN row)" if math.isnan(r["delta_vs_mixann"])
-                     else f"{r['delta_vs_mixann']:+.3f}")
+            if r["classifier"] not in has_mix:
+                delta = "n/a (no MixAnN row)"
+            elif math.isnan(r["delta_vs_mixann"]):
+                delta = "n/a"  # no dataset where every row has a result (said under the table)
+            else:
+                delta = f"{r['delta_vs_mixann']:+.3f}"
             if not math.isnan(r.get("paper_delta_vs_mixann", float("nan"))):
                 delta += f" [paper {r['paper_delta_vs_mixann']:+.3f}]"
         lines.append("| " + " | ".join([r["classifier"], METHOD_LABELS.get(r["method"], r["method"]),
@@ -464,6 +546,8 @@ def _table_md(rows, datasets, budget, budgets, failed):
                      + " |")
     if not rows:
         lines.append("| (no ok results) |" + " |" * (len(header) - 1))
+    lines += _average_notes({c: [r for r in rows if r["classifier"] == c]
+                             for c in dict.fromkeys(r["classifier"] for r in rows)}, datasets)
     if len(failed):
         lines += ["", f"{len(failed)} failed cell(s) left out (rerun `mixann bench` to retry):", ""]
         for _, f in failed.iterrows():
@@ -546,11 +630,7 @@ def build_table3(ok):
             if "f1" in r["cells"][ds]:
                 r["cells"][ds]["best"] = bool(np.isclose(r["cells"][ds]["f1"], max(f1s)))
     mix = rows[-1]
-    for r in rows:
-        ours = [c["f1"] for c in r["cells"].values() if "f1" in c]
-        r["avg_f1"] = float(np.mean(ours)) if ours else float("nan")
-        theirs = [c["paper_f1"] for c in r["cells"].values() if "paper_f1" in c]
-        r["paper_avg_f1"] = float(np.mean(theirs)) if len(theirs) == len(datasets) else float("nan")
+    average_over_shared(rows, datasets)
     for r in rows:
         r["delta_vs_mixann"] = r["avg_f1"] - mix["avg_f1"]
     return rows, datasets
@@ -583,6 +663,7 @@ def _table3_md(rows, datasets, budget):
              and not any("f1" in c for c in r["cells"].values())]
     if notes:
         lines += ["", *notes]
+    lines += _average_notes({"Table 3": rows}, datasets)
     return "\n".join(lines) + "\n"
 
 
@@ -710,7 +791,8 @@ def _draw_case_study(path):
     return None
 
 
-def write_report(db, out_dir, budget=None, case_study=False, datasets=None, seeds=None):
+def write_report(db, out_dir, budget=None, case_study=False, datasets=None, seeds=None,
+                 require_results=False):
     """Write the report files (see the module docstring) for ``db`` into ``out_dir``.
 
     ``db`` is one results file or a list of them (e.g. one per classifier, run apart); their
@@ -720,7 +802,10 @@ def write_report(db, out_dir, budget=None, case_study=False, datasets=None, seed
     the only one present. ``case_study=True`` also draws ``fig5.png`` (toy2 case study).
     ``datasets`` (names) keeps only those datasets' rows, ``seeds`` (an integer n) only seeds
     0..n-1, as ``mixann bench --seeds n`` runs them; a dataset without rows for the budget is
-    a ``ValueError`` that lists the ones present.
+    a ``ValueError`` that lists the ones present. ``require_results=True`` (``mixann
+    report``) raises :class:`NoResults` instead of writing a report without a number, when
+    the selected rows hold no ok cell (an empty database, or only failed cells); nothing is
+    written then.
     Returns the dict of written paths: always ``md``, ``csv``, ``wilcoxon`` (Table 2) and
     ``report``; ``timing_md`` and ``timing_csv`` when any cell is ok; ``margin_png`` and
     ``margin_csv`` when MixAnN has rows; ``table3_md``,
@@ -737,6 +822,9 @@ def write_report(db, out_dir, budget=None, case_study=False, datasets=None, seed
         if not path.is_file():
             raise FileNotFoundError(f"no results database at {path}")
     ok, failed, budget, budgets = _load(dbs, budget, datasets=datasets, seeds=seeds)
+    if require_results and not len(ok):
+        raise NoResults(_no_results(dbs, failed, budget, datasets is not None or
+                                    seeds is not None))
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     horizontal = ok[ok["method"].map(is_table2_method)] if len(ok) else ok

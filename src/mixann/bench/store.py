@@ -93,13 +93,17 @@ class NotAResultsFile(ValueError):
 class ResultStore:
     """The results database at ``path`` (created with its table if missing).
 
+    ``new_ok`` says whether the caller also takes a path with no file yet (``mixann bench``
+    creates one; ``mixann report`` does not): only then does the refusal of a file that is not
+    a results database suggest a new path.
+
     Raises
     ------
     NotAResultsFile
         If ``path`` exists but is not an SQLite database; the file is left as it was.
     """
 
-    def __init__(self, path):
+    def __init__(self, path, new_ok=True):
         self.path = Path(path)
         if self.path.parent and not self.path.parent.exists():
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -116,7 +120,8 @@ class ResultStore:
             if isinstance(exc, sqlite3.OperationalError):  # e.g. locked: a real database
                 raise
             raise NotAResultsFile(f"{self.path} is not an SQLite results database ({exc}); "
-                                  "give a file written by `mixann bench`, or a new path") from None
+                                  "give a file written by `mixann bench`"
+                                  + (", or a new path" if new_ok else "")) from None
         self._versions = None
         self._git = None
 
