@@ -95,6 +95,18 @@ def test_report_refuses_an_empty_database_in_one_line(tmp_path):
     assert "Invalid value for --db" in text and "holds no results" in text
     assert "run `mixann bench" in text and "first" in text
     assert not out.exists()
+    assert empty.stat().st_size == 0  # read only: it used to get an empty results table
+
+
+def test_report_reads_a_database_without_writing_to_it(tmp_path):
+    import hashlib
+
+    db = tmp_path / "r.sqlite"
+    _fake_rows(db, [("vowels", "knn", m, s, f) for m, f in (("none", 0.8), ("mixann", 0.9))
+                    for s in range(2)])
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    write_report(db, tmp_path / "out")
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
 
 
 def test_report_refuses_a_database_of_failed_cells_only(tmp_path):
@@ -139,3 +151,20 @@ def test_not_a_results_file_suggests_a_new_path_to_bench_only(tmp_path, monkeypa
     assert "give a file written by `mixann bench`, or a new path" in _flat(result.output)
     with pytest.raises(NotAResultsFile, match=r"written by `mixann bench`$"):
         ResultStore(tmp_path / "s.csv", new_ok=False)
+
+
+def test_a_failed_attempt_in_another_database_is_not_a_clash(tmp_path):
+    # An ok cell in one file and a failed attempt of it in another were refused as a cell "in
+    # more than one database"; two ok rows of one cell still are.
+    ok, failed = tmp_path / "ok.sqlite", tmp_path / "failed.sqlite"
+    _fake_rows(ok, [("vowels", "knn", m, 0, f) for m, f in (("none", 0.8), ("mixann", 0.9))])
+    with ResultStore(failed) as store:
+        for method in ("none", "smote"):
+            store.record({"dataset": "vowels", "classifier": "knn", "method": method, "seed": 0,
+                          "budget": "quick", "status": "failed", "error": "MemoryError"})
+    paths = write_report([ok, failed], tmp_path / "out")
+    md = paths["md"].read_text()
+    assert "1 failed cell(s) left out" in md and "smote" in md  # none's failure: ok elsewhere
+    _fake_rows(tmp_path / "ok2.sqlite", [("vowels", "knn", "none", 0, 0.7)])
+    with pytest.raises(ValueError, match="more than one database"):
+        write_report([ok, tmp_path / "ok2.sqlite"], tmp_path / "out2")

@@ -146,7 +146,7 @@ def _load(dbs, budget, datasets=None, seeds=None):
     dbs = list({Path(db).resolve(): db for db in reversed(list(dbs))}.values())[::-1]
     frames = []
     for db in dbs:
-        with ResultStore(db, new_ok=False) as store:  # report reads files, never a new one
+        with ResultStore(db, new_ok=False, read_only=True) as store:  # reads, never writes
             part = pd.DataFrame(store.rows())
         if not part.empty:
             frames.append(part.assign(_db=str(db)))
@@ -154,7 +154,9 @@ def _load(dbs, budget, datasets=None, seeds=None):
     if frame.empty:
         return frame, frame, None, []
     key = ["dataset", "classifier", "method", "seed", "budget"]
-    clash = frame[frame.duplicated(key, keep=False)]
+    is_ok = frame["status"] == "ok"
+    clash = frame[is_ok & frame[is_ok].duplicated(key, keep=False).reindex(frame.index,
+                                                                          fill_value=False)]
     if len(clash):
         # Why: two files with the same cell would make every mean depend on which one wins.
         first = clash.iloc[0]
@@ -163,7 +165,12 @@ def _load(dbs, budget, datasets=None, seeds=None):
                          f"{first['method']} / seed {first['seed']} / {first['budget']} is in "
                          f"more than one database ({', '.join(where)}); report them separately, "
                          "or give each classifier's cells in one file only")
-    frame = frame.drop(columns="_db")
+    # A failed attempt of a cell that is ok in another file (or failed in two) is no clash:
+    # the ok row is the cell's result, and one failure is listed once.
+    failed = frame[~is_ok]
+    failed = failed[~pd.MultiIndex.from_frame(failed[key]).isin(
+        pd.MultiIndex.from_frame(frame.loc[is_ok, key]))].drop_duplicates(key)
+    frame = frame[is_ok | frame.index.isin(failed.index)].drop(columns="_db")
     source = ", ".join(str(d) for d in dbs)
     budgets = sorted(frame["budget"].unique())
     if budget is None:

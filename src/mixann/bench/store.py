@@ -95,7 +95,9 @@ class ResultStore:
 
     ``new_ok`` says whether the caller also takes a path with no file yet (``mixann bench``
     creates one; ``mixann report`` does not): only then does the refusal of a file that is not
-    a results database suggest a new path.
+    a results database suggest a new path. ``read_only=True`` (``mixann report``) opens an
+    existing file without writing to it: no table is added to an empty file, and a file
+    without the results table reads as holding no rows.
 
     Raises
     ------
@@ -103,18 +105,28 @@ class ResultStore:
         If ``path`` exists but is not an SQLite database; the file is left as it was.
     """
 
-    def __init__(self, path, new_ok=True):
+    def __init__(self, path, new_ok=True, read_only=False):
         self.path = Path(path)
-        if self.path.parent and not self.path.parent.exists():
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(self.path, timeout=30)
+        self._has_table = True
+        if read_only:
+            self.conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
+                                        timeout=30)
+        else:
+            if self.path.parent and not self.path.parent.exists():
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(self.path, timeout=30)
         self.conn.row_factory = sqlite3.Row
         try:
             # SQLite reads the header here, before it writes anything: a CSV is refused intact.
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=NORMAL")
-            with self.conn:
-                self.conn.execute(_SCHEMA)
+            if read_only:
+                self._has_table = bool(self.conn.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'results'"
+                ).fetchall())
+            else:
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                self.conn.execute("PRAGMA synchronous=NORMAL")
+                with self.conn:
+                    self.conn.execute(_SCHEMA)
         except sqlite3.DatabaseError as exc:
             self.conn.close()
             if isinstance(exc, sqlite3.OperationalError):  # e.g. locked: a real database
@@ -136,6 +148,8 @@ class ResultStore:
 
     def done_cells(self):
         """Set of ``(dataset, classifier, method, seed, budget)`` tuples with status ``ok``."""
+        if not self._has_table:
+            return set()
         rows = self.conn.execute(f"SELECT {', '.join(KEY)} FROM results WHERE status = 'ok'")
         return {tuple(row) for row in rows}
 
@@ -160,6 +174,8 @@ class ResultStore:
 
     def rows(self, status=None):
         """All rows as dicts (optionally only those with ``status``)."""
+        if not self._has_table:  # an empty file opened read-only
+            return []
         sql = "SELECT * FROM results"
         args = ()
         if status is not None:
