@@ -134,3 +134,13 @@ def test_resample_on_folds_too_small_for_the_neighbours_asks_for_rows(tmp_path, 
     assert result.exit_code == 2
     assert ("each fold of MixAnN's volume search holds 7 rows, fewer than its 10 neighbours; "
             "give a file with more rows") in _flat(result.output)
+
+
+def test_plot_out_of_a_bare_format_is_refused(tmp_path, monkeypatch):
+    # "--out .png" was written as ".png.png" (pathlib reads ".png" as a name, not a suffix).
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["plot", "policy", "--out", ".png"])
+    assert result.exit_code == 2
+    assert "'.png' is a format without a file name; give one, e.g. figure.png" in _flat(
+        result.output)
+    assert not (tmp_path / ".png.png").exists()

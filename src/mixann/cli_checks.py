@@ -163,9 +163,13 @@ def image_file(path: Path) -> Path:
     from matplotlib.backend_bases import FigureCanvasBase
 
     output_file(path)
+    formats = FigureCanvasBase.get_supported_filetypes()
+    if not path.suffix and path.name.startswith(".") and path.name[1:].lower() in formats:
+        # ".png" is a name without a suffix to pathlib: it would become ".png.png".
+        raise typer.BadParameter(f"{path.name!r} is a format without a file name; give one, "
+                                 f"e.g. {path.with_name('figure' + path.name)}")
     if not path.suffix:
         return path.with_suffix(".png")
-    formats = FigureCanvasBase.get_supported_filetypes()
     if path.suffix[1:].lower() not in formats:
         names = ", ".join(f".{name}" for name in sorted(formats))
         raise typer.BadParameter(f"matplotlib cannot write {path.suffix!r} files; use one of "

@@ -385,7 +385,9 @@ class MixAnN(BaseOverSampler):
         anywhere in the minority, without the actor (:func:`mixann.rollout.spread`);
         ``"interior"``: the actor's rollout mixing a minority point with one of its k nearest
         minority points; ``"paper"``: the actor's rollout with Eq. 1-2 (see
-        :func:`mixann.rollout.rollout`); ``"copy"``: copies of the minority rows, each as
+        :func:`mixann.rollout.rollout`; the rows Eq. 2 labels majority come on top of the
+        volume, which counts minority rows, so volume 1 does not balance the classes);
+        ``"copy"``: copies of the minority rows, each as
         often as the others, i.e. a heavier minority in rows (:func:`mixann.rollout.copies`);
         ``"swap"``: each feature from one of a random pair of minority points (uniform
         crossover, :func:`mixann.rollout.swap`), which lifted XGBoost by +0.010 to +0.017 on
