@@ -143,7 +143,7 @@ def summarise(records):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--classifier", default="knn")
     parser.add_argument("--datasets", default="vowels,annthyroid,mammography,satellite")
     parser.add_argument("--seeds", type=int, default=5)

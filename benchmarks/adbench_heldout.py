@@ -229,7 +229,7 @@ def check_counts(datasets):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--mlbench", help="mlbench's data folder (.rda files); without it only "
                         "WDBC and wine are written")
     parser.add_argument("--out", default="adbench-heldout", help="folder for the .npz files")

@@ -49,7 +49,7 @@ class _InSteps:
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--datasets", default="vowels,annthyroid,mammography,satellite,smtp",
                         help=f"comma-separated, from {', '.join(ADBENCH_FILES)}")
     parser.add_argument("--classifiers", default="knn,xgboost,mlp",

@@ -54,7 +54,7 @@ def make_heldout(seed=123):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--out", default="heldout", help="folder for the .npz files")
     out = Path(parser.parse_args().out)
     out.mkdir(parents=True, exist_ok=True)

@@ -213,7 +213,7 @@ def main(argv=None):
     from mixann.bench import protocol
     from mixann.datasets import load_dataset
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--classifier", default="knn")
     parser.add_argument("--datasets", default="annthyroid,mammography,vowels,cifar10")
     parser.add_argument("--seeds", type=int, default=5, help="seeds 0 .. n-1")

@@ -69,7 +69,7 @@ def main(argv=None):
     from mixann.bench.protocol import split as bench_split
     from mixann.datasets import load_dataset
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--datasets", default="vowels,satellite,cifar10")
     parser.add_argument("--seeds", type=int, default=1, help="seeds 0 .. n-1")
     parser.add_argument("--data-dir", default=None)

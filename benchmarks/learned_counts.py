@@ -182,7 +182,7 @@ def main(argv=None):
     from mixann.bench import protocol
     from mixann.datasets import load_dataset
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--classifier", default="knn")
     parser.add_argument("--datasets", default="vowels,annthyroid,mammography,satellite,cifar10")
     parser.add_argument("--seeds", type=int, default=5, help="seeds 0 .. n-1")
@@ -202,8 +202,10 @@ def main(argv=None):
         for seed, cell in enumerate(cells):
             print(dataset, seed, {k: round(cell[k], 3) for k in keys}, flush=True)
         means.append([np.mean([cell[k] for cell in cells]) for k in keys])
-        print(dataset, "mean", dict(zip(keys, np.round(means[-1], 3))), flush=True)
-    print("mean over datasets", dict(zip(keys, np.round(np.mean(means, axis=0), 3))))
+        print(dataset, "mean", {k: round(float(v), 3) for k, v in zip(keys, means[-1])},
+              flush=True)
+    print("mean over datasets", {k: round(float(v), 3)
+                                 for k, v in zip(keys, np.mean(means, axis=0))})
 
 
 if __name__ == "__main__":

@@ -257,7 +257,7 @@ def print_summary(summary, methods):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--datasets", default=",".join(DATASETS))
     parser.add_argument("--classifiers", default="knn")
     parser.add_argument("--methods", default=",".join(METHODS))

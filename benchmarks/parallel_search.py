@@ -60,7 +60,7 @@ def run(dataset, classifier, n_jobs, budget, seed, data_dir):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--datasets", default="vowels")
     parser.add_argument("--classifier", default="mlp")
     parser.add_argument("--n-jobs", default="1,2", help="comma-separated; the first is the reference")

@@ -107,7 +107,7 @@ def plot(rows, rule, out, bar=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--rule", default="balance",
                         help="a rule choice_ceiling replays (balance, best-larger, one-se, ...)")
     parser.add_argument("--point", action="append", default=[], metavar="N=FILE",

@@ -56,7 +56,7 @@ def one(n, features, episodes, max_steps, ddpg_updates, update, seed, preset="de
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--large", action="store_true", help="also n = 1,000,000")
     parser.add_argument("--features", type=int, default=2)

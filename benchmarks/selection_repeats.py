@@ -43,7 +43,7 @@ def default_f1s(db, budget):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--repeats", type=int, default=2,
                         help="selection_repeats to run (the default preset uses 1)")
     parser.add_argument("--datasets", default="vowels,annthyroid,mammography")

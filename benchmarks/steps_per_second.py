@@ -66,7 +66,7 @@ def run(X, y, update, classifier, steps, max_steps, seed, ddpg_updates):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--dataset", default="smtp")
     parser.add_argument("--classifier", default="knn", choices=CLASSIFIER_NAMES)
     parser.add_argument("--steps", type=int, default=200)

@@ -55,7 +55,7 @@ def gap(X_tr, y_tr, X_val, y_val, classifier, steps, seed):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--dataset", default="vowels")
     parser.add_argument("--classifiers", default="mlp,xgboost")
     parser.add_argument("--steps", type=int, default=30)

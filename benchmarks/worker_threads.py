@@ -55,7 +55,7 @@ def measure(datasets, classifier, jobs, data_dir, setup):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--datasets", default="annthyroid,satellite")
     parser.add_argument("--classifier", default="mlp")
     parser.add_argument("--jobs", type=int, default=2)

@@ -1215,6 +1215,8 @@ class MixAnNClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self.n_features_in_ = self.sampler_.n_features_in_
         if hasattr(self.sampler_, "feature_names_in_"):
             self.feature_names_in_ = self.sampler_.feature_names_in_
+        else:  # a refit on an array must not keep an earlier DataFrame's names
+            self.__dict__.pop("feature_names_in_", None)
         base = self.estimator if self.estimator is not None else default_estimator()
         y_res = np.asarray(y_res)
         if y_res.ndim == 1:

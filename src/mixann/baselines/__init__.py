@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from imblearn.over_sampling import ADASYN, SMOTE, SVMSMOTE, BorderlineSMOTE
 
 from .autosmote import AutoSMOTE
@@ -26,6 +27,10 @@ def _k_neighbors(y, wanted=5):
 
     _, counts = np.unique(y, return_counts=True)
     return max(1, min(wanted, int(counts.min()) - 1))
+
+
+#: The baselines that mix a minority row with its minority neighbours (SMOTE's family).
+_NEIGHBOUR_METHODS = ("smote", "borderline-smote", "svm-smote", "adasyn", "autosmote")
 
 
 def make_sampler(method, *, estimator=None, random_state=0, y=None, budget="quick",
@@ -82,6 +87,12 @@ def make_sampler(method, *, estimator=None, random_state=0, y=None, budget="quic
     if budget not in BUDGETS:
         raise ValueError(f"unknown budget {budget!r}; choose one of {', '.join(BUDGETS)}")
     k = _k_neighbors(y) if y is not None else 5
+    if method in _NEIGHBOUR_METHODS and y is not None:
+        labels, counts = np.unique(np.asarray(y), return_counts=True)
+        if len(counts) > 1 and counts.min() < 2:  # else sklearn's "n_neighbors <= n_samples_fit"
+            raise ValueError(f"{method} interpolates between a minority row and its neighbours; "
+                             f"the class {labels[counts.argmin()].tolist()!r} of y has 1 row: give at "
+                             "least 2, or use 'random' or 'none'")
     if method == "none":
         return NoAugmentation()
     if method == "random":

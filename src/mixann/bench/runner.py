@@ -31,6 +31,7 @@ from __future__ import annotations
 import inspect
 import time
 import traceback
+import warnings
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass
 from itertools import product
@@ -349,8 +350,16 @@ def _fit_mixann(cell, sp, make_estimator, reward="full", overrides=None, preset=
     return best[2], best[3], best[4], config
 
 
+#: What scikit-learn's MLPClassifier warns when Ctrl-C stops its training loop early.
+_MLP_INTERRUPTED = "Training interrupted by user"
+
+
 def run_cell(cell, data_dir=None):
     """Run one cell and return its result dict (raises on failure).
+
+    Ctrl-C raises ``KeyboardInterrupt`` here even inside an MLP's fit: scikit-learn's
+    ``MLPClassifier`` catches it, stops training early and only warns, so the cell would be
+    scored on a half-trained model, stored as ok and skipped on resume.
 
     Loads the dataset, splits it with :func:`protocol.split` (seed = cell seed), resamples the
     train part with the cell's method, fits a fresh classifier on the resampled train part
@@ -363,6 +372,17 @@ def run_cell(cell, data_dir=None):
         ``resample_seconds``, ``fit_seconds`` (classifier fit on the resampled data),
         ``n_synthetic`` and ``config`` (everything needed to reproduce the run).
     """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=_MLP_INTERRUPTED, category=UserWarning)
+        try:
+            return _run_cell(cell, data_dir)
+        except UserWarning as exc:
+            if _MLP_INTERRUPTED in str(exc):
+                raise KeyboardInterrupt from None
+            raise
+
+
+def _run_cell(cell, data_dir):
     from ..classifiers import make_classifier
     from ..datasets import load_dataset
 
