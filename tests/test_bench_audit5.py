@@ -64,3 +64,15 @@ def test_smote_family_on_one_minority_row_says_so(method):
                                          r"its neighbours; the class 'fraud' of y has 1 row"):
         make_sampler(method, y=labels).fit_resample(np.r_[X[y == 0][:50], X[y == 1][:1]],
                                                     labels)
+
+
+def test_mixboost_takes_an_estimator_without_predict_proba():
+    # Session 43's parameter check asked for predict_proba, so SVC() failed, though MixBoost
+    # draws uniformly without it (its documented fallback).
+    from sklearn.svm import SVC
+
+    from mixann.baselines.mixboost import MixBoost
+
+    X, y = make_diverse_minorities(n_samples=300, random_state=0)
+    X_res, y_res = MixBoost(estimator=SVC(), n_rounds=2, random_state=0).fit_resample(X, y)
+    assert len(X_res) > len(X) and len(X_res) == len(y_res)

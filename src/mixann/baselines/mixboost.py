@@ -55,8 +55,9 @@ class MixBoost(BaseEstimator):
 
     Parameters
     ----------
-    estimator : classifier with ``predict_proba``, default=None
+    estimator : classifier, default=None
         Guides the boost step; cloned, never modified. Default ``KNeighborsClassifier(10)``.
+        Without ``predict_proba`` (e.g. ``SVC()``) every row is drawn with the same weight.
     n_rounds : int >= 1, default=5
         Mix/boost rounds (``make_sampler`` uses 5 for ``budget="quick"``, 20 for ``"paper"``).
     samples_per_round : int >= 1 or None, default=None
@@ -94,7 +95,8 @@ class MixBoost(BaseEstimator):
     # Checked at each fit_resample: a bad value is named with its range instead of failing
     # deep inside numpy's Beta sampler or the classifier.
     _parameter_constraints = {
-        "estimator": [HasMethods(["fit", "predict_proba"]), None],
+        # fit only: without predict_proba the draws are uniform (_weights), as before 1633a89.
+        "estimator": [HasMethods(["fit"]), None],
         "n_rounds": [Interval(numbers.Integral, 1, None, closed="left")],
         "samples_per_round": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "alpha": [Interval(numbers.Real, 0, None, closed="neither")],
