@@ -212,8 +212,9 @@ def policy_map(sampler, X, y, out, estimator=None):
     X, y = _two_d(X, _labels_of(y)[0], "the policy map")  # a one-hot y as fit decoded it
     y01 = (y == sampler.minority_label_).astype(int)
     # "is None", not "or": an unfitted forest's truth test reads estimators_ and fails.
-    base = next((e for e in (estimator, sampler.estimator) if e is not None), None)
-    base = default_estimator() if base is None else base
+    base = estimator if estimator is not None else sampler.estimator
+    if base is None:
+        base = default_estimator()
     syn_y = (sampler.synthetic_y_ == sampler.minority_label_).astype(int)
     model = clone(base).fit(np.vstack([X, sampler.synthetic_X_]), np.concatenate([y01, syn_y]))
     plt = _matplotlib()

@@ -23,8 +23,6 @@ BUDGETS = {"quick": {"mixboost": 5, "autosmote": 10}, "paper": {"mixboost": 20, 
 
 def _k_neighbors(y, wanted=5):
     """SMOTE's k capped by the minority size, so tiny minorities (smtp) still work."""
-    import numpy as np
-
     _, counts = np.unique(y, return_counts=True)
     return max(1, min(wanted, int(counts.min()) - 1))
 

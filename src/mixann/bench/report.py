@@ -155,8 +155,8 @@ def _load(dbs, budget, datasets=None, seeds=None):
         return frame, frame, None, []
     key = ["dataset", "classifier", "method", "seed", "budget"]
     is_ok = frame["status"] == "ok"
-    clash = frame[is_ok & frame[is_ok].duplicated(key, keep=False).reindex(frame.index,
-                                                                          fill_value=False)]
+    ok_rows = frame[is_ok]
+    clash = ok_rows[ok_rows.duplicated(key, keep=False)]
     if len(clash):
         # Why: two files with the same cell would make every mean depend on which one wins.
         first = clash.iloc[0]
@@ -169,7 +169,7 @@ def _load(dbs, budget, datasets=None, seeds=None):
     # the ok row is the cell's result, and one failure is listed once.
     failed = frame[~is_ok]
     failed = failed[~pd.MultiIndex.from_frame(failed[key]).isin(
-        pd.MultiIndex.from_frame(frame.loc[is_ok, key]))].drop_duplicates(key)
+        pd.MultiIndex.from_frame(ok_rows[key]))].drop_duplicates(key)
     frame = frame[is_ok | frame.index.isin(failed.index)].drop(columns="_db")
     source = ", ".join(str(d) for d in dbs)
     budgets = sorted(frame["budget"].unique())
