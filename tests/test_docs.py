@@ -26,7 +26,7 @@ def test_module_examples_run(name):
 
 #: Modules whose docstrings hold examples: the user-facing ones and the paper's equations.
 WITH_EXAMPLES = ("sampler", "classifiers", "baselines", "baselines.autosmote",
-                 "baselines.mixboost", "baselines.random", "datasets", "mixup", "reward", "ddpg",
+                 "baselines.mixboost", "baselines.none", "baselines.random", "datasets", "mixup", "reward", "ddpg",
                  "env", "metrics", "rollout", "selection", "updaters", "bench.runner",
                  "bench.report", "bench.margins", "detectors", "detectors.threshold",
                  "detectors.deepsad", "detectors.devnet", "detectors.wrappers", "plots",

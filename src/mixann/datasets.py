@@ -399,9 +399,16 @@ def load_toy2(path=None):
 
     csv = toy2_path(path)
     if not csv.is_file():
-        # A path the caller gave is simply wrong; otherwise say every way of giving one.
-        how = ("" if path is not None else "; pass path=..., set "
-               f"MIXANN_TOY2 to the CSV, or put toy2_1.csv in {data_dir()}")
+        # A path the caller gave is simply wrong; a set $MIXANN_TOY2 is what points nowhere;
+        # otherwise say every way of giving one.
+        if path is not None:
+            how = ""
+        elif os.environ.get("MIXANN_TOY2"):
+            how = ("; $MIXANN_TOY2 points there: set it to the CSV's path, or unset it to "
+                   f"read toy2_1.csv from {data_dir()}")
+        else:
+            how = ("; pass path=..., set MIXANN_TOY2 to the CSV, or put toy2_1.csv in "
+                   f"{data_dir()}")
         raise FileNotFoundError(f"toy2 case-study file not found at {csv}{how}")
     frame = pd.read_csv(csv)
     missing = {"label", "x", "y"} - set(frame.columns)

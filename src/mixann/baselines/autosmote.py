@@ -85,7 +85,9 @@ class AutoSMOTE(BaseEstimator):
     validation_data : tuple (X_val, y_val), default=None
         An explicit validation set for the reward; then all of X is used for training.
     random_state : int, RandomState instance or None, default=None
-        Seed; the same seed gives the same output.
+        Seed; the same seed gives the same output. An estimator's own ``random_state``
+        is replaced by one drawn from this seed, as scikit-learn's ensembles do, so
+        that this one seed fixes the whole run.
 
     Attributes
     ----------
@@ -161,7 +163,7 @@ class AutoSMOTE(BaseEstimator):
             X_tr, y_tr = X, y
         elif is_min.sum() >= 5:
             X_tr, X_val, y_tr, y_val = train_test_split(X, y, test_size=self.validation_size,
-                                                        stratify=y, random_state=split_seed)
+                                                        stratify=is_min, random_state=split_seed)
         else:
             X_tr, X_val, y_tr, y_val = X, X, y, y
         X_min = X_tr[y_tr == minority]

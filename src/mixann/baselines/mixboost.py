@@ -71,7 +71,9 @@ class MixBoost(BaseEstimator):
     entropy_floor : float >= 0, default=0.05
         Floor added to the entropy weights, as a share of the maximum entropy ``log 2``.
     random_state : int, RandomState instance or None, default=None
-        Seed; the same seed gives the same output.
+        Seed; the same seed gives the same output. An estimator's own ``random_state``
+        is replaced by one drawn from this seed, as scikit-learn's ensembles do, so
+        that this one seed fixes the whole run.
 
     Attributes
     ----------

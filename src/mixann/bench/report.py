@@ -501,11 +501,23 @@ def _margin_md(summary):
     return "\n".join(lines) + "\n"
 
 
+def _spread(cell):
+    """`` ± std`` of a cell's F1 over seeds; nothing for one seed, whose std is not 0 but unknown.
+
+    Examples
+    --------
+    >>> from mixann.bench.report import _spread
+    >>> _spread({"f1_std": 0.0312, "n": 5}), _spread({"f1_std": 0.0, "n": 1})
+    (' ± 0.03', '')
+    """
+    return f" ± {cell['f1_std']:.2f}" if cell.get("n", 2) > 1 else ""
+
+
 def _cell_md(cell):
     if "f1" in cell:
         f1 = f"{cell['f1']:.2f}"
         f1 = f"**{f1}**" if cell["best"] else f1
-        text = f"{cell['precision']:.2f}/{cell['recall']:.2f}/{f1} ± {cell['f1_std']:.2f}"
+        text = f"{cell['precision']:.2f}/{cell['recall']:.2f}/{f1}{_spread(cell)}"
         if cell.get("via"):
             text += f" ({cell['via']})"
     else:
@@ -519,7 +531,7 @@ def _cell_md(cell):
 def _table_md(rows, datasets, budget, budgets, failed):
     seeds = sorted({c["n"] for r in rows for c in r["cells"].values() if "n" in c})
     lines = [f"# Table 2: macro precision / recall / F1 on test (budget `{budget}`)", "",
-             "Each cell: mean P/R/F1 over seeds ± std of F1 (seeds per cell: "
+             "Each cell: mean P/R/F1 over seeds ± std of F1 (no ± for one seed; seeds per cell: "
              f"{', '.join(map(str, seeds)) or '0'}); best mean F1 per dataset and classifier in "
              "bold; the paper's P/R/F1 in brackets where the paper reports it. Avg. F1 = mean "
              "over the datasets shown (paper: only where it has every column); Δ vs MixAnN = "
@@ -645,7 +657,8 @@ def build_table3(ok):
 
 def _table3_md(rows, datasets, budget):
     lines = [f"# Table 3: label-informed detectors vs data augmentation (budget `{budget}`)", "",
-             "Each cell: mean P/R/F1 over seeds ± std of F1; best mean F1 per dataset in bold; "
+             "Each cell: mean P/R/F1 over seeds ± std of F1 (no ± for one seed); best mean F1 "
+             "per dataset in bold; "
              "the paper's P/R/F1 in brackets. Detectors are fit on train and thresholded on "
              "validation (no downstream classifier; stored with classifier `-`). Best Baseline "
              "= the augmentation baseline and classifier with the highest mean F1 on that "
@@ -732,7 +745,8 @@ def build_table4(ok):
 
 def _table4_md(rows, budget):
     lines = [f"# Table 4: reward ablations (budget `{budget}`)", "",
-             "Mean macro P/R/F1 on test over seeds ± std of F1; best mean F1 per classifier and "
+             "Mean macro P/R/F1 on test over seeds ± std of F1 (no ± for one seed); best mean F1 "
+             "per classifier and "
              "dataset in bold; the paper's numbers (KNN, vowels) beside. Each ablation is MixAnN "
              "with that reward and otherwise the settings and split of full MixAnN (default "
              "preset).", "",
@@ -743,7 +757,7 @@ def _table4_md(rows, budget):
         if "f1" in r:
             f1 = f"{r['f1']:.2f}"
             f1 = f"**{f1}**" if r["best"] else f1
-            ours = [f"{r['precision']:.2f}", f"{r['recall']:.2f}", f"{f1} ± {r['f1_std']:.2f}",
+            ours = [f"{r['precision']:.2f}", f"{r['recall']:.2f}", f"{f1}{_spread(r)}",
                     str(r["n"])]
         else:
             ours = ["–", "–", "not run", "0"]
@@ -817,7 +831,9 @@ def write_report(db, out_dir, budget=None, case_study=False, datasets=None, seed
     ``report``; ``timing_md`` and ``timing_csv`` when any cell is ok; ``margin_png`` and
     ``margin_csv`` when MixAnN has rows; ``table3_md``,
     ``table3_csv``, ``table4_md``, ``table4_csv``, ``fig4_K``, ``fig4_eta``, ``fig4_csv`` and
-    ``fig5`` when written (or already present, for fig5).
+    ``fig5`` when written (or already present, for fig5). Those files left in ``out_dir`` by
+    an earlier report that this one does not write are removed, so that the folder never
+    mixes two databases' numbers; other files are left alone.
     """
     from .figures import plot_sweep, sweep_summary
     from .margins import margin_deltas, plot_margins
@@ -924,4 +940,13 @@ def write_report(db, out_dir, budget=None, case_study=False, datasets=None, seed
 
     paths["report"] = out_dir / "report.md"
     paths["report"].write_text(_report_md(budget, sections), encoding="utf-8")
+    # An earlier report into the same folder may have written a table or figure this one has
+    # no rows for: left there, it would show numbers report.md calls "not run". Only the
+    # names a report writes are removed (fig5.png is kept: it is drawn apart, and reused).
+    stale = ["margin.png", "margin.csv", "table3.md", "table3.csv", "table4.md", "table4.csv",
+             "timing.md", "timing.csv", "fig4.csv", *(f"fig4_{p}.png" for p in SWEEP_PARAMS)]
+    written = {path.name for path in paths.values()}
+    for name in stale:
+        if name not in written:
+            (out_dir / name).unlink(missing_ok=True)
     return paths
