@@ -76,3 +76,42 @@ def test_load_toy2_names_a_set_variable_that_points_nowhere(tmp_path, monkeypatc
     monkeypatch.setenv("MIXANN_DATA", str(tmp_path))
     with pytest.raises(FileNotFoundError, match="set MIXANN_TOY2 to the CSV"):
         load_toy2()
+
+
+def test_mixann_classifier_offers_the_classifiers_decision_function():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import get_scorer
+
+    from mixann import MixAnNClassifier
+
+    X, y = make_diverse_minorities(n_samples=300, random_state=0)
+    labels = np.where(y == 1, "fraud", "ok")
+    clf = MixAnNClassifier(LogisticRegression(), n_episodes=2, max_steps_per_episode=5,
+                           random_state=0).fit(X, labels)
+    np.testing.assert_array_equal(clf.decision_function(X), clf.estimator_.decision_function(X))
+    np.testing.assert_allclose(clf.predict_log_proba(X), np.log(clf.predict_proba(X)))
+    # Positive scores mean classes_[1], as for any sklearn binary classifier.
+    assert list(clf.classes_) == ["fraud", "ok"]
+    assert np.array_equal(clf.decision_function(X) > 0, clf.predict(X) == "ok")
+    assert 0.5 < get_scorer("roc_auc")(clf, X, labels) <= 1
+    # KNN (the default) has neither, so neither is offered, fitted or not.
+    assert not hasattr(MixAnNClassifier(), "decision_function")
+    knn = MixAnNClassifier(n_episodes=2, max_steps_per_episode=5, random_state=0).fit(X, y)
+    assert not hasattr(knn, "decision_function")
+
+
+def test_policy_map_refuses_data_that_is_not_what_the_sampler_learned_on(tmp_path):
+    from mixann import MixAnN
+    from mixann.plots import policy_map
+
+    X, y = make_diverse_minorities(n_samples=300, random_state=0)
+    sampler = MixAnN(n_episodes=2, max_steps_per_episode=5, random_state=0).fit(X, y)
+    # Labels without the sampler's minority used to draw every point as normal.
+    with pytest.raises(ValueError, match="no row of the sampler's minority class 1"):
+        policy_map(sampler, X, np.where(y == 1, "a", "b"), tmp_path / "p.png")
+    # A sampler fitted on five features gave numpy's "dimensions ... must match" from vstack.
+    wide = MixAnN(n_episodes=2, max_steps_per_episode=5, random_state=0).fit(
+        np.hstack([X, X, X[:, :1]]), y)
+    with pytest.raises(ValueError, match="fitted on 5 features"):
+        policy_map(wide, X, y, tmp_path / "p.png")
+    assert not (tmp_path / "p.png").exists()

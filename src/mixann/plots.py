@@ -202,6 +202,7 @@ def policy_map(sampler, X, y, out, estimator=None):
     from sklearn.base import clone
     from sklearn.utils.validation import check_is_fitted
 
+    from .multiclass import plain_label
     from .sampler import _labels_of, default_estimator
 
     check_is_fitted(sampler, "synthetic_X_")
@@ -209,7 +210,16 @@ def policy_map(sampler, X, y, out, estimator=None):
         raise ValueError(f"the policy map draws one minority against the rest; this MixAnN was "
                          f"fitted on {len(sampler.classes_)} classes: draw one class's sampler, "
                          "e.g. policy_map(sampler.samplers_[label], X, y == label, out)")
+    if sampler.n_features_in_ != 2:
+        raise ValueError(f"the policy map draws 2-D data, and this MixAnN was fitted on "
+                         f"{sampler.n_features_in_} features; fit it on the 2-D data to draw")
     X, y = _two_d(X, _labels_of(y)[0], "the policy map")  # a one-hot y as fit decoded it
+    # The map is drawn against the data the sampler learned on: labels without its minority
+    # would draw every point as normal, a silently wrong figure.
+    if not np.any(y == sampler.minority_label_):
+        raise ValueError(f"y holds no row of the sampler's minority class "
+                         f"{plain_label(sampler.minority_label_)!r}; pass the (X, y) the "
+                         "sampler was fitted on")
     y01 = (y == sampler.minority_label_).astype(int)
     # "is None", not "or": an unfitted forest's truth test reads estimators_ and fails.
     base = estimator if estimator is not None else sampler.estimator

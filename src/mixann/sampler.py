@@ -17,6 +17,7 @@ from sklearn.neighbors import KNeighborsClassifier
 from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
+from sklearn.utils._available_if import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
@@ -1249,11 +1250,47 @@ class MixAnNClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         X = self._checked(X)
         return self.estimator_.predict_proba(X)
 
+    @available_if(lambda self: _classifier_has(self, "predict_log_proba"))
+    def predict_log_proba(self, X):
+        """Log class probabilities, where the classifier has them (columns: ``classes_``)."""
+        X = self._checked(X)
+        return self.estimator_.predict_log_proba(X)
+
+    @available_if(lambda self: _classifier_has(self, "decision_function"))
+    def decision_function(self, X):
+        """The classifier's decision function, where it has one (e.g. ``LogisticRegression``,
+        ``SVC``; not KNN or XGBoost); its columns follow ``classes_`` as the classifier's do.
+
+        Examples
+        --------
+        >>> from sklearn.linear_model import LogisticRegression
+        >>> from mixann import MixAnNClassifier
+        >>> from mixann.datasets import make_diverse_minorities
+        >>> X, y = make_diverse_minorities(n_samples=300, random_state=0)
+        >>> clf = MixAnNClassifier(LogisticRegression(), n_episodes=2, max_steps_per_episode=5,
+        ...                        random_state=0).fit(X, y)
+        >>> clf.decision_function(X[:3]).shape
+        (3,)
+        >>> hasattr(MixAnNClassifier(), "decision_function")  # the default KNN has none
+        False
+        """
+        X = self._checked(X)
+        return self.estimator_.decision_function(X)
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = False
         tags.input_tags.allow_nan = False
         return tags
+
+
+def _classifier_has(clf, method):
+    """Whether MixAnNClassifier can offer ``method``: the fitted classifier has it, or before
+    fitting the one that will be fitted (sklearn's ``available_if`` convention)."""
+    fitted = clf.__dict__.get("estimator_")
+    if fitted is not None:
+        return hasattr(fitted, method)
+    return hasattr(clf.estimator if clf.estimator is not None else default_estimator(), method)
 
 
 # ---------------------------------------------------------------------- input checks
