@@ -140,10 +140,11 @@ def data_dir(data_dir=None):
     >>> data_dir("/tmp/adbench").name
     'adbench'
     """
+    # expanduser: a "~/data" given in quotes, or in $MIXANN_DATA, reaches us unexpanded.
     if data_dir is not None:
-        return Path(data_dir)
+        return Path(data_dir).expanduser()
     if os.environ.get("MIXANN_DATA"):
-        return Path(os.environ["MIXANN_DATA"])
+        return Path(os.environ["MIXANN_DATA"]).expanduser()
     return Path.home() / ".cache" / "mixann"
 
 
@@ -201,7 +202,24 @@ def dataset_path(name, data_dir=None):
 
 
 def _read_npz(path):
-    with np.load(path, allow_pickle=False) as arrays:
+    try:
+        arrays = np.load(path, allow_pickle=False)
+    except (ValueError, OSError, EOFError) as exc:
+        # np.load's own words would advise allow_pickle=True for an HTML page saved as .npz
+        # (unsafe, and no help): say what the file is not, and where a real one comes from.
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+        what = f"it starts with {head!r}" if head else "it is empty"
+        if not head.startswith(b"PK"):  # not even a zip archive: np.load's words do not help
+            exc = None
+        raise ValueError(f"{path} is not a numpy .npz archive ({what}"
+                         f"{'; ' + _first_line(exc) if exc else ''}); an ADBench file holds X "
+                         "and y: fetch it again with `mixann data fetch`, or save the raw file, "
+                         "not a web page about it") from None
+    if not isinstance(arrays, np.lib.npyio.NpzFile):  # a single .npy array renamed to .npz
+        raise ValueError(f"{path} holds one numpy array, not an .npz archive of X and y; save "
+                         "them with np.savez(path, X=X, y=y)")
+    with arrays:
         missing = {"X", "y"} - set(arrays.files)
         if missing:
             raise ValueError(f"{path} lacks the array(s) {sorted(missing)}; an ADBench file holds X and y")
@@ -215,6 +233,11 @@ def _read_npz(path):
     if X.ndim != 2 or y.shape != (X.shape[0],):
         raise ValueError(f"{path}: X must be 2-D and y 1-D of the same length, got {X.shape} and {y.shape}")
     return X, y
+
+
+def _first_line(exc):
+    """An exception's first line, to quote inside another message."""
+    return (str(exc).splitlines() or [type(exc).__name__])[0]
 
 
 def load_dataset(name, data_dir=None):
@@ -358,9 +381,9 @@ def toy2_path(path=None):
     """Where :func:`load_toy2` reads from: ``path``, else ``$MIXANN_TOY2``, else
     ``<data_dir()>/toy2_1.csv``."""
     if path is not None:
-        return Path(path)
+        return Path(path).expanduser()
     if os.environ.get("MIXANN_TOY2"):
-        return Path(os.environ["MIXANN_TOY2"])
+        return Path(os.environ["MIXANN_TOY2"]).expanduser()
     return data_dir() / "toy2_1.csv"
 
 
@@ -419,5 +442,9 @@ def load_toy2(path=None):
     if unknown:
         raise ValueError(f"{csv}: unknown label(s) {unknown}; expected 'anomaly' or 'nominal'")
     X = frame[["x", "y"]].to_numpy(dtype=float)
+    if not np.isfinite(X).all():  # an empty cell reads as NaN, which every figure would drop
+        rows = np.flatnonzero(~np.isfinite(X).all(axis=1))
+        raise ValueError(f"{csv}: x or y is empty or not finite in {len(rows)} row(s) (first: "
+                         f"data row {rows[0] + 1}); fill or drop them")
     y = (labels == "anomaly").to_numpy().astype(int)
     return X, y

@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -200,10 +202,9 @@ class DDPGAgent:
             torch.manual_seed(seed)
             self.actor = Actor(state_dim, hidden).to(self.device)
             self.critic = Critic(state_dim, hidden).to(self.device)
-        self.actor_target = Actor(state_dim, hidden).to(self.device)
-        self.critic_target = Critic(state_dim, hidden).to(self.device)
-        self.actor_target.load_state_dict(self.actor.state_dict())
-        self.critic_target.load_state_dict(self.critic.state_dict())
+        # Copies, not new networks: building one would draw from the global generator.
+        self.actor_target = copy.deepcopy(self.actor)
+        self.critic_target = copy.deepcopy(self.critic)
         self.actor_opt = torch.optim.Adam(self.actor.parameters(), lr=actor_lr)
         self.critic_opt = torch.optim.Adam(self.critic.parameters(), lr=critic_lr)
         self.buffer = ReplayBuffer(state_dim, buffer_size)

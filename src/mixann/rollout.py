@@ -103,7 +103,7 @@ def others_first(near, rows):
 
 
 def rollout(policy, X, y, n_minority, *, z_transform, max_neighbors, max_oversample, eta,
-            max_steps, noise, rng, kind="paper", max_rounds=200, proba=None):
+            max_steps, noise, rng, kind="paper", max_rounds=None, proba=None):
     """Generate synthetic rows with ``policy`` until ``n_minority`` of them are minority.
 
     Parameters
@@ -131,8 +131,14 @@ def rollout(policy, X, y, n_minority, *, z_transform, max_neighbors, max_oversam
         points of the minority ``x0`` (SMOTE's segment, with k, alpha, n and the chain chosen
         by the policy; the state is still ``(x0, x1)``, so the choice depends on how close
         the majority is); chains then walk among minority points only.
-    max_rounds : int
+    max_rounds : int or None
         Cap on batched steps, so a policy that never labels a sample minority still stops.
+        ``None``: 200 plus the rounds that ``n_minority`` needs at one minority row per
+        chain and round, so ``"boundary"`` and ``"interior"`` (every row minority) always
+        deliver ``n_minority`` rows, and only a ``"paper"`` policy that labels few rows
+        minority can return fewer. (A fixed 200 used to cut a large volume short on data
+        with few anomalies and many normal rows: 8 anomalies against 19,992 normal rows got
+        8,000 rows of the 19,984 asked for.)
     proba : ndarray of shape (n_samples,) or None
         For a policy trained on the model-aware state: P(minority) of every row of ``X``
         under the classifier fitted on ``(X, y)``; the states gain
@@ -163,6 +169,8 @@ def rollout(policy, X, y, n_minority, *, z_transform, max_neighbors, max_oversam
         pool = np.arange(len(X))
         k_max = int(min(max_neighbors, len(X)))
         knn = NearestNeighbors(n_neighbors=k_max).fit(X)
+    if max_rounds is None:
+        max_rounds = 200 + -(-int(n_minority) // len(anchors))
     anchors = rng.permutation(anchors)
     current, age = anchors.copy(), np.zeros(len(anchors), dtype=int)
     rows = np.arange(len(current))

@@ -302,7 +302,13 @@ class MixAnN(BaseOverSampler):
     Parameters
     ----------
     estimator : classifier with ``predict_proba``, default=None
-        The classifier the augmentation is learned for (``None``: KNN with k = 10).
+        The classifier the augmentation is learned for (``None``: KNN with k = 10). A
+        ``random_state`` of it left ``None`` (also a pipeline step's) is set from this
+        sampler's seed, so that the same ``random_state`` gives the same output with a
+        forest or an MLP too; a seed it was given is kept. Its predictions are scored as
+        the argmax of ``predict_proba`` (the reward, the guard, the choice): a classifier
+        whose ``predict`` is not that (a tuned threshold, ``SVC(probability=True)``'s Platt
+        scaling) is judged by its probabilities, not by its ``predict``.
     preset : {"default", "paper"}, default="default"
         See above. ``volumes``, ``minority_multiples`` and the ``selection_*`` parameters
         apply to ``"default"`` only; ``accumulate`` to ``"paper"`` only.
@@ -681,6 +687,7 @@ class MixAnN(BaseOverSampler):
         self._validation = _validation_like_y(self.validation_data, one_hot)
         self._policy_init = None if self.policy is None else read_policy(self.policy)
         X, y = validate_data(self, X=X, y=y, reset=True, dtype=float, ensure_all_finite=True)
+        _check_magnitude(X)
         for stale in ("samplers_", "actor_", "critic_"):  # from an earlier fit on other labels
             self.__dict__.pop(stale, None)
         if len(np.unique(y)) > 2:
@@ -726,6 +733,9 @@ class MixAnN(BaseOverSampler):
 
         Load them with :meth:`load_policy` into a MixAnN for data of the same width.
         """
+        if hasattr(self, "samplers_") and not self.samplers_:
+            raise ValueError(f"this MixAnN was fitted on {len(self.classes_)} classes of equal "
+                             "size: no class was augmented, so no policy was trained to save")
         if hasattr(self, "samplers_"):
             raise ValueError(f"this MixAnN was fitted on {len(self.classes_)} classes, one "
                              "policy per class against the rest; save one of them with "
@@ -784,6 +794,7 @@ class MixAnN(BaseOverSampler):
                 raise ValueError("validation_data must be a pair (X_val, y_val)")
             _check_dense(validation_data[0], name="validation_data's X_val")
             X_val = check_array(validation_data[0], dtype=float, ensure_all_finite=True)
+            _check_magnitude(X_val, name="validation_data's X_val")
             if X_val.shape[1] != X.shape[1]:
                 raise ValueError(f"validation_data has {X_val.shape[1]} features, X has {X.shape[1]}")
             y_val = np.asarray(validation_data[1])
@@ -808,6 +819,15 @@ class MixAnN(BaseOverSampler):
             raise ValueError(f"cannot carve a stratified validation set of size "
                              f"{self.validation_size} from {len(X)} samples ({exc}); pass more "
                              "data, change validation_size, or give validation_data") from exc
+        if not y01[val_idx].any():
+            # Stratifying rounds a minority of 2 to 4 rows down to none in the validation part;
+            # the reward, the guard and the draws would then score one class (a baseline of
+            # 1.0). Swap one training minority row with one validation majority row: both
+            # parts keep their sizes, and the training part keeps a minority row to mix.
+            swap = np.random.default_rng(seed)
+            i = swap.choice(np.flatnonzero(y01[train_idx] == 1))
+            j = swap.choice(np.flatnonzero(y01[val_idx] == 0))
+            train_idx[i], val_idx[j] = val_idx[j], train_idx[i]
         if len(np.unique(y01[train_idx])) < 2:
             raise ValueError("the training split holds a single class; pass more minority samples "
                              "or give validation_data")
@@ -824,6 +844,7 @@ class MixAnN(BaseOverSampler):
         # (used up here, as the judge's context is).
         balance_volume = self.__dict__.pop("_balance_volume", BALANCE_PICK[1])
         estimator = clone(self.estimator) if self.estimator is not None else default_estimator()
+        estimator = seed_unset_random_states(estimator, seed)
         _check_neighbours(self.max_neighbors, estimator, len(X_train))
 
         volumes, kinds = self._checked_volumes(), self._resolve_kinds_and_draws(estimator)
@@ -1219,6 +1240,10 @@ class MixAnNClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         else:  # a refit on an array must not keep an earlier DataFrame's names
             self.__dict__.pop("feature_names_in_", None)
         base = self.estimator if self.estimator is not None else default_estimator()
+        # The classifier fitted on the result is seeded as the sampler's was (a random_state
+        # it was given is kept), so the same random_state gives the same predictions.
+        seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+        base = seed_unset_random_states(clone(base), seed)
         y_res = np.asarray(y_res)
         if y_res.ndim == 1:
             # Codes 0..k-1, as sklearn's meta-estimators pass: some classifiers (XGBoost)
@@ -1293,6 +1318,36 @@ def _classifier_has(clf, method):
     return hasattr(clf.estimator if clf.estimator is not None else default_estimator(), method)
 
 
+def seed_unset_random_states(estimator, seed):
+    """``estimator`` with every ``random_state`` parameter left ``None`` set to ``seed``.
+
+    Why: MixAnN fits clones of its estimator many times; an unseeded forest or MLP would make
+    two runs with the same ``random_state`` differ. A seed the caller gave is kept (unlike
+    scikit-learn's ensembles, which replace it), so a seeded classifier trains as it would
+    alone. Nested parameters (a pipeline's ``clf__random_state``) count too.
+
+    Examples
+    --------
+    >>> from sklearn.ensemble import RandomForestClassifier
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from mixann.sampler import seed_unset_random_states
+    >>> seed_unset_random_states(RandomForestClassifier(), 7).random_state
+    7
+    >>> seed_unset_random_states(RandomForestClassifier(random_state=1), 7).random_state
+    1
+    >>> pipe = seed_unset_random_states(make_pipeline(StandardScaler(), RandomForestClassifier()), 7)
+    >>> pipe[-1].random_state
+    7
+    """
+    params = estimator.get_params(deep=True)
+    unset = {name: seed for name, value in params.items()
+             if (name == "random_state" or name.endswith("__random_state")) and value is None}
+    if unset:
+        estimator.set_params(**unset)
+    return estimator
+
+
 # ---------------------------------------------------------------------- input checks
 def _check_estimator_has_proba(estimator):
     if estimator is not None and not hasattr(estimator, "predict_proba"):
@@ -1309,6 +1364,17 @@ def _check_hidden_sizes(hidden_sizes):
         raise ValueError(f"hidden_sizes must hold positive integers (the widths of the actor's "
                          f"and critic's hidden layers), got {list(hidden_sizes)!r}; e.g. "
                          "(64, 64)")
+
+
+def _check_magnitude(X, name="X"):
+    """Refuse values so large that squared distances between rows overflow float64: the
+    neighbour searches would then see inf and NaN (a silent empty result, or a NaN error
+    about an X that holds none)."""
+    largest = float(np.abs(X).max()) if X.size else 0.0
+    if largest > np.sqrt(np.finfo(np.float64).max / (4 * max(X.shape[1], 1))):
+        raise ValueError(f"{name} holds values up to {largest:.3g}, too large for distances "
+                         "between rows (their squares overflow float64); scale the features "
+                         "first, e.g. with sklearn's MinMaxScaler or StandardScaler")
 
 
 def _check_dense(X, name="X"):

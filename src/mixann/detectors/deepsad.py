@@ -26,7 +26,7 @@ from sklearn.base import BaseEstimator
 from torch import nn
 
 from .._torch import check_device, torch_threads
-from ._torch_utils import Standardizer, check_Xy, resolve_seed, seeded_torch
+from ._torch_utils import Standardizer, check_widths, check_Xy, resolve_seed, seeded_torch
 
 #: Deep SAD's label convention inside the loss: +1 labeled normal, -1 labeled anomaly, 0 unlabeled.
 LABELED_NORMAL, LABELED_ANOMALY, UNLABELED = 1, -1, 0
@@ -193,6 +193,8 @@ class DeepSAD(BaseEstimator):
         With ``y=None`` every sample is unlabeled and Deep SAD reduces to Deep SVDD.
         """
         check_device(self.device)
+        check_widths("hidden", self.hidden)
+        check_widths("rep_dim", self.rep_dim)
         X, y = check_Xy(X, y)
         if X.shape[0] < 2:
             raise ValueError("DeepSAD needs at least 2 training samples")

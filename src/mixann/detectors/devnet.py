@@ -35,7 +35,7 @@ from sklearn.base import BaseEstimator
 from torch import nn
 
 from .._torch import check_device, torch_threads
-from ._torch_utils import Standardizer, check_Xy, resolve_seed, seeded_torch
+from ._torch_utils import Standardizer, check_widths, check_Xy, resolve_seed, seeded_torch
 
 
 def deviation_loss(scores, y, ref=None, margin=5.0, n_ref=5000):
@@ -157,6 +157,7 @@ class DevNet(BaseEstimator):
     def fit(self, X, y):
         """Train on ``X`` with labels ``y`` (1 = anomaly, 0 = normal); both classes are needed."""
         check_device(self.device)
+        check_widths("hidden", self.hidden)
         X, y = check_Xy(X, y)
         inliers, outliers = np.flatnonzero(y == 0), np.flatnonzero(y == 1)
         if inliers.size == 0 or outliers.size == 0:

@@ -71,6 +71,12 @@ def _xgbod_bank(budget, n_samples, random_state):
     return dets, flags
 
 
+#: xgboost's warning when pyod's removed ``silent`` is the only unused parameter. Only that one
+#: is hidden: xgboost names every unused parameter in one warning, so a typo such as
+#: ``max_dpeth`` still warns.
+_ONLY_SILENT_UNUSED = r'(?s).*Parameters: \{ "silent" \} are not used'
+
+
 class XGBODDetector:
     """``pyod.models.xgbod.XGBOD`` with a budget-sized detector bank and quiet fitting.
 
@@ -78,7 +84,8 @@ class XGBODDetector:
     features and trains a supervised XGBoost classifier on the result; ``decision_function`` is
     the classifier's anomaly probability and :meth:`predict` its own decision (probability > 0.5).
     pyod's XGBOD passes a removed ``silent`` argument to xgboost and lets its detectors warn about
-    receiving ``y``; both warnings are silenced here.
+    receiving ``y``; both warnings are silenced here (xgboost's only while ``silent`` is the
+    one unused parameter it names, so a misspelt ``**xgbod_kwargs`` key still warns).
 
     Parameters
     ----------
@@ -137,7 +144,7 @@ class XGBODDetector:
         self.model_ = XGBOD(estimator_list=dets, standardization_flag_list=flags,
                             random_state=self.random_state, **kwargs)
         with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=r"(?s).*silent.*")
+            warnings.filterwarnings("ignore", message=_ONLY_SILENT_UNUSED)
             warnings.filterwarnings("ignore", message=r"y should not be presented")
             self.model_.fit(X, y)
         return self
@@ -147,7 +154,7 @@ class XGBODDetector:
         if not hasattr(self, "model_"):  # as DevNet and DeepSAD say it
             raise RuntimeError("XGBODDetector is not fitted; call fit(X, y) first")
         with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=r"(?s).*silent.*")
+            warnings.filterwarnings("ignore", message=_ONLY_SILENT_UNUSED)
             return np.asarray(self.model_.decision_function(np.asarray(X, dtype=float)), dtype=float)
 
     def predict(self, X):
