@@ -57,14 +57,14 @@ def bench(
     """
     from ..classifiers import CLASSIFIER_NAMES
     from . import protocol
-    from .runner import (SchedulerError, build_cells, check_scheduler, parse_sweep,
-                         resolve_methods, run_grid)
+    from .runner import (DataMismatch, SchedulerError, build_cells, canonical_dataset,
+                         check_scheduler, is_detector, parse_sweep, resolve_methods, run_grid)
     from .store import NotAResultsFile
 
-    # A name given twice is one name: the header's counts then match the cells run.
-    # "vowels.npz" names vowels, as load_dataset reads it.
-    ds = list(dict.fromkeys(d[:-4] if d.lower().endswith(".npz") else d
-                            for d in split_names(datasets)))
+    # A name given twice is one name: the header's counts then match the cells run. A known
+    # ADBench dataset is stored under its short name however it is spelt ("vowels.npz",
+    # "40_vowels", "Vowels" all read 40_vowels.npz): one dataset in the report and the resume.
+    ds = list(dict.fromkeys(canonical_dataset(d) for d in split_names(datasets)))
     # Known names pass; so does an ADBench file stem present in the data folder.
     check_names("dataset", ds,
                 _valid_datasets() + [d for d in ds if _dataset_file_exists(d, data_dir)],
@@ -90,9 +90,15 @@ def bench(
         raise typer.BadParameter(str(exc), param_hint="--scheduler") from None
 
     n_cells = len(build_cells(ds, clfs, ms, seeds, budget))
+    # Detectors take no classifier (one cell per dataset and seed): the header's product must
+    # give the cells run, so they are counted beside the classifier x method grid.
+    n_det = sum(map(is_detector, ms))
+    grid = f"{len(clfs)} classifier(s) x {len(ms) - n_det} method(s)"
+    per_dataset = (grid if not n_det else f"{n_det} detector(s)" if n_det == len(ms)
+                   else f"({grid} + {n_det} detector(s))")
     # markup=False: a path like run[bold]/r.sqlite is user text, not Rich markup.
-    console.print(f"bench: {len(ds)} dataset(s) x {len(clfs)} classifier(s) x {len(ms)} method(s) "
-                  f"x {seeds} seed(s) = {n_cells} cells, budget {budget}, db {db}, jobs {jobs}"
+    console.print(f"bench: {len(ds)} dataset(s) x {per_dataset} x {seeds} seed(s) = {n_cells} "
+                  f"cells, budget {budget}, db {db}, jobs {jobs}"
                   + (f", scheduler {scheduler}" if scheduler else ""), markup=False)
     try:
         summary = run_grid(ds, clfs, ms, seeds, budget, db, data_dir=data_dir, jobs=jobs,
@@ -103,6 +109,8 @@ def bench(
         raise typer.BadParameter(str(exc), param_hint="--db") from None
     except SchedulerError as exc:  # the address was well formed, but nothing answered there
         raise typer.BadParameter(str(exc), param_hint="--scheduler") from None
+    except DataMismatch as exc:  # raised before the first cell: the database is as it was
+        raise typer.BadParameter(str(exc), param_hint="--data-dir") from None
     except KeyboardInterrupt:
         console.print(f"[yellow]interrupted: finished cells are saved in {escape(str(db))}; "
                       "rerun the same command to resume.[/yellow]")
@@ -192,16 +200,22 @@ def _print_margins(path):
     from rich.table import Table
 
     from .margins import ALL, GOAL
-    from .report import METHOD_LABELS
+    from .report import METHOD_LABELS, NEEDS_SEEDS
 
-    means = pd.read_csv(path)
-    means = means[means["dataset"] == ALL]
+    deltas = pd.read_csv(path)
+    means = deltas[deltas["dataset"] == ALL]
+    # Seeds behind each classifier's margin: the fewest pairs of any of its datasets.
+    seeds = deltas[deltas["dataset"] != ALL].groupby("classifier")["n"].min()
     table = Table(title="MixAnN minus the best other method, test macro-F1")
     for name in ("classifier", "best other", "margin", "SE", "pairs W/T/L", f">= +{GOAL:g}"):
         table.add_column(name, justify="left" if name in ("classifier", "best other") else "right")
     for r in means.itertuples(index=False):
-        # Only the margin's half of the goal: table2.md also checks "never below none".
+        # Only the margin's half of the goal: table2.md also checks "never below none". One
+        # seed has no standard error ("–", not "nan") and cannot meet a goal: report.md says
+        # the same (margin_summary).
         table.add_row(r.classifier, METHOD_LABELS.get(r.baseline, r.baseline),
-                      f"{r.delta:+.3f}", f"{r.se:.3f}", f"{r.n} {r.wins}/{r.ties}/{r.losses}",
-                      "yes" if r.delta >= GOAL else "no")
+                      f"{r.delta:+.3f}", "–" if pd.isna(r.se) else f"{r.se:.3f}",
+                      f"{r.n} {r.wins}/{r.ties}/{r.losses}",
+                      NEEDS_SEEDS if seeds.get(r.classifier, 0) < 2
+                      else "yes" if r.delta >= GOAL else "no")
     console.print(table)

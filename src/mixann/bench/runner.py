@@ -548,11 +548,25 @@ def run_grid(datasets, classifiers, methods, seeds, budget, db, data_dir=None, j
     -------
     dict
         ``total``, ``skipped`` (already ok), ``ok``, ``failed`` counts of this call.
+
+    Raises
+    ------
+    DataMismatch
+        Before any cell runs, when a dataset's data (shape and hash, :func:`data_fingerprint`,
+        recorded in each cell's ``config["data"]``) differs from what the ok cells of that
+        dataset in ``db`` ran on, e.g. a resume with another ``data_dir``.
+
+    Datasets are stored under :func:`canonical_dataset`'s name (``40_vowels`` is ``vowels``).
+    A database this call creates and records nothing into is removed, with the folders it
+    created for it.
     """
     from .store import ResultStore
 
     protocol.budget_params(budget)  # validate early
     check_scheduler(scheduler)
+    # One dataset, one stored name: "40_vowels" or "Vowels" would run vowels again as a second
+    # dataset of the report, and miss its finished cells on resume.
+    datasets = list(dict.fromkeys(canonical_dataset(d) for d in datasets))
     # A database this call creates and then fills with nothing (a scheduler that cannot be
     # reached, a missing data file) is removed again: no empty file is left behind.
     creates_db = not isinstance(db, ResultStore) and not Path(db).exists()
@@ -567,6 +581,13 @@ def run_grid(datasets, classifiers, methods, seeds, budget, db, data_dir=None, j
             store.close()
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{store.path}{suffix}").unlink(missing_ok=True)
+            # The folders ResultStore made for the file go too, deepest first; one that holds
+            # anything else (or was there before) stays.
+            for folder in store.created_dirs:
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
         raise
     finally:
         if owns_store:
@@ -583,17 +604,29 @@ def _run_cells(store, datasets, classifiers, methods, seeds, budget, data_dir, j
     done = store.done_cells()
     todo = [c for c in cells if c.key not in done]
     summary.update(total=len(cells), skipped=len(cells) - len(todo))
+    # The identity of each dataset's data in this run (data_fingerprint), recorded with every
+    # cell so that a resume on other data is refused instead of mixed into the same table.
+    fingerprints = {}
+
+    def same_data(found):
+        check_same_data(store, found, data_dir)
+        fingerprints.update(found)
+
     if scheduler in (None, "local"):
         # A missing file would fail every cell of its dataset, each written to the database as
         # failed: refuse before the first one. A remote scheduler's workers may see other
-        # paths: they check for themselves (_run_dask).
+        # paths: they check for themselves (_run_dask), and report their data's identity.
         check_data_files({c.dataset for c in todo}, data_dir)
+        same_data(data_fingerprints({c.dataset for c in todo}, data_dir))
 
     bar = Progress(TextColumn("[bold]bench"), BarColumn(), MofNCompleteColumn(),
                    TextColumn("{task.description}"), TimeElapsedColumn(), TextColumn("ETA"),
                    TimeRemainingColumn(), console=console, disable=not progress, transient=False)
 
     def record(result):
+        known = fingerprints.get(result["dataset"])
+        if known is not None:  # added here: only this process writes the database
+            result = {**result, "config": {**(result.get("config") or {}), "data": known}}
         store.record(result)
         summary[result["status"]] += 1
         bar.advance(task)
@@ -601,7 +634,8 @@ def _run_cells(store, datasets, classifiers, methods, seeds, budget, data_dir, j
     with bar:
         task = bar.add_task("", total=len(todo))
         if scheduler is not None and todo:
-            _run_dask(todo, data_dir, scheduler, jobs, bar, task, record)
+            _run_dask(todo, data_dir, scheduler, jobs, bar, task, record,
+                      on_data=None if scheduler == "local" else same_data)
         elif jobs <= 1 or len(todo) <= 1:
             for cell in todo:
                 bar.update(task, description=str(cell))
@@ -637,6 +671,117 @@ def check_data_files(datasets, data_dir=None):
             f"no data file for {names} in {folder(data_dir)}; pass the folder that holds them "
             "(--data-dir, data_dir=...), set MIXANN_DATA, or download them with `mixann data "
             f"fetch {' '.join(missing)}`")
+
+
+def canonical_dataset(name):
+    """The name under which the bench stores ``name``: the short name of a known ADBench
+    dataset, however it is given; any other name as given (less a ``.npz`` suffix).
+
+    :func:`mixann.datasets.load_dataset` reads ``vowels``, ``Vowels``, ``40_vowels`` and
+    ``40_vowels.npz`` as one file; stored under four names they would be four datasets.
+
+    Examples
+    --------
+    >>> [canonical_dataset(n) for n in ("Vowels", "40_vowels.npz", "CIFAR10_1", "mine.npz")]
+    ['vowels', 'vowels', 'cifar10_automobile', 'mine']
+    """
+    from ..datasets import ADBENCH_FILES
+
+    name = str(name)
+    name = name[:-4] if name.lower().endswith(".npz") else name
+    if name.lower() in ADBENCH_FILES:  # short names in any case, as load_dataset reads them
+        return name.lower()
+    # A file stem exactly as load_dataset finds it (file names are case-sensitive).
+    return {stem: short for short, stem in ADBENCH_FILES.items()}.get(name, name)
+
+
+class DataMismatch(ValueError):
+    """A resume whose data for a dataset differs from what its finished cells ran on."""
+
+
+def data_fingerprint(X, y):
+    """The identity of a dataset's data: ``{"shape": [rows, features], "sha256": 16 hex}``
+    over the bytes of ``X`` (float64) and ``y`` (int64), little-endian whatever the machine.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> a = data_fingerprint(np.eye(3), np.array([0, 0, 1]))
+    >>> a["shape"], len(a["sha256"]), a == data_fingerprint(np.eye(3), [0.0, 0.0, 1.0])
+    ([3, 3], 16, True)
+    """
+    import hashlib
+
+    X = np.ascontiguousarray(X, dtype="<f8")
+    digest = hashlib.sha256(X.tobytes())
+    digest.update(np.ascontiguousarray(y, dtype="<i8").tobytes())
+    return {"shape": [int(n) for n in X.shape], "sha256": digest.hexdigest()[:16]}
+
+
+def data_fingerprints(datasets, data_dir=None):
+    """``{dataset: data_fingerprint or None}``, each file read once.
+
+    None for a file that does not load: its cells fail with the reason, as they did before
+    cells recorded their data.
+    """
+    from ..datasets import load_dataset
+
+    out = {}
+    for name in sorted(datasets):
+        try:
+            out[name] = data_fingerprint(*load_dataset(name, data_dir=data_dir))
+        except Exception:
+            out[name] = None
+    return out
+
+
+def _worker_data(datasets, data_dir):
+    """On a dask worker: check the files are there, then fingerprint them."""
+    check_data_files(datasets, data_dir)
+    return data_fingerprints(datasets, data_dir)
+
+
+def _agreed_data(seen, data_dir):
+    """The fingerprints every worker reported (``client.run``'s ``{worker: {dataset: fp}}``);
+    raise DataMismatch where two workers read different data under one name."""
+    found = {}
+    for worker, fps in sorted(seen.items()):
+        for name, fp in fps.items():
+            if name in found and found[name] != fp:
+                raise DataMismatch(
+                    f"the workers read different data for dataset {name!r} in {data_dir} "
+                    f"({_describe(found[name])} on one, {_describe(fp)} on {worker}); give "
+                    "every worker the same files")
+            found[name] = fp
+    return found
+
+
+def _describe(fp):
+    if fp is None:
+        return "a file that does not load"
+    rows, features = fp["shape"]
+    return f"{rows} rows x {features} features, sha256 {fp['sha256']}"
+
+
+def check_same_data(store, fingerprints, data_dir=None):
+    """Raise DataMismatch if a dataset's data (``{dataset: fingerprint}``) differs from what
+    the ok cells of that dataset in ``store`` recorded.
+
+    A resume skips the finished cells and runs the rest on the data it reads now: on other
+    data (another ``--data-dir``, a file replaced) the table would average the two. Cells
+    written without a fingerprint (older databases) are unknown and pass.
+    """
+    from ..datasets import data_dir as folder
+
+    recorded = store.data_fingerprints()
+    for name, fp in sorted(fingerprints.items()):
+        other = [old for old in recorded.get(name, []) if fp is not None and old != fp]
+        if other:
+            raise DataMismatch(
+                f"dataset {name!r} in {folder(data_dir)} ({_describe(fp)}) is not the data its "
+                f"finished cells in {store.path} ran on ({_describe(other[0])}); a resume "
+                "would mix the two in one table: use a new --db for this data, or the "
+                "original --data-dir")
 
 
 def _run_pool(todo, data_dir, jobs, bar, task, record):
@@ -692,8 +837,13 @@ def check_scheduler(scheduler):
                              "or tcp://HOST:PORT, e.g. tcp://127.0.0.1:8786") from None
 
 
-def _run_dask(todo, data_dir, scheduler, jobs, bar, task, record, run=None):
-    """Run ``todo`` on dask; ``run(cell, data_dir)`` computes a result (default: the real cell)."""
+def _run_dask(todo, data_dir, scheduler, jobs, bar, task, record, run=None, on_data=None):
+    """Run ``todo`` on dask; ``run(cell, data_dir)`` computes a result (default: the real cell).
+
+    With a scheduler address, the workers check the data files and fingerprint them before the
+    first cell is sent; ``on_data({dataset: fingerprint})`` then sees what they read (and may
+    raise to stop the grid, as :func:`check_same_data` does).
+    """
     from dask.distributed import Client, LocalCluster, as_completed
 
     if scheduler == "local":
@@ -710,8 +860,12 @@ def _run_dask(todo, data_dir, scheduler, jobs, bar, task, record, run=None):
     try:
         client.run(_init_worker)
         if scheduler != "local":  # run_grid checked a LocalCluster's files on this machine
-            # The workers must see the files: each checks before the first cell is sent.
-            client.run(check_data_files, sorted({cell.dataset for cell in todo}), data_dir)
+            # The workers must see the files: each checks before the first cell is sent, and
+            # says what data it sees; all must see the same.
+            seen = client.run(_worker_data, sorted({cell.dataset for cell in todo}), data_dir)
+            found = _agreed_data(seen, data_dir)
+            if on_data is not None:
+                on_data(found)
         # One task per cell, keyed by the cell so a resubmission can never run it twice.
         futures = {client.submit(run or _safe_run, cell, data_dir,
                                  key=f"mixann-cell-{'/'.join(map(str, cell.key))}",

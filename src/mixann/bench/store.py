@@ -6,7 +6,10 @@ cells that were still computing, and never leaves half a row.
 
 Resume rule: :meth:`ResultStore.done_cells` returns the cells whose status is ``"ok"``; the
 runner skips those. Cells recorded as ``"failed"`` are retried on the next run and their row is
-overwritten by the new outcome; an ``"ok"`` row is never overwritten.
+overwritten by the new outcome; an ``"ok"`` row is never overwritten. Each cell's ``config``
+holds ``data``, the shape and a hash of the data it ran on (:meth:`ResultStore.data_fingerprints`
+reads them back), so that a resume on other data is refused; rows without it (older files)
+are unknown, not a mismatch.
 """
 
 from __future__ import annotations
@@ -108,12 +111,18 @@ class ResultStore:
     def __init__(self, path, new_ok=True, read_only=False):
         self.path = Path(path)
         self._has_table = True
+        self.created_dirs = []
         if read_only:
             self.conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
                                         timeout=30)
         else:
-            if self.path.parent and not self.path.parent.exists():
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+            # The folders made here, deepest first: a run that records nothing removes them
+            # again with the file (mixann.bench.runner.run_grid), and only them.
+            parent = self.path.parent
+            while not parent.exists():
+                self.created_dirs.append(parent)
+                parent = parent.parent
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             self.conn = sqlite3.connect(self.path, timeout=30)
         self.conn.row_factory = sqlite3.Row
         try:
@@ -152,6 +161,27 @@ class ResultStore:
             return set()
         rows = self.conn.execute(f"SELECT {', '.join(KEY)} FROM results WHERE status = 'ok'")
         return {tuple(row) for row in rows}
+
+    def data_fingerprints(self):
+        """``{dataset: [fingerprint, ...]}``: the distinct identities of the data that the ok
+        cells of each dataset ran on (``config["data"]``, see
+        :func:`mixann.bench.runner.data_fingerprint`).
+
+        Rows written before cells recorded their data have none and are left out: their data
+        is unknown, which is no evidence of a mismatch.
+        """
+        if not self._has_table:
+            return {}
+        out = {}
+        for dataset, config in self.conn.execute(
+                "SELECT dataset, config_json FROM results WHERE status = 'ok'"):
+            try:
+                data = json.loads(config or "{}").get("data")
+            except (ValueError, AttributeError):  # not a JSON object: nothing known
+                data = None
+            if isinstance(data, dict) and data not in out.setdefault(dataset, []):
+                out[dataset].append(data)
+        return {name: found for name, found in out.items() if found}
 
     def record(self, result):
         """Write one cell's outcome (a dict from the runner) in its own transaction.
