@@ -70,3 +70,30 @@ def check_device(device):
         raise ValueError(f"device={device!r}, but torch sees {count} {dev.type} device(s): use "
                          f"'{dev.type}:0' to '{dev.type}:{count - 1}'")
     return dev
+
+
+def check_widths(name, widths, example="(20,)"):
+    """Refuse layer widths that are not positive integers: torch rejects some, and a width 0
+    builds a network whose output ignores its input (every row gets one score). ``widths`` is
+    a sequence of widths, or one width (e.g. DeepSAD's ``rep_dim``).
+
+    Examples
+    --------
+    >>> from mixann._torch import check_widths
+    >>> check_widths("hidden", (20,))
+    >>> check_widths("hidden", (0,))
+    Traceback (most recent call last):
+    ...
+    ValueError: hidden must hold positive integers (layer widths), got (0,); e.g. (20,)
+    """
+    import numbers
+
+    several = isinstance(widths, (tuple, list))
+    bad = [w for w in (widths if several else (widths,))
+           if isinstance(w, bool) or not isinstance(w, numbers.Integral) or w < 1]
+    if bad and several:
+        raise ValueError(f"{name} must hold positive integers (layer widths), got {widths!r}; "
+                         f"e.g. {example}")
+    if bad:
+        raise ValueError(f"{name} must be a positive integer (a layer width), got {widths!r}; "
+                         f"e.g. {example}")

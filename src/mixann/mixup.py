@@ -32,14 +32,14 @@ def mix(x0, x1, alpha):
     x0 = np.asarray(x0, dtype=float)
     x1 = np.asarray(x1, dtype=float)
     alpha = np.asarray(alpha, dtype=float)
-    if alpha.ndim == 0:
-        return alpha * x0 + (1.0 - alpha) * x1
-    # One ratio per row, and nothing else: a 1-D alpha as long as one sample's features would
-    # otherwise broadcast as a per-feature mix.
-    if alpha.ndim != 1 or x0.ndim != 2 or len(alpha) != len(x0):
-        raise ValueError(f"alpha must be one number or one per row of 2-D x0; got alpha of "
-                         f"shape {alpha.shape} for x0 of shape {x0.shape}")
-    return alpha[:, None] * x0 + (1.0 - alpha[:, None]) * x1
+    if alpha.ndim:
+        # One ratio per row, and nothing else: a 1-D alpha as long as one sample's features
+        # would otherwise broadcast as a per-feature mix.
+        if alpha.ndim != 1 or x0.ndim != 2 or len(alpha) != len(x0):
+            raise ValueError(f"alpha must be one number or one per row of 2-D x0; got alpha of "
+                             f"shape {alpha.shape} for x0 of shape {x0.shape}")
+        alpha = alpha[:, None]
+    return alpha * x0 + (1.0 - alpha) * x1
 
 
 def hard_label(y0, y1, alpha, eta):

@@ -23,7 +23,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ._output import output_like
-from ._torch import check_device
+from ._torch import check_device, check_widths
 from .ddpg import DDPGAgent
 from .env import Episode, MixUpEnv, in_sample_proba
 from .metrics import check_metric, score_proba
@@ -675,7 +675,7 @@ class MixAnN(BaseOverSampler):
         check_metric(self.metric)
         if self.reward_metric is not None:
             check_metric(self.reward_metric)
-        _check_hidden_sizes(self.hidden_sizes)
+        check_widths("hidden_sizes", list(self.hidden_sizes), example="(64, 64)")
         check_device(self.device)  # before any training, not inside torch's first .to()
         _check_dense(X)
         check_classification_targets(y)  # 'Unknown label type: continuous' for regression targets
@@ -733,10 +733,11 @@ class MixAnN(BaseOverSampler):
 
         Load them with :meth:`load_policy` into a MixAnN for data of the same width.
         """
-        if hasattr(self, "samplers_") and not self.samplers_:
-            raise ValueError(f"this MixAnN was fitted on {len(self.classes_)} classes of equal "
-                             "size: no class was augmented, so no policy was trained to save")
         if hasattr(self, "samplers_"):
+            if not self.samplers_:
+                raise ValueError(f"this MixAnN was fitted on {len(self.classes_)} classes of "
+                                 "equal size: no class was augmented, so no policy was trained "
+                                 "to save")
             raise ValueError(f"this MixAnN was fitted on {len(self.classes_)} classes, one "
                              "policy per class against the rest; save one of them with "
                              "sampler.samplers_[label].save_policy(path)")
@@ -1353,17 +1354,6 @@ def _check_estimator_has_proba(estimator):
     if estimator is not None and not hasattr(estimator, "predict_proba"):
         raise TypeError(f"estimator {type(estimator).__name__} has no predict_proba; MixAnN's "
                         "reward needs class probabilities (use e.g. SVC(probability=True))")
-
-
-def _check_hidden_sizes(hidden_sizes):
-    """Refuse layer widths torch would reject, or take silently: a width 0 builds an actor
-    that ignores its input."""
-    bad = [h for h in hidden_sizes
-           if isinstance(h, bool) or not isinstance(h, numbers.Integral) or h < 1]
-    if bad:
-        raise ValueError(f"hidden_sizes must hold positive integers (the widths of the actor's "
-                         f"and critic's hidden layers), got {list(hidden_sizes)!r}; e.g. "
-                         "(64, 64)")
 
 
 def _check_magnitude(X, name="X"):

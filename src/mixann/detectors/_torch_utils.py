@@ -35,32 +35,6 @@ def seeded_torch(seed, device="cpu"):
         yield
 
 
-def check_widths(name, widths):
-    """Refuse layer widths that are not positive integers: a width 0 builds a network whose
-    output ignores its input, so every row gets one score (and every row is flagged).
-
-    Examples
-    --------
-    >>> from mixann.detectors._torch_utils import check_widths
-    >>> check_widths("hidden", (20,))
-    >>> check_widths("hidden", (0,))
-    Traceback (most recent call last):
-    ...
-    ValueError: hidden must hold positive integers (layer widths), got (0,); e.g. (20,)
-    """
-    import numbers
-
-    values = tuple(widths) if isinstance(widths, (tuple, list)) else (widths,)
-    bad = [w for w in values
-           if isinstance(w, bool) or not isinstance(w, numbers.Integral) or w < 1]
-    if bad and isinstance(widths, (tuple, list)):
-        raise ValueError(f"{name} must hold positive integers (layer widths), got {widths!r}; "
-                         "e.g. (20,)")
-    if bad:
-        raise ValueError(f"{name} must be a positive integer (a layer width), got {widths!r}; "
-                         "e.g. 16")
-
-
 def check_Xy(X, y=None):
     """Float32 2-D ``X`` and (if given) a 0/1 integer ``y`` of the same length."""
     X = np.asarray(X, dtype=np.float32)

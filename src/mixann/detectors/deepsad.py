@@ -25,8 +25,8 @@ import torch
 from sklearn.base import BaseEstimator
 from torch import nn
 
-from .._torch import check_device, torch_threads
-from ._torch_utils import Standardizer, check_widths, check_Xy, resolve_seed, seeded_torch
+from .._torch import check_device, check_widths, torch_threads
+from ._torch_utils import Standardizer, check_Xy, resolve_seed, seeded_torch
 
 #: Deep SAD's label convention inside the loss: +1 labeled normal, -1 labeled anomaly, 0 unlabeled.
 LABELED_NORMAL, LABELED_ANOMALY, UNLABELED = 1, -1, 0
@@ -194,7 +194,7 @@ class DeepSAD(BaseEstimator):
         """
         check_device(self.device)
         check_widths("hidden", self.hidden)
-        check_widths("rep_dim", self.rep_dim)
+        check_widths("rep_dim", self.rep_dim, example="16")
         X, y = check_Xy(X, y)
         if X.shape[0] < 2:
             raise ValueError("DeepSAD needs at least 2 training samples")
