@@ -54,6 +54,10 @@ def test_parse_sweep_valid_and_round_trip():
     assert parse_method("mixann[selection_rule=best-larger]") == (
         "mixann", {"selection_rule": "best-larger"})
     assert parse_method("smote") == ("smote", {})
+    # The warm-up (row 85) is swept on either preset.
+    assert parse_sweep("warmup_steps=0,5") == ["mixann[warmup_steps=0]", "mixann[warmup_steps=5]"]
+    assert parse_method("mixann-paper[warmup_steps=5.0]") == ("mixann-paper", {"warmup_steps": 5})
+    assert resolve_methods("mixann-paper[warmup_steps=05]") == ["mixann-paper[warmup_steps=5]"]
 
 
 @pytest.mark.parametrize("spec, message", [
@@ -73,6 +77,8 @@ def test_parse_sweep_valid_and_round_trip():
     ("selection_rule=auto", "selection_rule values must be one of best, best-larger"),
     ("selection_rule=largest", "selection_rule values must be one of best, best-larger"),
     ("K=5,5.0", "repeats mixann[K=5]"),
+    ("warmup_steps=-1", "warmup_steps values must be integers >= 0"),
+    ("warmup=5", "or warmup_steps (e.g."),
 ])
 def test_parse_sweep_invalid(spec, message):
     with pytest.raises(ValueError) as err:
@@ -167,6 +173,16 @@ def test_selection_repeats_sweep_runs_the_default_preset_with_more_repeats(data_
     assert plain["config"]["mixann"]["trials"][0]["selection_rule"] == "best"  # "auto" for KNN
     with pytest.raises(ValueError, match="default preset"):
         run_cell(Cell("vowels", "knn", "mixann-paper[selection_rule=best]", 0, "test"), data_dir)
+
+
+def test_warmup_sweep_reaches_the_paper_preset(data_dir):
+    # The test budget sets warmup_steps=5; the sweep point replaces it and is recorded.
+    plain = run_cell(Cell("vowels", "knn", "mixann-paper[K=5]", 0, "test"), data_dir)
+    swept = run_cell(Cell("vowels", "knn", "mixann-paper[K=5,warmup_steps=0]", 0, "test"),
+                     data_dir)
+    assert plain["config"]["mixann"]["warmup_steps"] == 5
+    assert swept["config"]["mixann"]["warmup_steps"] == 0
+    assert swept["config"]["mixann"]["sweep"] == {"K": 5, "warmup_steps": 0}
 
 
 def test_detector_cell_runs(data_dir):

@@ -38,9 +38,12 @@ def bench(
                                               "(eta set, K selected as usual), or the default "
                                               "preset's selection_repeats=2, "
                                               "selection_folds=10, n_draws=10 or "
-                                              "selection_rule=best-larger; stored as methods "
-                                              "mixann[K=5], mixann\\[eta=0.3]. Without --methods "
-                                              "only the sweep runs."),
+                                              "selection_rule=best-larger, or warmup_steps=5 "
+                                              "(DDPG's random steps); stored as methods "
+                                              "mixann[K=5], mixann\\[eta=0.3]. The paper preset "
+                                              "takes K and warmup_steps through --methods "
+                                              "'mixann-paper\\[warmup_steps=5]'. Without "
+                                              "--methods only the sweep runs."),
     seeds: int = typer.Option(5, min=1, help="Number of seeds: n runs seeds 0..n-1."),
     budget: str = typer.Option("quick", help="quick or paper (test: tiny, for the test-suite)."),
     db: Path = typer.Option(Path("results.sqlite"), dir_okay=False, help="SQLite results file."),

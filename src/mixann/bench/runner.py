@@ -22,7 +22,7 @@ Methods
   classifier :data:`DETECTOR_CLASSIFIER` (``"-"``), whatever classifiers the grid names.
 * Sweeps (Fig. 4): ``mixann[K=5]`` runs the default preset with K = 5;
   ``mixann[eta=0.3]`` sets eta (``mixann-paper[K=5]`` sweeps the paper preset, without its
-  K selection). :func:`parse_sweep` turns
+  K selection; ``mixann-paper[warmup_steps=5]`` its warm-up). :func:`parse_sweep` turns
   ``"K=5,10,15"`` into these names, :func:`parse_method` reads them back.
 """
 
@@ -134,6 +134,10 @@ SELECTION_SWEEPS = {"selection_repeats": 1, "selection_folds": 2, "n_draws": 1}
 RULE_SWEEP = "selection_rule"
 #: Every sweep that only the default preset takes; its values pass to MixAnN as they are.
 CHOICE_SWEEPS = (*SELECTION_SWEEPS, RULE_SWEEP)
+#: The random warm-up steps of DDPG, swept on either preset (``mixann-paper[warmup_steps=5]``,
+#: docs/quality.md, row 85): the paper leaves the warm-up open, and the paper preset's episodes
+#: end at about every second random step, so 50 steps is most of its 30 episodes.
+WARMUP_SWEEP = "warmup_steps"
 
 
 def _positive_int(name, value, low=1):
@@ -169,10 +173,13 @@ def _check_sweep_value(param, value):
             raise ValueError(f"selection_rule values must be one of {', '.join(rules)} "
                              f"(plain mixann is \"auto\"), got {value!r}")
         return RULE_SWEEP, str(value)
+    if str(param) == WARMUP_SWEEP:
+        return WARMUP_SWEEP, _positive_int(WARMUP_SWEEP, value, 0)
     raise ValueError(f"unknown sweep parameter {param!r}; sweep K, eta, selection_repeats, "
-                     "selection_folds, n_draws or selection_rule (e.g. K=5,10,15,20,25, "
-                     "eta=0.1,0.3,0.5, selection_repeats=2, selection_folds=10, n_draws=10 or "
-                     "selection_rule=best-larger)")
+                     "selection_folds, n_draws, selection_rule or warmup_steps (e.g. "
+                     "K=5,10,15,20,25, eta=0.1,0.3,0.5, selection_repeats=2, "
+                     "selection_folds=10, n_draws=10, selection_rule=best-larger or "
+                     "warmup_steps=5)")
 
 
 def parse_sweep(text):
@@ -250,7 +257,8 @@ def resolve_methods(text, sweeps=()):
     if unknown:
         valid = [*METHOD_SHORTCUTS, *all_methods(), *ABLATIONS, *DETECTORS, "mixann[K=..]",
                  "mixann[eta=..]", "mixann[selection_repeats=..]", "mixann[selection_folds=..]",
-                 "mixann[n_draws=..]", "mixann[selection_rule=..]"]
+                 "mixann[n_draws=..]", "mixann[selection_rule=..]",
+                 "mixann[warmup_steps=..]", "mixann-paper[warmup_steps=..]"]
         raise ValueError(f"unknown method {', '.join(map(repr, unknown))}; choose one of "
                          f"{', '.join(valid)}")
     for spec in sweeps or ():
@@ -306,7 +314,8 @@ def _fit_mixann(cell, sp, make_estimator, reward="full", overrides=None, preset=
     reward kind (the Table 4 ablations); ``overrides`` a sweep point: ``{"K": k}`` fixes K
     (no selection), ``{"eta": e}`` replaces eta, ``{"selection_repeats": r}``,
     ``{"selection_folds": f}``, ``{"n_draws": n}`` and ``{"selection_rule": name}`` set the
-    default preset's fold repeats, folds, draws scored on validation and choosing rule.
+    default preset's fold repeats, folds, draws scored on validation and choosing rule;
+    ``{"warmup_steps": w}`` either preset's random warm-up steps.
     """
     from ..sampler import MixAnN
 
@@ -314,6 +323,8 @@ def _fit_mixann(cell, sp, make_estimator, reward="full", overrides=None, preset=
     params = {**mixann_params(cell.budget, make_estimator()), "reward": reward, "preset": preset}
     if "eta" in overrides:
         params["eta"] = float(overrides["eta"])
+    if WARMUP_SWEEP in overrides:
+        params[WARMUP_SWEEP] = int(overrides[WARMUP_SWEEP])
     # Canonical already (parse_method): ints for the counts, a name for the rule.
     params.update({param: overrides[param] for param in CHOICE_SWEEPS if param in overrides})
     if "K" in overrides:
