@@ -87,3 +87,35 @@ def score_proba(metric, proba, y_true):
     """
     scorer = get_scorer(check_metric(metric))
     return float(scorer(_FrozenProba(np.asarray(proba, dtype=float)), proba, np.asarray(y_true)))
+
+
+def check_metric_multiclass(metric, name="metric"):
+    """Return ``metric`` if it scores more than two classes, else raise a clear ``ValueError``.
+
+    ``multiclass_choice="all-classes"`` judges every class's candidates with the multiclass
+    classifier, so ``metric`` must take three or more classes; binary scorers (``"roc_auc"``,
+    ``"f1"``, ``"precision"``) would fail only after the first class's training. Checked on
+    three rows of three classes before any training.
+
+    Examples
+    --------
+    >>> from mixann.metrics import check_metric_multiclass
+    >>> check_metric_multiclass("f1_macro")
+    'f1_macro'
+    >>> try:
+    ...     check_metric_multiclass("roc_auc")
+    ... except ValueError as exc:
+    ...     print(str(exc)[:52])
+    metric='roc_auc' cannot score more than two classes
+    """
+    check_metric(metric)
+    proba = np.array([[0.6, 0.3, 0.1], [0.2, 0.5, 0.3], [0.1, 0.2, 0.7]])
+    try:
+        score_proba(metric, proba, np.arange(3))
+    except (ValueError, TypeError) as exc:
+        raise ValueError(
+            f"{name}={metric!r} cannot score more than two classes ({exc}); with "
+            "multiclass_choice='all-classes' the multiclass classifier judges every class's "
+            "candidates: use a multiclass scorer such as 'f1_macro', 'balanced_accuracy', "
+            "'roc_auc_ovr' or 'neg_log_loss', or keep multiclass_choice='one-vs-rest'") from exc
+    return metric

@@ -130,6 +130,7 @@ def fit_one_vs_rest(sampler, X, y):
     >>> set(y_res[len(y):].tolist()) <= {1, 2}   # their rows, labelled with their class
     True
     """
+    from .metrics import check_metric_multiclass
     from .sampler import BALANCE_PICK, MixAnN
 
     classes, class_counts = np.unique(y, return_counts=True)
@@ -145,6 +146,8 @@ def fit_one_vs_rest(sampler, X, y):
     codes = np.searchsorted(classes, y)
     codes_val = None if validation is None else np.searchsorted(classes, validation[1])
     judged = sampler.multiclass_choice == "all-classes"
+    if judged:  # before the first class's training, not after it
+        check_metric_multiclass(sampler.metric)
     fitted = {}
     for i, (label, n_class) in enumerate(counts.items(), 1):
         if sampler.verbose:  # the binary sampler's bars follow, one set per class

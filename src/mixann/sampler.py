@@ -308,7 +308,9 @@ class MixAnN(BaseOverSampler):
         forest or an MLP too; a seed it was given is kept. Its predictions are scored as
         the argmax of ``predict_proba`` (the reward, the guard, the choice): a classifier
         whose ``predict`` is not that (a tuned threshold, ``SVC(probability=True)``'s Platt
-        scaling) is judged by its probabilities, not by its ``predict``.
+        scaling) is judged by its probabilities, not by its ``predict``. It is fitted on
+        float arrays without column names (a ``ColumnTransformer`` in it must pick columns
+        by position; one that picks them by name is refused).
     preset : {"default", "paper"}, default="default"
         See above. ``volumes``, ``minority_multiples`` and the ``selection_*`` parameters
         apply to ``"default"`` only; ``accumulate`` to ``"paper"`` only.
@@ -672,6 +674,7 @@ class MixAnN(BaseOverSampler):
         """
         self._validate_params()
         _check_estimator_has_proba(self.estimator)
+        _check_columns_by_position(self.estimator)
         check_metric(self.metric)
         if self.reward_metric is not None:
             check_metric(self.reward_metric)
@@ -688,6 +691,7 @@ class MixAnN(BaseOverSampler):
         self._policy_init = None if self.policy is None else read_policy(self.policy)
         X, y = validate_data(self, X=X, y=y, reset=True, dtype=float, ensure_all_finite=True)
         _check_magnitude(X)
+        self._check_validation_names()
         for stale in ("samplers_", "actor_", "critic_"):  # from an earlier fit on other labels
             self.__dict__.pop(stale, None)
         if len(np.unique(y)) > 2:
@@ -698,6 +702,22 @@ class MixAnN(BaseOverSampler):
         if one_hot is not None:  # back to the caller's one-hot columns
             y_res = (y_res[:, None] == np.arange(one_hot.shape[1])).astype(one_hot.dtype)
         return as_given(X_res, y_res)
+
+    def _check_validation_names(self):
+        """``validation_data``'s columns must carry X's names in X's order, as any later input
+        to a fitted scikit-learn estimator must (a reordered DataFrame would be scored with its
+        features swapped); checked where X had names and X_val has X's width (a wrong width
+        gets its own message in the checks of the split)."""
+        validation = self._validation
+        if not (isinstance(validation, tuple) and hasattr(self, "feature_names_in_")):
+            return
+        X_val = validation[0]
+        if getattr(X_val, "ndim", 2) != 2 or np.shape(X_val)[1] != self.n_features_in_:
+            return
+        try:
+            validate_data(self, X=X_val, reset=False, skip_check_array=True)
+        except ValueError as exc:
+            raise ValueError(f"validation_data's X_val: {str(exc).strip()}") from None
 
     def fit(self, X, y):
         """Learn the mix-up policy and the synthetic samples on (X, y), without returning them.
@@ -1233,6 +1253,7 @@ class MixAnNClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
 
     def fit(self, X, y):
         """Augment (X, y) with MixAnN and fit a clone of ``estimator`` on the result."""
+        self._validate_params()  # errors name MixAnNClassifier, the class the user called
         self.sampler_ = MixAnN(**self.get_params(deep=False))
         X_res, y_res = self.sampler_.fit_resample(X, y)
         self.n_features_in_ = self.sampler_.n_features_in_
@@ -1246,6 +1267,10 @@ class MixAnNClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
         base = seed_unset_random_states(clone(base), seed)
         y_res = np.asarray(y_res)
+        if y_res.ndim == 2 and y_res.shape[1] == 1:
+            # A column-vector y (a one-column DataFrame) comes back as one: one label per
+            # row, not one-hot (a one-hot y has a column per class, two at least).
+            y_res = y_res.ravel()
         if y_res.ndim == 1:
             # Codes 0..k-1, as sklearn's meta-estimators pass: some classifiers (XGBoost)
             # refuse other labels, e.g. strings or {-1, 1}; predict maps the codes back.
@@ -1354,6 +1379,35 @@ def _check_estimator_has_proba(estimator):
     if estimator is not None and not hasattr(estimator, "predict_proba"):
         raise TypeError(f"estimator {type(estimator).__name__} has no predict_proba; MixAnN's "
                         "reward needs class probabilities (use e.g. SVC(probability=True))")
+
+
+def _check_columns_by_position(estimator):
+    """Refuse an estimator holding a ColumnTransformer that picks columns by name.
+
+    MixAnN fits ``estimator`` on float arrays (its synthetic rows have no column names), as
+    scikit-learn's ``BaggingClassifier`` does, so such a transformer would fail there with
+    "Specifying the columns using strings is only supported for dataframes" after the
+    checks; it is refused before any work, with the way out.
+    """
+    from sklearn.compose import ColumnTransformer
+
+    if estimator is None or not hasattr(estimator, "get_params"):
+        return
+    parts = [estimator, *estimator.get_params(deep=True).values()]
+    for part in parts:
+        if not isinstance(part, ColumnTransformer):
+            continue
+        for name, _, columns in part.transformers:
+            by_name = callable(columns) or isinstance(columns, str) or (
+                not isinstance(columns, slice)
+                and np.asarray(columns, dtype=object).dtype == object
+                and any(isinstance(c, str) for c in np.ravel(np.asarray(columns, dtype=object))))
+            if by_name:
+                raise ValueError(
+                    f"estimator holds a ColumnTransformer whose part {name!r} picks columns by "
+                    f"name ({columns!r}); MixAnN fits its estimator on arrays without column "
+                    "names: pick the columns by position (e.g. [0, 2]) or a boolean mask, or "
+                    "put the ColumnTransformer before MixAnN in the pipeline")
 
 
 def _check_magnitude(X, name="X"):
