@@ -1,7 +1,8 @@
 """Session 46's eighth audit (MixAnN inside scikit-learn and imbalanced-learn): validation
 columns by name, MixAnNClassifier's parameter errors, ColumnTransformers that pick columns by
 name, a column-vector y in MixAnNClassifier, and binary scorers with multiclass_choice=
-"all-classes"."""
+"all-classes"; and its ninth (the same seed, the same bytes): MixBoost and AutoSMOTE with a
+pipeline's unseeded classifier, and the policy map's regions."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.estimator_checks import check_param_validation
 
 from mixann import MixAnN, MixAnNClassifier
+from mixann.baselines import AutoSMOTE, MixBoost
 from mixann.datasets import make_diverse_minorities
 from mixann.metrics import check_metric_multiclass
 
@@ -99,3 +101,33 @@ def test_binary_scorer_refused_with_all_classes_before_training():
     assert check_metric_multiclass("roc_auc_ovr") == "roc_auc_ovr"
     # One-vs-rest scores binary problems: roc_auc stays fine there.
     MixAnN(metric="roc_auc", random_state=0, **TINY).fit(X, y)
+
+
+def _pipeline_forest():
+    from sklearn.ensemble import RandomForestClassifier
+
+    return make_pipeline(StandardScaler(), RandomForestClassifier(n_estimators=5))
+
+
+@pytest.mark.parametrize("make", [
+    lambda: MixBoost(estimator=_pipeline_forest(), n_rounds=2, random_state=0),
+    lambda: AutoSMOTE(estimator=_pipeline_forest(), n_iterations=3, random_state=0),
+], ids=["mixboost", "autosmote"])
+def test_learned_baselines_seed_a_pipelines_classifier(make):
+    # Only a top-level random_state was replaced, so the forest inside drew from the OS.
+    X, y = make_diverse_minorities(n_samples=300, random_state=0)
+    first, second = (make().fit_resample(X, y)[0] for _ in range(2))
+    np.testing.assert_array_equal(first, second)
+
+
+def test_policy_map_draws_the_same_regions_for_an_unseeded_forest(tmp_path):
+    from sklearn.ensemble import RandomForestClassifier
+
+    from mixann.plots import policy_map
+
+    X, y = make_diverse_minorities(n_samples=300, random_state=0)
+    sampler = MixAnN(estimator=RandomForestClassifier(n_estimators=20), random_state=0,
+                     **TINY).fit(X, y)
+    for name in ("a.png", "b.png"):
+        policy_map(sampler, X, y, tmp_path / name)
+    assert (tmp_path / "a.png").read_bytes() == (tmp_path / "b.png").read_bytes()

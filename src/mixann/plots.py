@@ -200,10 +200,11 @@ def policy_map(sampler, X, y, out, estimator=None):
     True
     """
     from sklearn.base import clone
+    from sklearn.utils import check_random_state
     from sklearn.utils.validation import check_is_fitted
 
     from .multiclass import plain_label
-    from .sampler import _labels_of, default_estimator
+    from .sampler import _labels_of, default_estimator, seed_unset_random_states
 
     check_is_fitted(sampler, "synthetic_X_")
     if hasattr(sampler, "samplers_"):
@@ -226,7 +227,11 @@ def policy_map(sampler, X, y, out, estimator=None):
     if base is None:
         base = default_estimator()
     syn_y = (sampler.synthetic_y_ == sampler.minority_label_).astype(int)
-    model = clone(base).fit(np.vstack([X, sampler.synthetic_X_]), np.concatenate([y01, syn_y]))
+    # Seeded as MixAnNClassifier seeds its classifier: an unseeded forest would draw other
+    # regions on every call for the same fitted sampler.
+    seed = int(check_random_state(sampler.random_state).randint(np.iinfo(np.int32).max))
+    model = seed_unset_random_states(clone(base), seed).fit(
+        np.vstack([X, sampler.synthetic_X_]), np.concatenate([y01, syn_y]))
     plt = _matplotlib()
     fig, ax = plt.subplots(figsize=(6, 5))
     _regions(ax, model, X)

@@ -429,7 +429,10 @@ class WarmStartUpdater(_Updater):
       sample). The ensemble grows by ``rounds`` rounds per step until :meth:`reset`.
 
     :meth:`reset` returns to phi_0 (the model fitted on the training split) and reseeds the
-    replay, so episodes are reproducible.
+    replay, so episodes are reproducible. The replay's seed is the updater's own
+    ``random_state`` (0 as :func:`make_updater` builds it), not MixAnN's: every episode and
+    every MixAnN seed replays the same batches for the same rows. The same seed still gives
+    the same bytes; passing MixAnN's seed on would change every MLP table measured with it.
 
     How close it stays to refit, measured with ``python benchmarks/warm_start_gap.py
     --dataset vowels --classifiers xgboost,xgboost-linear,mlp`` (the benchmark's

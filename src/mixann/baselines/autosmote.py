@@ -14,7 +14,7 @@ from sklearn.utils._param_validation import HasMethods, Interval
 
 from .._output import returns_input_types
 from ..multiclass import plain_label
-from .random import binary_labels
+from .random import binary_labels, reseed
 
 
 def _softmax(logits):
@@ -153,9 +153,8 @@ class AutoSMOTE(BaseEstimator):
         self._minority = minority
         ratios, gaps = _choices(self.ratios, self.gaps)
         rng = check_random_state(self.random_state)
-        self._estimator = clone(KNeighborsClassifier(10) if self.estimator is None else self.estimator)
-        if "random_state" in self._estimator.get_params():
-            self._estimator.set_params(random_state=rng.randint(2**31 - 1))
+        self._estimator = reseed(clone(KNeighborsClassifier(10) if self.estimator is None
+                                       else self.estimator), rng)
         split_seed = rng.randint(2**31 - 1)
         if self.validation_data is not None:
             # An explicit validation set (the benchmark gives the one MixAnN gets): train on all X.

@@ -11,7 +11,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval
 
 from .._output import returns_input_types
-from .random import binary_labels
+from .random import binary_labels, reseed
 
 
 def prediction_entropy(proba):
@@ -148,9 +148,7 @@ class MixBoost(BaseEstimator):
         for _ in range(self.n_rounds if per_round > 0 else 0):
             X_cur = np.vstack([X, *new_X]) if new_X else X
             y_cur = np.concatenate([y, *new_y]) if new_y else y
-            clf = clone(estimator)
-            if "random_state" in clf.get_params():
-                clf.set_params(random_state=rng.randint(2**31 - 1))
+            clf = reseed(clone(estimator), rng)
             # Minority-vs-rest codes 1/0: any labels work with any classifier (XGBoost refuses
             # strings or {-1, 1}); the entropy is the same on codes.
             clf.fit(X_cur, (y_cur == minority).astype(int))

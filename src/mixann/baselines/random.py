@@ -26,6 +26,35 @@ def binary_labels(X, y):
     return X, y, y == minority, minority, majority
 
 
+def reseed(estimator, rng):
+    """``estimator`` with every ``random_state`` parameter, nested ones included (a pipeline's
+    ``clf__random_state``), set to one seed drawn from ``rng``; no draw when it has none.
+
+    Why: MixBoost and AutoSMOTE replace their estimator's seed, as scikit-learn's ensembles do,
+    so that their own ``random_state`` fixes the whole run; an unseeded forest inside a
+    pipeline would otherwise make two runs with the same seed differ. One draw, whatever the
+    number of parameters, so an estimator with a top-level seed only draws as it always did.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.ensemble import RandomForestClassifier
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from mixann.baselines.random import reseed
+    >>> pipe = reseed(make_pipeline(StandardScaler(), RandomForestClassifier()),
+    ...               np.random.RandomState(0))
+    >>> pipe[-1].random_state == np.random.RandomState(0).randint(2**31 - 1)
+    True
+    """
+    names = [name for name in estimator.get_params(deep=True)
+             if name == "random_state" or name.endswith("__random_state")]
+    if names:
+        seed = rng.randint(2**31 - 1)
+        estimator.set_params(**dict.fromkeys(names, seed))
+    return estimator
+
+
 class RandomMix(BaseEstimator):
     """Oversample by averaging two random distinct minority samples until the classes are balanced.
 
