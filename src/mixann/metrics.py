@@ -105,7 +105,7 @@ def check_metric_multiclass(metric, name="metric"):
     >>> try:
     ...     check_metric_multiclass("roc_auc")
     ... except ValueError as exc:
-    ...     print(str(exc)[:52])
+    ...     print(str(exc)[:51])
     metric='roc_auc' cannot score more than two classes
     """
     check_metric(metric)
