@@ -31,3 +31,24 @@ def make_classifier(name, random_state=0, n_jobs=1):
         return MLPClassifier(hidden_layer_sizes=(128, 64), activation="relu", solver="adam",
                              max_iter=300, random_state=random_state)
     raise ValueError(f"unknown classifier {name!r}; choose one of {', '.join(CLASSIFIER_NAMES)}")
+
+
+def random_state_params(estimator):
+    """The names of ``estimator``'s ``random_state`` parameters, nested ones included (a
+    pipeline's ``randomforestclassifier__random_state``), with their values.
+
+    The one place that reads them, for MixAnN (:func:`mixann.sampler.seed_unset_random_states`
+    seeds those left ``None``) and for MixBoost and AutoSMOTE
+    (:func:`mixann.baselines.random.reseed` replaces them all).
+
+    Examples
+    --------
+    >>> from sklearn.ensemble import RandomForestClassifier
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from mixann.classifiers import random_state_params
+    >>> random_state_params(make_pipeline(StandardScaler(), RandomForestClassifier()))
+    {'randomforestclassifier__random_state': None}
+    """
+    return {name: value for name, value in estimator.get_params(deep=True).items()
+            if name == "random_state" or name.endswith("__random_state")}

@@ -24,6 +24,7 @@ from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ._output import output_like
 from ._torch import check_device, check_widths
+from .classifiers import random_state_params
 from .ddpg import DDPGAgent
 from .env import Episode, MixUpEnv, in_sample_proba
 from .metrics import check_metric, score_proba
@@ -1366,9 +1367,8 @@ def seed_unset_random_states(estimator, seed):
     >>> pipe[-1].random_state
     7
     """
-    params = estimator.get_params(deep=True)
-    unset = {name: seed for name, value in params.items()
-             if (name == "random_state" or name.endswith("__random_state")) and value is None}
+    unset = {name: seed for name, value in random_state_params(estimator).items()
+             if value is None}
     if unset:
         estimator.set_params(**unset)
     return estimator

@@ -7,6 +7,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state, check_X_y
 
 from .._output import returns_input_types
+from ..classifiers import random_state_params
 
 
 def binary_labels(X, y):
@@ -47,8 +48,7 @@ def reseed(estimator, rng):
     >>> pipe[-1].random_state == np.random.RandomState(0).randint(2**31 - 1)
     True
     """
-    names = [name for name in estimator.get_params(deep=True)
-             if name == "random_state" or name.endswith("__random_state")]
+    names = random_state_params(estimator)
     if names:
         seed = rng.randint(2**31 - 1)
         estimator.set_params(**dict.fromkeys(names, seed))
