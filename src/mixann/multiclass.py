@@ -23,6 +23,8 @@ from __future__ import annotations
 import numpy as np
 from sklearn.utils import check_random_state
 
+from .metrics import check_metric_multiclass
+
 
 def rest_volumes(volumes, n_class, n_largest, n_rest):
     """Volumes as shares of the one-vs-rest gap that give the same rows as ``volumes``
@@ -130,7 +132,6 @@ def fit_one_vs_rest(sampler, X, y):
     >>> set(y_res[len(y):].tolist()) <= {1, 2}   # their rows, labelled with their class
     True
     """
-    from .metrics import check_metric_multiclass
     from .sampler import BALANCE_PICK, MixAnN
 
     classes, class_counts = np.unique(y, return_counts=True)

@@ -200,11 +200,10 @@ def policy_map(sampler, X, y, out, estimator=None):
     True
     """
     from sklearn.base import clone
-    from sklearn.utils import check_random_state
     from sklearn.utils.validation import check_is_fitted
 
     from .multiclass import plain_label
-    from .sampler import _labels_of, default_estimator, seed_unset_random_states
+    from .sampler import _labels_of, default_estimator, drawn_seed, seed_unset_random_states
 
     check_is_fitted(sampler, "synthetic_X_")
     if hasattr(sampler, "samplers_"):
@@ -229,8 +228,7 @@ def policy_map(sampler, X, y, out, estimator=None):
     syn_y = (sampler.synthetic_y_ == sampler.minority_label_).astype(int)
     # Seeded as MixAnNClassifier seeds its classifier: an unseeded forest would draw other
     # regions on every call for the same fitted sampler.
-    seed = int(check_random_state(sampler.random_state).randint(np.iinfo(np.int32).max))
-    model = seed_unset_random_states(clone(base), seed).fit(
+    model = seed_unset_random_states(clone(base), drawn_seed(sampler.random_state)).fit(
         np.vstack([X, sampler.synthetic_X_]), np.concatenate([y01, syn_y]))
     plt = _matplotlib()
     fig, ax = plt.subplots(figsize=(6, 5))

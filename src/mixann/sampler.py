@@ -856,7 +856,7 @@ class MixAnN(BaseOverSampler):
         return train_idx, val_idx, X[val_idx], y01[val_idx]
 
     def _fit_resample(self, X, y, y01):
-        seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+        seed = drawn_seed(self.random_state)
         rng = np.random.default_rng(seed)
         train_idx, val_idx, X_val, y_val = self._split(X, y01, seed)
         X_train, y_train = X[train_idx], y01[train_idx]
@@ -1265,7 +1265,7 @@ class MixAnNClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         base = self.estimator if self.estimator is not None else default_estimator()
         # The classifier fitted on the result is seeded as the sampler's was (a random_state
         # it was given is kept), so the same random_state gives the same predictions.
-        seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+        seed = drawn_seed(self.random_state)
         base = seed_unset_random_states(clone(base), seed)
         y_res = np.asarray(y_res)
         if y_res.ndim == 2 and y_res.shape[1] == 1:
@@ -1343,6 +1343,20 @@ def _classifier_has(clf, method):
     if fitted is not None:
         return hasattr(fitted, method)
     return hasattr(clf.estimator if clf.estimator is not None else default_estimator(), method)
+
+
+def drawn_seed(random_state):
+    """The int seed MixAnN draws from ``random_state`` (int, RandomState or None): the sampler's
+    own, and the one ``MixAnNClassifier`` and :func:`mixann.plots.policy_map` give an unseeded
+    classifier, so the three agree.
+
+    Examples
+    --------
+    >>> from mixann.sampler import drawn_seed
+    >>> drawn_seed(0) == drawn_seed(0)
+    True
+    """
+    return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
 
 
 def seed_unset_random_states(estimator, seed):

@@ -323,10 +323,9 @@ def _fit_mixann(cell, sp, make_estimator, reward="full", overrides=None, preset=
     params = {**mixann_params(cell.budget, make_estimator()), "reward": reward, "preset": preset}
     if "eta" in overrides:
         params["eta"] = float(overrides["eta"])
-    if WARMUP_SWEEP in overrides:
-        params[WARMUP_SWEEP] = int(overrides[WARMUP_SWEEP])
-    # Canonical already (parse_method): ints for the counts, a name for the rule.
-    params.update({param: overrides[param] for param in CHOICE_SWEEPS if param in overrides})
+    # Canonical already (parse_method): ints for the counts and the warm-up, a name for the rule.
+    params.update({param: overrides[param] for param in (*CHOICE_SWEEPS, WARMUP_SWEEP)
+                   if param in overrides})
     if "K" in overrides:
         candidates = (int(overrides["K"]),)
     elif preset == "paper":
