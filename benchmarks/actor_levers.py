@@ -22,7 +22,8 @@ test macro-F1 of the classifier trained on what ``fit_resample`` returns:
 help, row 26): this script sets them on the agent MixAnN builds, in its worker, while the cell runs.
 
 Two sets of kinds are scored: ``boundary`` alone (only the actor's rollout: where a better actor
-shows directly) and ``boundary+spread`` (the default's kinds: what users get). Prints the mean
+shows directly) and ``boundary+spread`` (KNN's and the MLP's default kinds; XGBoost's default adds ``swap`` and
+``spread-off-majority``, which the actor does not drive). Prints the mean
 per dataset and variant, and each variant's per-cell wins / ties / losses against ``base``::
 
     python benchmarks/actor_levers.py --classifier knn \

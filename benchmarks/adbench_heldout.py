@@ -250,7 +250,10 @@ def main(argv=None):
     check_counts(datasets)
     if args.tiny:
         tables = read_mlbench(args.mlbench, [t.table for t in TINY.values()])
-        datasets.update(tiny(tables, n_anomalies=args.tiny_anomalies))
+        try:
+            datasets.update(tiny(tables, n_anomalies=args.tiny_anomalies))
+        except ValueError as error:  # a table with fewer anomalies: say so, no traceback
+            parser.error(str(error))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     for stem, (X, y) in sorted(datasets.items()):

@@ -61,8 +61,12 @@ test splits is what the best possible default could know without looking at the 
 ``--fixed-hindsight`` adds ``fixed-hindsight``, the same picked on ``F``'s own test F1 over
 all its seeds: an upper bound for any fixed per-dataset setting of these candidates.
 
-``fitted`` is the test F1 of what ``fit_resample`` actually returned (its samples come from
-another random stream than the regenerated ones, so it differs from ``best`` by noise only).
+``fitted`` is the test F1 of what ``fit_resample`` actually returned. Its samples come from
+another random stream than the regenerated ones, and where ``n_draws`` is more than one (10
+for KNN and XGBoost under ``"auto"``) it is the draw best on the validation split, so it
+differs from ``best`` (one regenerated draw) by the draw's choice as well as by noise.
+``--replay`` recomputes the rules from the candidates and drops ``fitted``, which cannot be
+recomputed; summarise without ``--replay`` to see it.
 The script always runs the volume search (``selection_rule="best"``), also where
 ``selection_rule="auto"`` would skip it (an MLP with at most 10 anomalies), since the search's
 scores are what it records; there ``fitted`` is the search's pick, and ``balance`` is the
@@ -305,7 +309,10 @@ def run_one(job):
     if options.get("selection_folds"):
         grid["selection_folds"] = int(options["selection_folds"])
     if options.get("mix_kinds"):
-        grid["mix_kinds"] = tuple(options["mix_kinds"])
+        # --mix-kinds replaces the default's kinds; the extra kind still joins them, or
+        # `without:<kind>` would silently copy `best`.
+        kinds = tuple(options["mix_kinds"])
+        grid["mix_kinds"] = kinds + ((extra,) if extra and extra not in kinds else ())
     X, y = load_dataset(dataset, data_dir=data_dir)
     sp = protocol.split(X, y, seed)
     start = time.perf_counter()
@@ -677,9 +684,33 @@ def paired(records, rule, base="best"):
 
 
 def read_records(path):
-    """The records of an ``--out`` file, one JSON object per non-empty line."""
+    """The records of an ``--out`` file, one JSON object per non-empty line.
+
+    Raises ``ValueError`` when two records are the same cell (classifier, dataset, seed,
+    budget), e.g. two runs with other options appended to one file: counted twice, they would
+    shrink the standard errors and double the wins, ties and losses.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "cells.jsonl"
+    >>> _ = f.write_text('{"dataset": "d", "seed": 0}\\n{"dataset": "d", "seed": 0}\\n')
+    >>> read_records(f)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: ... holds cell ('d', 0) twice (lines 1 and 2); ...
+    """
+    records, seen = [], {}
     with open(path) as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+        numbered = [(n, json.loads(text)) for n, text in enumerate(fh, 1) if text.strip()]
+    for line, record in numbered:
+        records.append(record)
+        cell = tuple(record[k] for k in ("classifier", "dataset", "seed", "budget") if k in record)
+        if cell in seen:
+            raise ValueError(f"{path} holds cell {cell} twice (lines {seen[cell]} and {line}); "
+                             "write each run to its own --out, or delete the repeated lines")
+        seen[cell] = line
+    return records
 
 
 def compare(records, others, rule="best"):
@@ -754,7 +785,7 @@ def main():
                              "borderline, hard, swap, swap-near, mosaic, spread-off-majority, "
                              "swap-off-majority, extrapolate, spread-near-minority, "
                              "spread-teacher, ...) scored next "
-                             "to the default's kinds; adds the rules without:<kind> and "
+                             "to the default's kinds (or to --mix-kinds); adds the rules without:<kind> and "
                              "oracle-without:<kind>")
     parser.add_argument("--out", default=None, help="append one JSON line per cell here")
     parser.add_argument("--summarise", default=None,
@@ -802,7 +833,13 @@ def main():
     if args.without_kind and not args.replay:  # --pooled alone would compare other candidates
         parser.error("--without-kind applies to --replay: add --replay")
     if args.summarise:
-        records = read_records(args.summarise)
+        def load(path):  # a cell stored twice: say so instead of a traceback
+            try:
+                return read_records(path)
+            except ValueError as error:
+                parser.error(str(error))
+
+        records = load(args.summarise)
         kinds = {c["kind"] for r in records for c in r["candidates"]} - {None}
         if args.without_kind and args.without_kind not in kinds:  # a typo would change nothing
             parser.error(f"no candidate of kind {args.without_kind!r} in {args.summarise}; "
@@ -810,7 +847,7 @@ def main():
         if args.replay:
             records = [replay_rules(r, without=args.without_kind) for r in records]
         if args.pooled:
-            prior = read_records(args.prior_from) if args.prior_from else None
+            prior = load(args.prior_from) if args.prior_from else None
             if prior is None and len({r["dataset"] for r in records}) < 2:
                 parser.error("--pooled leaves one dataset out and needs two or more; or give "
                              "a prior file with --prior-from")
@@ -819,14 +856,14 @@ def main():
             records = fixed_pick_rules(records, without=args.without_kind)
         if args.other_seeds:
             try:
-                records = fixed_pick_rules(records, read_records(args.other_seeds),
+                records = fixed_pick_rules(records, load(args.other_seeds),
                                            without=args.without_kind)
             except ValueError as error:  # shared cells or a missing dataset: say which
                 parser.error(f"{error}: {args.summarise} and {args.other_seeds}")
         print(summarise(records))
         if args.against:
             try:
-                (diff, se, wtl), same = compare(records, read_records(args.against))
+                (diff, se, wtl), same = compare(records, load(args.against))
             except ValueError as error:  # no shared cell: say so instead of a traceback
                 parser.error(f"{error}: {args.summarise} and {args.against}")
             print(f"\n`best` minus {args.against}'s `best`: {diff:+.4f} ± {se:.4f}  "

@@ -34,7 +34,6 @@ each rule against ``f1@10`` per (dataset, seed)::
 from __future__ import annotations
 
 import argparse
-import json
 import time
 
 import numpy as np
@@ -190,8 +189,11 @@ def summarise(records, base=BASE_RULE, sizes=(10, 20)):
 
 
 def read_records(path, seed_range=None):
-    with open(path) as fh:
-        records = [json.loads(line) for line in fh if line.strip()]
+    """The records of an ``--out`` file (``ValueError`` on a cell stored twice), optionally
+    only the seeds in ``seed_range`` ("lo-hi")."""
+    from choice_ceiling import read_records as read_all  # the same format and the same check
+
+    records = read_all(path)
     if seed_range:
         lo, hi = (int(s) for s in seed_range.split("-"))
         records = [r for r in records if lo <= r["seed"] <= hi]
@@ -219,7 +221,11 @@ def main():
     parser.add_argument("--seed-range", default=None, help="with --summarise: e.g. 0-4")
     args = parser.parse_args()
     if args.summarise:
-        print(summarise(read_records(args.summarise, args.seed_range)))
+        try:
+            records = read_records(args.summarise, args.seed_range)
+        except ValueError as error:  # a cell stored twice: say so instead of a traceback
+            parser.error(str(error))
+        print(summarise(records))
         return
     if args.n_draws < 10:
         # Every rule is compared with f1@10 (BASE_RULE): fewer draws would score no rule.

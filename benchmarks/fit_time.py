@@ -4,7 +4,8 @@ For each dataset and classifier: MixAnN(preset=--preset, update=--update).fit_re
 given budget,
 then fitting the classifier on its output; and SMOTE().fit_resample + fitting the
 classifier. One seed; prints one line per pair, with the share of MixAnN's time spent
-inside the MDP steps (the rest: updater setup, DDPG updates, split).
+inside the MDP steps (the rest: under the default preset mostly the volume search; then
+updater setup, DDPG updates, split).
 
     python benchmarks/fit_time.py --datasets vowels,annthyroid --classifiers knn,mlp \
         --episodes 10 --max-steps 20 --data-dir /work/shared/datasets/adbench

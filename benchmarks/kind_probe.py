@@ -216,7 +216,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--classifier", default="knn")
     parser.add_argument("--datasets", default="annthyroid,mammography,vowels,cifar10")
-    parser.add_argument("--seeds", type=int, default=5, help="seeds 0 .. n-1")
+    parser.add_argument("--seeds", type=int, default=5,
+                        help="how many seeds, from --first-seed on")
     parser.add_argument("--first-seed", type=int, default=0, help="start the seeds here")
     parser.add_argument("--kinds", default="spread,spread-off-majority")
     parser.add_argument("--data-dir", default=None)
@@ -233,6 +234,20 @@ def main(argv=None):
         parser.error(f"--extra-volumes takes numbers, e.g. 1.5,2; got {args.extra_volumes!r}")
     if any(v <= 0 for v in extra):
         parser.error(f"--extra-volumes must be positive shares of the class gap, got {extra}")
+    # Bad --classifier or --weights stop here, before any dataset is read (they raised a
+    # traceback inside the first cell).
+    from mixann.classifiers import make_classifier
+
+    try:
+        weights = [float(w) for w in args.weights.split(",")]
+        model = make_classifier(args.classifier)
+    except ValueError as error:
+        parser.error(f"{error} (--classifier {args.classifier!r}, --weights {args.weights!r})")
+    if any(w <= 0 for w in weights):
+        parser.error(f"--weights must be positive, got {weights}")
+    if any(w != 1 for w in weights) and "sample_weight" not in inspect.signature(
+            model.fit).parameters:
+        parser.error(f"{args.classifier} takes no sample_weight: leave --weights at 1")
     known = load_kinds(args.classifier)
     names = [k for k in args.kinds.split(",") if k]
     unknown = [k for k in names if k not in known]
@@ -245,7 +260,7 @@ def main(argv=None):
             split = protocol.split(X, y, seed)
             volumes = sorted(set(default_volumes(split.y_train)) | set(extra))
             cell = probe_cell(split, seed, {k: known[k] for k in names}, args.classifier,
-                              volumes=volumes, weights=args.weights.split(","))
+                              volumes=volumes, weights=weights)
             cells.append((dataset, cell))
             print(dataset, seed, {k: round(float(np.max(v)), 3) for k, v in cell.items()
                                   if k != "volumes"},

@@ -183,7 +183,9 @@ def main(argv=None):
     from mixann.datasets import load_dataset
 
     parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
-    parser.add_argument("--classifier", default="knn")
+    parser.add_argument("--classifier", default="knn",
+                        help="the probe volumes are KNN's best per dataset (PROBE_VOLUMES), "
+                             "so other classifiers are probed at KNN's volumes")
     parser.add_argument("--datasets", default="vowels,annthyroid,mammography,satellite,cifar10")
     parser.add_argument("--seeds", type=int, default=5, help="seeds 0 .. n-1")
     parser.add_argument("--data-dir", default=None)

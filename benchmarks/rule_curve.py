@@ -127,7 +127,10 @@ def main(argv=None):
             parser.error(str(error))
         if not Path(path).is_file():
             parser.error(f"no such file: {path} (write it with choice_ceiling.py --out)")
-        groups.append((count, read_records(path)))
+        try:
+            groups.append((count, read_records(path)))
+        except ValueError as error:  # a cell stored twice: say so instead of a traceback
+            parser.error(str(error))
     if len({c for c, _ in groups}) < len(groups):
         parser.error("two --point give the same N; put those cells in one file")
     try:

@@ -85,7 +85,7 @@ def main(argv=None):
                          .stdout.strip().splitlines()[-1])
         print(f"  n={out['n']:>9,}: fit_resample {out['seconds']:8.2f} s for {out['steps']} steps "
               f"(updater setup {out['updater_setup']:.2f} s, inside steps {out['step_seconds']:.2f} s; "
-              f"the rest is split, DDPG, env setup); peak RSS {out['peak_rss_mib']:.0f} MiB "
+              f"the rest is mostly the volume search, then split, DDPG, env setup); peak RSS {out['peak_rss_mib']:.0f} MiB "
               f"(before fit {out['rss_before_fit_mib']:.0f} MiB)", flush=True)
 
 

@@ -318,11 +318,30 @@ def test_map_records_prints_and_appends_every_record(tmp_path, capsys):
     assert sorted(r["seed"] for r in records) == [0, 1, 2]
     lines = [json.loads(line) for line in out.read_text().splitlines()]
     assert lines[0] == {"earlier": True}
-    assert sorted(lines[1:], key=lambda r: r["seed"]) == [{"seed": s, "f1": s / 10}
-                                                          for s in range(3)]
+    assert sorted(lines[1:], key=lambda r: r["seed"]) == [
+        {"seed": s, "f1": s / 10, "job": [["seed", s], ["f1", s / 10]]} for s in range(3)]
     printed = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert sorted(p["seed"] for p in printed) == [0, 1, 2]
     assert all(set(p) == {"seed"} for p in printed)
+
+
+def test_map_records_resumes_instead_of_appending_the_same_jobs_again(tmp_path, capsys):
+    # The scripts under benchmarks/ append to --out; before, the same command run twice ran
+    # every cell again and stored it twice, which --summarise then counted twice.
+    import json
+
+    from mixann.bench.runner import map_records
+
+    out = tmp_path / "cells.jsonl"
+    jobs = [[("seed", s), ("f1", s / 10)] for s in range(2)]
+    map_records(dict, jobs[:1], out=out)  # "interrupted" after the first job
+    capsys.readouterr()
+    records = map_records(dict, jobs, out=out)
+    assert [r["seed"] for r in records] == [0, 1]  # the stored record first, then the new one
+    assert "1 of 2 jobs already in" in capsys.readouterr().out
+    assert [json.loads(line)["seed"] for line in out.read_text().splitlines()] == [0, 1]
+    map_records(dict, jobs, out=out)  # all done: nothing runs, nothing is appended
+    assert len(out.read_text().splitlines()) == 2
 
 
 def _pool_threads():

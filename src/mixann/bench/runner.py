@@ -494,25 +494,51 @@ def _init_worker():
         pass
 
 
+class _WithJob:
+    """``run_one`` that also returns its job, so records that finish out of order keep it."""
+
+    def __init__(self, run_one):
+        self.run_one = run_one
+
+    def __call__(self, job):
+        return job, self.run_one(job)
+
+
 def map_records(run_one, jobs, n_jobs=1, out=None, show=None):
     """Run ``run_one(job)`` for every job in worker processes set up as the bench's, and return
-    the records (dicts) in the order they finish.
+    the records (dicts).
 
     For the scripts under ``benchmarks/`` that run their own cells: each record is printed as
     a JSON line as soon as it comes (``show(record)`` picks what to print; default all of it)
-    and, with ``out``, appended to that file, so an interrupted run keeps what it finished.
+    and, with ``out``, appended to that file with the job that made it (field ``"job"``), so an
+    interrupted run keeps what it finished and the same command run again resumes: a job whose
+    record is already in ``out`` is not run again, and its stored record is returned first.
+    Lines without a ``"job"`` field (other files' records) are kept and never matched.
     """
     import json
     import multiprocessing
 
-    records = []
+    def key(job):  # a job as JSON: tuples and lists alike, dicts in a stable order
+        return json.dumps(job, sort_keys=True, default=str)
+
+    done = {}
+    if out and Path(out).is_file():
+        with open(out) as fh:
+            for line in fh:
+                record = json.loads(line) if line.strip() else {}
+                if "job" in record:
+                    done.setdefault(key(record["job"]), record)
+    records = [done[k] for k in dict.fromkeys(key(job) for job in jobs) if k in done]
+    todo = [job for job in jobs if key(job) not in done]
+    if records:
+        print(f"{len(records)} of {len(jobs)} jobs already in {out}: not run again", flush=True)
     with multiprocessing.Pool(max(1, int(n_jobs)), initializer=_init_worker) as pool:
-        for record in pool.imap_unordered(run_one, jobs):
+        for job, record in pool.imap_unordered(_WithJob(run_one), todo):
             records.append(record)
             print(json.dumps(show(record) if show else record), flush=True)
             if out:
                 with open(out, "a") as fh:
-                    fh.write(json.dumps(record) + "\n")
+                    fh.write(json.dumps({**record, "job": json.loads(key(job))}) + "\n")
     return records
 
 
