@@ -47,6 +47,21 @@ def shared_datasets():
     return path
 
 
+@pytest.fixture
+def extra_kinds(ceiling):
+    """``benchmarks/extra_kinds.py`` as loaded by the test module's ``ceiling`` fixture (the
+    ``choice_ceiling`` script), with the library's kind tables restored after the test
+    (``register`` edits them)."""
+    import mixann.rollout as rollout_module
+    import mixann.sampler as sampler_module
+
+    kinds, table = sampler_module.MIX_KINDS, dict(rollout_module.ACTOR_FREE_KINDS)
+    yield ceiling.load_extra_kinds()
+    sampler_module.MIX_KINDS = kinds
+    rollout_module.ACTOR_FREE_KINDS.clear()
+    rollout_module.ACTOR_FREE_KINDS.update(table)
+
+
 @pytest.fixture(scope="session")
 def vowels(shared_datasets):
     from mixann.datasets import load_dataset

@@ -17,19 +17,6 @@ def ceiling():
     return load_benchmark("choice_ceiling")
 
 
-@pytest.fixture
-def extra_kinds(ceiling):
-    """The module, with the library's kind tables restored after the test (register edits them)."""
-    import mixann.rollout as rollout_module
-    import mixann.sampler as sampler_module
-
-    kinds, table = sampler_module.MIX_KINDS, dict(rollout_module.ACTOR_FREE_KINDS)
-    yield ceiling.load_extra_kinds()
-    sampler_module.MIX_KINDS = kinds
-    rollout_module.ACTOR_FREE_KINDS.clear()
-    rollout_module.ACTOR_FREE_KINDS.update(table)
-
-
 def test_multiclass_best_other_is_never_a_mixann_variant():
     # mixann-all-classes has the best mean here; the margin is over SMOTE, the best *other*
     # method, as the script's docstring and the README say (it was over mixann-all-classes).

@@ -153,19 +153,6 @@ def test_mix_kinds_replace_the_candidate_kinds(ceiling, shared_datasets):
 
 # --- benchmarks/extra_kinds.py: kinds measured and not kept (rows 36, 43, 46, 47) -------------
 
-@pytest.fixture
-def extra_kinds(ceiling):
-    """The module, with the library's kind tables restored after the test (register edits them)."""
-    import mixann.rollout as rollout_module
-    import mixann.sampler as sampler_module
-
-    kinds, table = sampler_module.MIX_KINDS, dict(rollout_module.ACTOR_FREE_KINDS)
-    yield ceiling.load_extra_kinds()
-    sampler_module.MIX_KINDS = kinds
-    rollout_module.ACTOR_FREE_KINDS.clear()
-    rollout_module.ACTOR_FREE_KINDS.update(table)
-
-
 def test_extra_kinds_doctests(extra_kinds):
     import doctest
 
