@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import List, Optional
 
@@ -62,7 +63,7 @@ def bench(
     from . import protocol
     from .runner import (DataMismatch, SchedulerError, build_cells, canonical_dataset,
                          check_scheduler, is_detector, parse_sweep, resolve_methods, run_grid)
-    from .store import NotAResultsFile
+    from .store import CannotOpenDatabase, NotAResultsFile
 
     # A name given twice is one name: the header's counts then match the cells run. A known
     # ADBench dataset is stored under its short name however it is spelt ("vowels.npz",
@@ -104,19 +105,24 @@ def bench(
                   f"cells, budget {budget}, db {db}, jobs {jobs}"
                   + (f", scheduler {scheduler}" if scheduler else ""), markup=False)
     try:
-        summary = run_grid(ds, clfs, ms, seeds, budget, db, data_dir=data_dir, jobs=jobs,
-                           console=console, scheduler=scheduler)
+        with _sigterm_as_interrupt():
+            summary = run_grid(ds, clfs, ms, seeds, budget, db, data_dir=data_dir, jobs=jobs,
+                               console=console, scheduler=scheduler)
     except FileNotFoundError as exc:  # raised before the first cell: nothing was written
         raise typer.BadParameter(str(exc), param_hint="--data-dir") from None
-    except NotAResultsFile as exc:  # raised before anything is written to it
+    except (NotAResultsFile, CannotOpenDatabase) as exc:  # before anything is written to it
         raise typer.BadParameter(str(exc), param_hint="--db") from None
     except SchedulerError as exc:  # the address was well formed, but nothing answered there
         raise typer.BadParameter(str(exc), param_hint="--scheduler") from None
     except DataMismatch as exc:  # raised before the first cell: the database is as it was
         raise typer.BadParameter(str(exc), param_hint="--data-dir") from None
     except KeyboardInterrupt:
-        console.print(f"[yellow]interrupted: finished cells are saved in {escape(str(db))}; "
-                      "rerun the same command to resume.[/yellow]")
+        if Path(db).exists():
+            console.print(f"[yellow]interrupted: finished cells are saved in {escape(str(db))}; "
+                          "rerun the same command to resume.[/yellow]")
+        else:  # a new database is created with the first cell recorded
+            console.print(f"[yellow]interrupted before any cell was recorded; "
+                          f"{escape(str(db))} was not created.[/yellow]")
         raise typer.Exit(code=130)
     console.print(f"ok {summary['ok']}, failed {summary['failed']}, skipped (already done) "
                   f"{summary['skipped']}, of {summary['total']} cells")
@@ -125,6 +131,28 @@ def bench(
                       f"{escape(str(db))}; rerun the same command to retry them.[/yellow]")
         for message, count in _failures(db, build_cells(ds, clfs, ms, seeds, budget)):
             console.print(f"  {count} x {escape(message)}")
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt():
+    """SIGTERM (``kill``, ``docker stop``, a job scheduler) handled as Ctrl-C while the grid
+    runs: the worker processes are shut down and the resume message printed. Unhandled, it
+    ended this process at once and left the workers blocked on their queue for good."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():  # signals: main thread only
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _failures(db, cells, most=3):
@@ -176,14 +204,14 @@ def report(
     with the `mixann bench` command that fills them.
     """
     from .report import NoResults, write_report
-    from .store import NotAResultsFile
+    from .store import CannotOpenDatabase, NotAResultsFile
 
     names = None if datasets is None else [d.strip() for d in datasets.split(",") if d.strip()]
     try:
         # An empty or all-failed database is refused: a report without a number says nothing.
         paths = write_report(db, out, budget=budget, case_study=case_study, datasets=names,
                              seeds=seeds, require_results=True)
-    except (FileNotFoundError, NotAResultsFile, NoResults) as exc:
+    except (FileNotFoundError, NotAResultsFile, CannotOpenDatabase, NoResults) as exc:
         raise typer.BadParameter(str(exc), param_hint="--db") from None
     except ValueError as exc:
         hint = ("--db" if "more than one database" in str(exc) else

@@ -593,40 +593,31 @@ def run_grid(datasets, classifiers, methods, seeds, budget, db, data_dir=None, j
         dataset in ``db`` ran on, e.g. a resume with another ``data_dir``.
 
     Datasets are stored under :func:`canonical_dataset`'s name (``40_vowels`` is ``vowels``).
-    A database this call creates and records nothing into is removed, with the folders it
-    created for it.
+    A new database (and its folders) is created with the first cell recorded, so a call that
+    records nothing leaves nothing behind. A cell that another run on the same database
+    stored as ok meanwhile counts as skipped.
     """
-    from .store import ResultStore
+    from .store import ResultStore, StoreOnFirstWrite
 
     protocol.budget_params(budget)  # validate early
     check_scheduler(scheduler)
     # One dataset, one stored name: "40_vowels" or "Vowels" would run vowels again as a second
     # dataset of the report, and miss its finished cells on resume.
     datasets = list(dict.fromkeys(canonical_dataset(d) for d in datasets))
-    # A database this call creates and then fills with nothing (a scheduler that cannot be
-    # reached, a missing data file) is removed again: no empty file is left behind.
-    creates_db = not isinstance(db, ResultStore) and not Path(db).exists()
-    store = db if isinstance(db, ResultStore) else ResultStore(db)
-    owns_store = store is not db
+    # A new database is created with the first cell recorded: a run that records nothing (a
+    # scheduler that cannot be reached, a missing data file, Ctrl-C before the first cell)
+    # leaves no empty file behind, and never removes one, which another run started on the
+    # same path could be writing to.
+    if isinstance(db, ResultStore):
+        store = db
+    else:
+        store = ResultStore(db) if Path(db).exists() else StoreOnFirstWrite(db)
     summary = {"total": 0, "skipped": 0, "ok": 0, "failed": 0}
     try:
         return _run_cells(store, datasets, classifiers, methods, seeds, budget, data_dir,
                           jobs, progress, console, scheduler, summary)
-    except BaseException:
-        if owns_store and creates_db and summary["ok"] + summary["failed"] == 0:
-            store.close()
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{store.path}{suffix}").unlink(missing_ok=True)
-            # The folders ResultStore made for the file go too, deepest first; one that holds
-            # anything else (or was there before) stays.
-            for folder in store.created_dirs:
-                try:
-                    folder.rmdir()
-                except OSError:
-                    break
-        raise
     finally:
-        if owns_store:
+        if store is not db:
             store.close()
 
 
@@ -663,8 +654,9 @@ def _run_cells(store, datasets, classifiers, methods, seeds, budget, data_dir, j
         known = fingerprints.get(result["dataset"])
         if known is not None:  # added here: only this process writes the database
             result = {**result, "config": {**(result.get("config") or {}), "data": known}}
-        store.record(result)
-        summary[result["status"]] += 1
+        # False: another run on the same database stored this cell as ok meanwhile.
+        written = store.record(result)
+        summary[result["status"] if written else "skipped"] += 1
         bar.advance(task)
 
     with bar:

@@ -93,6 +93,94 @@ class NotAResultsFile(ValueError):
     """``path`` exists but is not an SQLite database (e.g. a CSV given as ``--db``)."""
 
 
+class CannotOpenDatabase(ValueError):
+    """``path`` cannot be created, written or read where it is (a read-only folder, a file
+    where a folder should be); the message says which and what to give instead."""
+
+
+def _retry_locked(action, attempts=60):
+    """``action()``, retried while SQLite answers "database is locked".
+
+    Two runs that open a new database at the same moment both switch it to WAL, and SQLite
+    answers that at once instead of waiting for the busy timeout; a short backoff (about 30
+    seconds in all) lets the second one through.
+    """
+    import time
+
+    for attempt in range(attempts):
+        try:
+            return action()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(min(0.05 * (attempt + 1), 1.0))
+
+
+def check_can_create(path):
+    """Raise :class:`CannotOpenDatabase` unless a database could be created at ``path`` (its
+    nearest existing folder is a folder this process can write to). Nothing is created.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> check_can_create(pathlib.Path(tempfile.mkdtemp()) / "new" / "results.sqlite")
+    >>> a_file = pathlib.Path(tempfile.mkdtemp()) / "a_file"
+    >>> _ = a_file.write_text("x")
+    >>> try:
+    ...     check_can_create(a_file / "results.sqlite")
+    ... except CannotOpenDatabase as exc:
+    ...     print(str(exc).split(": ")[-1].replace(str(a_file), "a_file"))
+    a_file is a file, not a folder; give a path in a folder you can write to
+    """
+    import os
+
+    path = Path(path)
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    why = (f"{parent} is a file, not a folder" if not parent.is_dir() else
+           f"{parent} is not a folder this user can write to"
+           if not os.access(parent, os.W_OK | os.X_OK) else None)
+    if why:
+        raise CannotOpenDatabase(f"cannot create {path}: {why}; give a path in a folder you "
+                                 "can write to")
+
+
+class StoreOnFirstWrite:
+    """The results database at ``path``, a path with no file yet: created by the first
+    :meth:`record`, so a run that records nothing leaves no file and no folder behind, and
+    never has one to remove (which could hold another run's cells by then).
+
+    Reads before that see the file if another run has created it meanwhile, else nothing.
+    Whether the file could be created is checked at once (:func:`check_can_create`).
+    """
+
+    def __init__(self, path):
+        self.path = Path(path)
+        check_can_create(self.path)
+        self._store = None
+
+    def _opened(self, create):
+        if self._store is None and (create or self.path.exists()):
+            self._store = ResultStore(self.path)
+        return self._store
+
+    def done_cells(self):
+        store = self._opened(create=False)
+        return store.done_cells() if store else set()
+
+    def data_fingerprints(self):
+        store = self._opened(create=False)
+        return store.data_fingerprints() if store else {}
+
+    def record(self, result):
+        return self._opened(create=True).record(result)
+
+    def close(self):
+        if self._store is not None:
+            self._store.close()
+
+
 class ResultStore:
     """The results database at ``path`` (created with its table if missing).
 
@@ -111,40 +199,74 @@ class ResultStore:
     def __init__(self, path, new_ok=True, read_only=False):
         self.path = Path(path)
         self._has_table = True
-        self.created_dirs = []
-        if read_only:
-            self.conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
-                                        timeout=30)
-        else:
-            # The folders made here, deepest first: a run that records nothing removes them
-            # again with the file (mixann.bench.runner.run_grid), and only them.
-            parent = self.path.parent
-            while not parent.exists():
-                self.created_dirs.append(parent)
-                parent = parent.parent
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(self.path, timeout=30)
-        self.conn.row_factory = sqlite3.Row
+        if not read_only:
+            if not self.path.exists():
+                check_can_create(self.path)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:  # a folder made read-only or removed meanwhile
+                raise CannotOpenDatabase(f"cannot create {self.path}: {exc}") from None
+        self.conn = None
         try:
-            # SQLite reads the header here, before it writes anything: a CSV is refused intact.
-            if read_only:
-                self._has_table = bool(self.conn.execute(
-                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'results'"
-                ).fetchall())
-            else:
-                self.conn.execute("PRAGMA journal_mode=WAL")
-                self.conn.execute("PRAGMA synchronous=NORMAL")
-                with self.conn:
-                    self.conn.execute(_SCHEMA)
+            self._open(read_only)
         except sqlite3.DatabaseError as exc:
-            self.conn.close()
-            if isinstance(exc, sqlite3.OperationalError):  # e.g. locked: a real database
-                raise
+            if self.conn is not None:
+                self.conn.close()
+            if isinstance(exc, sqlite3.OperationalError):  # a real database, not reachable
+                if "locked" in str(exc):
+                    raise
+                pending = read_only and Path(f"{self.path}-wal").exists()
+                raise CannotOpenDatabase(
+                    f"cannot {'read' if read_only else 'write'} {self.path} ({exc}); "
+                    + ("a write-ahead log (-wal) is pending beside it, which a reader must "
+                       "open for writing: copy the database with its -wal file to a folder "
+                       "you can write to" if pending else
+                       "check that you may read it" if read_only else
+                       "give a path in a folder you can write to, to a file you can write")
+                ) from None
             raise NotAResultsFile(f"{self.path} is not an SQLite results database ({exc}); "
                                   "give a file written by `mixann bench`"
                                   + (", or a new path" if new_ok else "")) from None
         self._versions = None
         self._git = None
+
+    def _open(self, read_only):
+        uri = self.path.resolve().as_uri()
+        if read_only:
+            self.conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=30)
+            self.conn.row_factory = sqlite3.Row
+            # SQLite reads the header here, before it writes anything: a CSV is refused intact.
+            has_table = ("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = "
+                         "'results'")
+            try:
+                self._has_table = bool(self.conn.execute(has_table).fetchall())
+            except sqlite3.OperationalError:
+                # A WAL database in a folder this user cannot write: a reader must create the
+                # -shm file beside it. Without a pending -wal the file alone is the whole
+                # database, and SQLite reads it as immutable.
+                if Path(f"{self.path}-wal").exists():
+                    raise
+                self.conn.close()
+                self.conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, timeout=30)
+                self.conn.row_factory = sqlite3.Row
+                self._has_table = bool(self.conn.execute(has_table).fetchall())
+            return
+        self.conn = sqlite3.connect(self.path, timeout=30)
+        self.conn.row_factory = sqlite3.Row
+
+        def wal():
+            # SQLite reads the header here, before it writes anything: a CSV is refused intact.
+            if self.conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                self.conn.execute("PRAGMA journal_mode=WAL")
+
+        _retry_locked(wal)
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+
+        def schema():
+            with self.conn:
+                self.conn.execute(_SCHEMA)
+
+        _retry_locked(schema)
 
     def close(self):
         self.conn.close()
