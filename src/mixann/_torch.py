@@ -67,8 +67,10 @@ def check_device(device):
                          f"(torch {torch.__version__}); use device='cpu', or install a torch "
                          f"build for the {dev.type} device on a machine that has one")
     if dev.index is not None and dev.index >= count:
+        valid = (f"'{dev.type}:0' (or '{dev.type}')" if count == 1 else
+                 f"'{dev.type}:0' to '{dev.type}:{count - 1}'")
         raise ValueError(f"device={device!r}, but torch sees {count} {dev.type} device(s): use "
-                         f"'{dev.type}:0' to '{dev.type}:{count - 1}'")
+                         + valid)
     return dev
 
 

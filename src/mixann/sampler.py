@@ -469,8 +469,10 @@ class MixAnN(BaseOverSampler):
         The search fits the classifier once per fold and candidate (85 times by default),
         which is most of the time for a slow classifier (an MLP: over 90 %). The rollouts stay in
         this process, so the same seed returns the same samples whatever ``n_jobs`` is.
-    device : str, default="cpu"
-        Torch device of the networks (``"cuda"`` where present), checked before training.
+    device : str or torch.device, default="cpu"
+        Torch device of the actor and critic (``"cuda"`` where present), checked before
+        training; the classifier, the environment and the rollouts stay on the CPU. A policy
+        saved from a GPU fit loads on a CPU (:meth:`save_policy` stores CPU tensors).
     n_threads : int or None, default=1
         Torch CPU threads of the actor and critic, set around each of their calls (training
         steps, actions, rollout) and restored after it; the classifier's own work is left
@@ -592,7 +594,7 @@ class MixAnN(BaseOverSampler):
         "multiclass_choice": [StrOptions({"one-vs-rest", "all-classes"})],
         "n_jobs": [Interval(numbers.Integral, 1, None, closed="left"),
                    Interval(numbers.Integral, None, -1, closed="right"), None],
-        "device": [str],
+        "device": [str, torch.device],
         "n_threads": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
