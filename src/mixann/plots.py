@@ -11,17 +11,38 @@ import numbers
 import numpy as np
 
 
-def _matplotlib():
-    import matplotlib
+def _figure(figsize):
+    """A bare Figure on the Agg canvas: files only, works without a display.
 
-    matplotlib.use("Agg")  # files only; works without a display
-    import matplotlib.pyplot as plt
+    Not pyplot: ``matplotlib.use("Agg")`` switched the caller's backend (a notebook's inline
+    plots stopped showing), and a pyplot figure stays open when a panel raises.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
-    return plt
+    fig = Figure(figsize=figsize)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _check_format(out):
+    """Refuse a file name matplotlib cannot write, before any training (``savefig`` would only
+    refuse it at the end). No suffix is fine: matplotlib then writes a PNG."""
+    from pathlib import Path
+
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    suffix = Path(out).suffix[1:].lower()
+    formats = FigureCanvasBase.get_supported_filetypes()
+    if suffix and suffix not in formats:
+        raise ValueError(f"matplotlib cannot write '.{suffix}' files ({out}); use one of "
+                         + ", ".join(f".{name}" for name in sorted(formats)))
 
 
 def _regions(ax, model, X, resolution=200):
-    pad = 0.05 * (X.max(axis=0) - X.min(axis=0))
+    span = X.max(axis=0) - X.min(axis=0)
+    # A constant feature gives a grid of zero width, on which no region is drawn at all.
+    pad = np.where(span > 0, 0.05 * span, 0.5)
     lo, hi = X.min(axis=0) - pad, X.max(axis=0) + pad
     gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
     grid = np.c_[gx.ravel(), gy.ravel()]
@@ -124,16 +145,22 @@ def case_study(out, X=None, y=None, methods=None, classifier="knn", random_state
     methods = list([*BASELINE_NAMES, "mixann"] if methods is None else methods)
     if not methods:
         raise ValueError("methods is empty; give at least one method, or None for all")
+    # Both refused before any panel trains (MixAnN's takes the longest), not after it.
+    unknown = [m for m in methods if m not in (*BASELINE_NAMES, "mixann")]
+    if unknown:
+        raise ValueError(f"unknown method(s) {unknown}; choose from "
+                         f"{', '.join([*BASELINE_NAMES, 'mixann'])}")
+    _check_format(out)
     X_rest, X_test, y_rest, y_test = train_test_split(X, y, test_size=0.2, stratify=y,
                                                       random_state=random_state)
     X_tr, X_val, y_tr, y_val = train_test_split(X_rest, y_rest, test_size=0.25, stratify=y_rest,
                                                 random_state=random_state)  # 60/20/20
     estimator = make_classifier(classifier, random_state=random_state)
 
-    plt = _matplotlib()
     cols = min(3, len(methods))
     rows = int(np.ceil(len(methods) / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.8 * rows), squeeze=False)
+    fig = _figure((4.2 * cols, 3.8 * rows))
+    axes = fig.subplots(rows, cols, squeeze=False)
     scores = {}
     for ax, method in zip(axes.ravel(), methods):
         if method == "mixann":
@@ -144,7 +171,6 @@ def case_study(out, X=None, y=None, methods=None, classifier="knn", random_state
         try:
             X_res, y_res = sampler.fit_resample(X_tr, y_tr)
         except ValueError as exc:  # e.g. SMOTE's 5 neighbours among 3 training anomalies
-            plt.close(fig)
             raise ValueError(f"{method} cannot augment the case study's training split (60%: "
                              f"{int(np.sum(y_tr == 1))} anomalies in {len(y_tr)} rows): {exc}; "
                              "give 2-D data with more anomalies") from None
@@ -166,13 +192,13 @@ def case_study(out, X=None, y=None, methods=None, classifier="knn", random_state
     fig.suptitle(f"Case study: decision regions of {classifier} after each augmentation")
     fig.tight_layout()
     fig.savefig(out, dpi=110)
-    plt.close(fig)
     return scores
 
 
 def policy_map(sampler, X, y, out, estimator=None):
-    """The synthetic samples a fitted :class:`~mixann.MixAnN` generated, coloured by alpha, over
-    the decision regions of ``estimator`` (default: the sampler's) trained on X plus them.
+    """The synthetic samples a fitted :class:`~mixann.MixAnN` generated, coloured by alpha and
+    marked by label (diamonds: anomalies, circles: normals), over the decision regions of
+    ``estimator`` (default: the sampler's) trained on X plus them.
 
     Parameters
     ----------
@@ -230,15 +256,21 @@ def policy_map(sampler, X, y, out, estimator=None):
     # regions on every call for the same fitted sampler.
     model = seed_unset_random_states(clone(base), drawn_seed(sampler.random_state)).fit(
         np.vstack([X, sampler.synthetic_X_]), np.concatenate([y01, syn_y]))
-    plt = _matplotlib()
-    fig, ax = plt.subplots(figsize=(6, 5))
+    fig = _figure((6, 5))
+    ax = fig.subplots()
     _regions(ax, model, X)
     ax.scatter(*X[y01 == 0].T, s=6, c="#3b6db3", label="normal")
     ax.scatter(*X[y01 == 1].T, s=14, c="#c0392b", marker="^", label="anomaly")
-    if len(sampler.synthetic_X_):
-        points = ax.scatter(*sampler.synthetic_X_.T, c=sampler.synthetic_alpha_, cmap="viridis",
-                            vmin=0, vmax=1, s=28, marker="D", edgecolors="k", linewidths=0.3,
-                            label="synthetic")
+    # Marked by label, as the case study marks them: the paper preset's Eq. 2 also makes
+    # synthetic normals, which one marker for all would draw as if they were anomalies.
+    points = None
+    for label, marker, name in ((1, "D", "synthetic anomaly"), (0, "o", "synthetic normal")):
+        mask = syn_y == label
+        if mask.any():
+            points = ax.scatter(*sampler.synthetic_X_[mask].T, c=sampler.synthetic_alpha_[mask],
+                                cmap="viridis", vmin=0, vmax=1, s=28, marker=marker,
+                                edgecolors="k", linewidths=0.3, label=name)
+    if points is not None:
         fig.colorbar(points, ax=ax, label="alpha (weight of the first source)")
     ax.legend(loc="lower left", fontsize=7)
     h = sampler.history_
@@ -252,4 +284,3 @@ def policy_map(sampler, X, y, out, estimator=None):
                  fontsize=10)
     fig.tight_layout()
     fig.savefig(out, dpi=110)
-    plt.close(fig)

@@ -88,9 +88,10 @@ def make_sampler(method, *, estimator=None, random_state=0, y=None, budget="quic
     if method in _NEIGHBOUR_METHODS and y is not None:
         labels, counts = np.unique(np.asarray(y), return_counts=True)
         if len(counts) > 1 and counts.min() < 2:  # else sklearn's "n_neighbors <= n_samples_fit"
+            # Not 'random': it averages two minority rows, so it refuses one row too.
             raise ValueError(f"{method} interpolates between a minority row and its neighbours; "
                              f"the class {labels[counts.argmin()].tolist()!r} of y has 1 row: give at "
-                             "least 2, or use 'random' or 'none'")
+                             "least 2, or use 'mixboost' (it mixes with majority rows) or 'none'")
     if method == "none":
         return NoAugmentation()
     if method == "random":

@@ -81,7 +81,7 @@ class AutoSMOTE(BaseEstimator):
     learning_rate : float >= 0, default=2.0
         Policy-gradient step size.
     validation_size : float, default=0.2
-        Share of the data used for the reward.
+        Share of the data used for the reward (stratified; the part always holds a minority row).
     validation_data : tuple (X_val, y_val), default=None
         An explicit validation set for the reward; then all of X is used for training.
     random_state : int, RandomState instance or None, default=None
@@ -161,8 +161,20 @@ class AutoSMOTE(BaseEstimator):
             X_val, y_val = _checked_validation(self.validation_data, X, y, minority)
             X_tr, y_tr = X, y
         elif is_min.sum() >= 5:
-            X_tr, X_val, y_tr, y_val = train_test_split(X, y, test_size=self.validation_size,
-                                                        stratify=is_min, random_state=split_seed)
+            # Split row indexes (the same split as splitting X and y themselves).
+            tr, va = train_test_split(np.arange(len(y)), test_size=self.validation_size,
+                                      stratify=is_min, random_state=split_seed)
+            if not is_min[va].any():
+                # Stratifying with a small validation_size (0.1 of 5 to 9 minority rows) rounds
+                # the minority down to none in the validation part; every reward would then
+                # score one class (a baseline of 1.0) and the "best" draw be noise. Swap one
+                # training minority row with one validation majority row, as MixAnN does; its
+                # own generator leaves rng alone.
+                swap = np.random.default_rng(split_seed)
+                i = swap.choice(np.flatnonzero(is_min[tr]))
+                j = swap.choice(len(va))
+                tr[i], va[j] = va[j], tr[i]
+            X_tr, X_val, y_tr, y_val = X[tr], X[va], y[tr], y[va]
         else:
             X_tr, X_val, y_tr, y_val = X, X, y, y
         X_min = X_tr[y_tr == minority]

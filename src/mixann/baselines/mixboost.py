@@ -50,8 +50,9 @@ class MixBoost(BaseEstimator):
        synthetic majority samples between the classes, which the MixAnN paper credits for
        MixBoost's gains on SMTP. ``label_threshold=0`` labels every sample minority.
     5. Repeat for ``n_rounds`` rounds. ``samples_per_round=None`` spreads the class gap
-       (``n_majority - n_minority``) over the rounds, so about as many samples are made as
-       plain oversampling to balance would.
+       (``n_majority - n_minority``) over the rounds, ceil(gap / n_rounds) each, so as many
+       samples are made as plain oversampling to balance would, rounded up to a multiple of
+       ``n_rounds`` (up to ``n_rounds - 1`` more: a gap of 5 over 20 rounds gives 20 rows).
 
     Parameters
     ----------

@@ -153,7 +153,9 @@ def plot_margins(deltas, out, goal=GOAL, labels=None):
         colours = ["tab:green" if v >= goal else ("tab:gray" if v >= 0 else "tab:red")
                    for v in part["delta"]]
         y = np.arange(len(part))
-        bars = ax.barh(y, part["delta"], xerr=part["se"].fillna(0), color=colours, capsize=3)
+        # One seed's SE is unknown, not 0: NaN draws no error bar, where 0 drew a cap that
+        # read as a certain margin.
+        bars = ax.barh(y, part["delta"], xerr=part["se"], color=colours, capsize=3)
         for bar, dataset in zip(bars, part["dataset"]):
             # The classifier's margin in full colour and outlined, the datasets lighter.
             bar.set_alpha(1.0 if dataset == ALL else 0.55)
