@@ -146,7 +146,9 @@ def fit_one_vs_rest(sampler, X, y):
     # Every row's class code, for the judge of each class's candidates (the multiclass fit).
     codes = np.searchsorted(classes, y)
     codes_val = None if validation is None else np.searchsorted(classes, validation[1])
-    judged = sampler.multiclass_choice == "all-classes"
+    # The judge chooses the default preset's kind, volume and draw; the paper preset chooses
+    # none, so multiclass_choice does not apply there and its metric is not checked for it.
+    judged = sampler.multiclass_choice == "all-classes" and sampler.preset == "default"
     if judged:  # before the first class's training, not after it
         check_metric_multiclass(sampler.metric)
     fitted = {}

@@ -817,7 +817,8 @@ class MixAnN(BaseOverSampler):
             if len(validation_data) != 2:
                 raise ValueError("validation_data must be a pair (X_val, y_val)")
             _check_dense(validation_data[0], name="validation_data's X_val")
-            X_val = check_array(validation_data[0], dtype=float, ensure_all_finite=True)
+            X_val = check_array(validation_data[0], dtype=float, ensure_all_finite=True,
+                                input_name="validation_data's X_val")
             _check_magnitude(X_val, name="validation_data's X_val")
             if X_val.shape[1] != X.shape[1]:
                 raise ValueError(f"validation_data has {X_val.shape[1]} features, X has {X.shape[1]}")

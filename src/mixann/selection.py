@@ -128,12 +128,47 @@ def _proba(model, X, n_classes=2):
     return out
 
 
+def _judged_score(metric, proba, codes):
+    """:func:`~mixann.metrics.score_proba` of a judge's probabilities over every class, with
+    the cause and the fix named where ``codes`` lack a class and the scorer needs each one.
+
+    Why: log loss and one-vs-rest ROC AUC refuse labels that lack one of the probabilities'
+    columns, and a fold's held-out part (or a carved validation split) lacks a class with
+    fewer rows than folds (or too few to be drawn into it); scikit-learn's own message names
+    neither the folds nor the fix.
+    """
+    try:
+        return score_proba(metric, proba, codes)
+    except ValueError as exc:
+        absent = proba.shape[1] - len(np.unique(codes))
+        if absent <= 0:
+            raise
+        raise ValueError(
+            f"metric={metric!r} cannot score a part of the data that lacks {absent} of the "
+            f"{proba.shape[1]} classes ({exc}); with multiclass_choice='all-classes' every fold "
+            "of the volume search and the validation split are scored over all classes, and a "
+            "class with fewer rows than selection_folds, or too few to be drawn into the "
+            "validation split, is missing from some: use a scorer that takes a missing class "
+            "('f1_macro', 'balanced_accuracy'), lower selection_folds and give validation_data "
+            "with rows of every class, or keep multiclass_choice='one-vs-rest'") from exc
+
+
 def _fit_predict(estimator, X_tr, y_tr, part, X_te, n_classes=2):
     """Probabilities on ``X_te`` of a clone of ``estimator`` fitted on the fold's rows plus
     ``part`` (a :class:`~mixann.rollout.Rollout`, or None for no augmentation)."""
     if part is not None and len(part):
         X_tr, y_tr = np.vstack([X_tr, part.X]), np.concatenate([y_tr, part.y])
-    return _proba(clone(estimator).fit(X_tr, y_tr), X_te, n_classes)
+    present = np.unique(y_tr)
+    if np.array_equal(present, np.arange(len(present))):  # always so for 0/1 labels
+        return _proba(clone(estimator).fit(X_tr, y_tr), X_te, n_classes)
+    # A judge's training rows can lack a class whose code is not the last (a validation split
+    # carved on the 0/1 labels may hold every row of a small class), and XGBoost refuses
+    # labels that are not 0 to m - 1: fit on the codes of the classes present, then put each
+    # column back at its class's code (the absent class's column stays 0, as for KNN).
+    model = clone(estimator).fit(X_tr, np.searchsorted(present, y_tr))
+    out = np.zeros((len(X_te), n_classes))
+    out[:, present[np.asarray(model.classes_, dtype=int)]] = model.predict_proba(X_te)
+    return out
 
 
 def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_splits, n_repeats,
@@ -198,6 +233,7 @@ def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_split
     # What the classifier is fitted and scored on: the 0/1 labels, or every class's code.
     n_classes = 2 if judge is None else judge.n_classes
     fit_all = y_all if judge is None else np.concatenate([judge.codes, judge.codes_val])
+    score = score_proba if judge is None else _judged_score
     if max_rows is not None and len(y_all) > max_rows:
         keep, _ = train_test_split(np.arange(len(y_all)), train_size=int(max_rows),
                                    stratify=fit_all, random_state=seed)
@@ -245,14 +281,14 @@ def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_split
         repeat = i // n_splits
         for c, key in keys.items():
             oof[c][repeat, te] = fitted[key]
-            per_fold[c].append(score_proba(metric, fitted[key], fit_all[te]))
+            per_fold[c].append(score(metric, fitted[key], fit_all[te]))
         if on_fold is not None:
             on_fold(i + 1, len(fold_list))
     if next(probas, None) is not None:  # ends joblib's generator: every fit was read above
         raise RuntimeError("the volume search read fewer fits than it ran")
     scores = {}
     for c in candidates:
-        pooled = np.mean([score_proba(metric, oof[c][r], fit_all) for r in range(n_repeats)])
+        pooled = np.mean([score(metric, oof[c][r], fit_all) for r in range(n_repeats)])
         se = np.std(per_fold[c], ddof=1) / np.sqrt(len(per_fold[c]))
         scores[c] = (float(pooled), float(se))
     return choose(scores, one_se=one_se, larger_ties=larger_ties), scores
@@ -343,5 +379,6 @@ def choose_draw(draws, estimator, X, y, X_val, y_val, *, metric, n_jobs=None, ju
     n_classes = 2 if judge is None else judge.n_classes
     probas = Parallel(n_jobs=n_jobs)(delayed(_fit_predict)(estimator, X, y, draw, X_val,
                                                            n_classes) for draw in draws)
-    scores = [float(score_proba(metric, proba, y_val)) for proba in probas]
+    score = score_proba if judge is None else _judged_score
+    scores = [float(score(metric, proba, y_val)) for proba in probas]
     return int(np.argmax(scores)), scores
