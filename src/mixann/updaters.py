@@ -32,10 +32,12 @@ Updaters
 from __future__ import annotations
 
 import copy
+import numbers
 
 import numpy as np
 from sklearn.base import clone
 from sklearn.neighbors import KDTree, KNeighborsClassifier
+from sklearn.neural_network import MLPClassifier
 
 UPDATE_NAMES = ("auto", "refit", "exact-knn", "warm-start")
 
@@ -103,11 +105,17 @@ def exact_knn_problem(estimator):
     """Why :class:`ExactKNNUpdater` cannot serve ``estimator`` (a string), or None if it can."""
     if not isinstance(estimator, KNeighborsClassifier):
         return f"{type(estimator).__name__} is not a KNeighborsClassifier"
-    if estimator.weights != "uniform":
+    k = estimator.n_neighbors
+    if not isinstance(k, numbers.Integral) or k < 1:
+        # Refit lets scikit-learn refuse it with its own message; the incremental vote would
+        # fail on empty or negative shapes instead.
+        return f"n_neighbors={k!r} is not an int >= 1"
+    if estimator.weights not in ("uniform", None):  # scikit-learn reads None as uniform
         return (f"weights={estimator.weights!r}; the incremental vote is exact only for "
                 "weights='uniform'")
     metric, params = estimator.metric, dict(estimator.metric_params or {})
-    p = params.pop("p", estimator.p)
+    # Only minkowski takes p: scikit-learn refuses metric_params={"p": ...} with "euclidean".
+    p = params.pop("p", estimator.p) if metric == "minkowski" else estimator.p
     if params:
         return f"metric_params={estimator.metric_params!r} are not supported"
     if isinstance(metric, str) and (metric in ("euclidean", "l2")
@@ -476,7 +484,8 @@ class WarmStartUpdater(_Updater):
                 self._model, self._owned = self._base.get_booster().copy(), True
             X = np.vstack([self.X_train, *self._syn_X])
             y_all = np.concatenate([self.y_train, *self._syn_y])
-            dtrain = xgboost.DMatrix(X, label=y_all)
+            # The estimator's missing-value marker, as its own fit and predict_proba use it.
+            dtrain = xgboost.DMatrix(X, label=y_all, missing=self._base.missing)
             for _ in range(self.rounds):
                 self._model.update(dtrain, iteration=self._model.num_boosted_rounds())
             return
@@ -498,8 +507,8 @@ class WarmStartUpdater(_Updater):
         if self.kind == "xgboost" and self._owned:
             import xgboost
 
-            p1 = np.asarray(self._model.predict(xgboost.DMatrix(np.asarray(X, dtype=float))),
-                            dtype=float)
+            dtest = xgboost.DMatrix(np.asarray(X, dtype=float), missing=self._base.missing)
+            p1 = np.asarray(self._model.predict(dtest), dtype=float)
             return np.column_stack([1.0 - p1, p1])  # as XGBClassifier.predict_proba (binary)
         return self._ordered(self._model, self._model.predict_proba(X))
 
@@ -509,6 +518,12 @@ def _warm_start_kind(estimator):
     if cls.__name__ == "XGBClassifier" and cls.__module__.startswith("xgboost"):
         return "xgboost"
     if hasattr(estimator, "partial_fit") and hasattr(estimator, "predict_proba"):
+        if isinstance(estimator, MLPClassifier) and estimator.early_stopping:
+            # scikit-learn's MLP partial_fit raises on early_stopping=True: refuse it here, so
+            # that "auto" falls back to refit rather than failing at the first step.
+            raise ValueError("update='warm-start' cannot continue an MLPClassifier with "
+                             "early_stopping=True (its partial_fit refuses it); set "
+                             "early_stopping=False or use update='refit'")
         return "partial_fit"
     raise ValueError(f"update='warm-start' needs an estimator with partial_fit (e.g. MLPClassifier "
                      f"with solver 'adam' or 'sgd') or an XGBClassifier, got "
