@@ -47,7 +47,7 @@ def list_datasets(data_dir: Optional[Path] = _DATA_DIR):
     """Show the known datasets, their ADBench file, and shape / anomaly rate of those present."""
     from rich.markup import escape
 
-    from .datasets import ADBENCH_FILES, _read_npz, data_dir as resolve_dir
+    from .datasets import ADBENCH_FILES, _read_npz, data_dir as resolve_dir, dataset_stem
 
     folder = resolve_dir(data_dir)
     broken = []
@@ -68,6 +68,15 @@ def list_datasets(data_dir: Optional[Path] = _DATA_DIR):
             broken.append(f"{stem}.npz: the name {name.lower()!r} loads "
                           f"{ADBENCH_FILES[name.lower()]}.npz, so no name reaches this file; "
                           f"rename it (e.g. my_{stem}.npz) and load it by its new name")
+            continue
+        try:
+            dataset_stem(name)
+        except ValueError:
+            # e.g. "my data.npz": listed as present, yet load_dataset("my data") refuses the
+            # name, so no name reaches this file either.
+            table.add_row(escape(name), escape(f"{stem}.npz"), "[yellow]bad name[/yellow]", "", "")
+            broken.append(f"{stem}.npz: {stem!r} is not a valid dataset name, so no name loads "
+                          "this file; rename it to letters, digits and _ . + - (e.g. my_data.npz)")
             continue
         name, file = escape(name), escape(f"{stem}.npz")
         if not path.is_file():

@@ -160,7 +160,9 @@ def dataset_stem(name):
     ('40_vowels', '40_vowels')
     """
     name = str(name)
-    name = name[:-4] if name.endswith(".npz") else name  # "vowels.npz" is vowels too
+    # "vowels.npz" is vowels too; the suffix in any case, as the bench's canonical_dataset
+    # strips it ("40_vowels.NPZ" was stored as vowels but loaded 40_vowels.NPZ.npz).
+    name = name[:-4] if name.lower().endswith(".npz") else name
     stem = ADBENCH_FILES.get(name.lower(), name)
     if not _STEM.match(stem):
         raise ValueError(f"invalid dataset name {name!r}: use a short name "
@@ -202,9 +204,13 @@ def dataset_path(name, data_dir=None):
 
 
 def _read_npz(path):
+    import zipfile
+
     try:
         arrays = np.load(path, allow_pickle=False)
-    except (ValueError, OSError, EOFError) as exc:
+    # BadZipFile: a truncated download or copy ("File is not a zip file", naming no file) is
+    # neither a ValueError nor an OSError, so it used to escape without the path or the hint.
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
         # np.load's own words would advise allow_pickle=True for an HTML page saved as .npz
         # (unsafe, and no help): say what the file is not, and where a real one comes from.
         with open(path, "rb") as fh:
@@ -223,7 +229,14 @@ def _read_npz(path):
         missing = {"X", "y"} - set(arrays.files)
         if missing:
             raise ValueError(f"{path} lacks the array(s) {sorted(missing)}; an ADBench file holds X and y")
-        X, y = np.asarray(arrays["X"], dtype=float), np.asarray(arrays["y"])
+        try:
+            X, y = np.asarray(arrays["X"], dtype=float), np.asarray(arrays["y"])
+        except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
+            # Members are read lazily: a corrupt member (bad CRC, cut short), an object array
+            # or a text X fails here, and numpy's words name neither the file nor the array.
+            raise ValueError(f"{path}: cannot read its arrays X and y ({_first_line(exc)}); "
+                             "an ADBench file holds a numeric X and a 0/1 y: fetch it again "
+                             "with `mixann data fetch`") from None
     if y.dtype.kind not in "biuf" or not np.isin(y, (0, 1)).all():
         # Why: astype(int) would silently turn a label 0.5 or 2 into 0 or a third class.
         values = np.unique(y)
@@ -232,6 +245,12 @@ def _read_npz(path):
     y = y.astype(int)
     if X.ndim != 2 or y.shape != (X.shape[0],):
         raise ValueError(f"{path}: X must be 2-D and y 1-D of the same length, got {X.shape} and {y.shape}")
+    if not np.isfinite(X).all():
+        # Why: MinMaxScaler passes NaN through and xgboost treats it as "missing", so a NaN
+        # row would be trained and scored on silently instead of being reported.
+        rows = np.flatnonzero(~np.isfinite(X).all(axis=1))
+        raise ValueError(f"{path}: X holds NaN or infinite values in {len(rows)} row(s) "
+                         f"(first: row {rows[0]}); fill or drop them")
     return X, y
 
 
@@ -319,6 +338,7 @@ def fetch_dataset(name, data_dir=None, timeout=30, force=False):
         (a :class:`ConnectionError`) when the download fails or the file does not load; the
         message names the file, the URL and where to put a hand-downloaded copy.
     """
+    import http.client
     import urllib.error
     import urllib.request
 
@@ -350,7 +370,9 @@ def fetch_dataset(name, data_dir=None, timeout=30, force=False):
                 response = urllib.request.urlopen(url, timeout=timeout)  # noqa: S310 - fixed https URL
             except urllib.error.HTTPError as exc:
                 raise DatasetDownloadError(f"{hint}: HTTP {exc.code} {exc.reason}") from exc
-            except (urllib.error.URLError, OSError) as exc:
+            # HTTPException: a garbled status line is no OSError, and escaped `mixann data
+            # fetch` as a traceback.
+            except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
                 raise DatasetDownloadError(f"{hint}: {getattr(exc, 'reason', exc)}") from exc
             with response, Progress(TextColumn(f"[bold]{path.name}"), BarColumn(), DownloadColumn(),
                                     TransferSpeedColumn(), TimeRemainingColumn(), transient=True) as bar:
@@ -360,7 +382,8 @@ def fetch_dataset(name, data_dir=None, timeout=30, force=False):
                     while chunk := response.read(1 << 16):
                         out.write(chunk)
                         bar.advance(task, len(chunk))
-                except OSError as exc:
+                # IncompleteRead (a chunked reply cut short) is an HTTPException, not an OSError.
+                except (OSError, http.client.HTTPException) as exc:
                     raise DatasetDownloadError(f"{hint}: connection lost ({exc})") from exc
         try:
             _read_npz(tmp)
@@ -433,7 +456,10 @@ def load_toy2(path=None):
             how = ("; pass path=..., set MIXANN_TOY2 to the CSV, or put toy2_1.csv in "
                    f"{data_dir()}")
         raise FileNotFoundError(f"toy2 case-study file not found at {csv}{how}")
-    frame = pd.read_csv(csv)
+    try:
+        frame = pd.read_csv(csv)
+    except pd.errors.EmptyDataError:  # pandas' "No columns to parse from file" names no file
+        raise ValueError(f"{csv} is empty; expected a CSV with columns label,x,y") from None
     missing = {"label", "x", "y"} - set(frame.columns)
     if missing:
         raise ValueError(f"{csv} lacks column(s) {sorted(missing)}; expected label,x,y")
@@ -441,7 +467,10 @@ def load_toy2(path=None):
     unknown = sorted(set(labels) - {"anomaly", "nominal"})
     if unknown:
         raise ValueError(f"{csv}: unknown label(s) {unknown}; expected 'anomaly' or 'nominal'")
-    X = frame[["x", "y"]].to_numpy(dtype=float)
+    try:
+        X = frame[["x", "y"]].to_numpy(dtype=float)
+    except ValueError as exc:  # a text cell: "could not convert string to float" names no file
+        raise ValueError(f"{csv}: x and y must be numbers ({_first_line(exc)})") from None
     if not np.isfinite(X).all():  # an empty cell reads as NaN, which every figure would drop
         rows = np.flatnonzero(~np.isfinite(X).all(axis=1))
         raise ValueError(f"{csv}: x or y is empty or not finite in {len(rows)} row(s) (first: "

@@ -86,7 +86,20 @@ def score_proba(metric, proba, y_true):
     0.5556
     """
     scorer = get_scorer(check_metric(metric))
-    return float(scorer(_FrozenProba(np.asarray(proba, dtype=float)), proba, np.asarray(y_true)))
+    proba, y_true = np.asarray(proba, dtype=float), np.asarray(y_true)
+    # Why: a 1-D or one-column array failed deep in scikit-learn ("tuple index out of range",
+    # "pos_label=1 is not a valid label") or scored every row as class 0 without a word.
+    if proba.ndim != 2 or proba.shape[1] < 2 or len(proba) != len(y_true):
+        raise ValueError(f"proba must have shape (n, k) with one column per class (k >= 2) and "
+                         f"one row per label ({len(y_true)}), got shape {proba.shape}")
+    value = float(scorer(_FrozenProba(proba), proba, y_true))
+    if np.isnan(value):
+        # Why: scikit-learn only warns (ROC AUC of one class is NaN), and a NaN reward or
+        # baseline would then poison the policy's training without an error.
+        raise ValueError(f"metric={metric!r} is undefined on these labels (classes present: "
+                         f"{np.unique(y_true).tolist()}); score a set holding every class, or "
+                         "use a scorer such as 'f1_macro' or 'balanced_accuracy'")
+    return value
 
 
 def check_metric_multiclass(metric, name="metric"):

@@ -4,7 +4,9 @@
   of the last ``m`` metric values. (The paper divides the sum of ``m`` terms by ``m - 1``,
   a typo; the mean is used. With fewer than ``m`` values, the mean of those present.)
 * Eq. 6, model exploration: the mean of ``P(y=0|x) * P(y=1|x)`` over the ``k`` nearest
-  training points of the synthetic sample, large where the classifier is uncertain.
+  training points of the synthetic sample, large where the classifier is uncertain. (The
+  paper sums ``k + 1`` terms, i = 0..k, and divides by ``k``; read as the mean over the ``k``
+  neighbours, which keeps C within [0, 1/4] as the paper's "uncertainty" intends.)
 """
 
 from __future__ import annotations

@@ -209,6 +209,8 @@ def rollout(policy, X, y, n_minority, *, z_transform, max_neighbors, max_oversam
         age += 1
         ended = (eps >= 0.5) | (age >= max_steps)
         current[ended], age[ended] = anchors[ended], 0
+    if not parts:  # max_rounds <= 0: no step ran (np.concatenate would fail on nothing)
+        return empty
     out = Rollout(*(np.concatenate([p[i] for p in parts]) for i in range(4)))
     return out.head(n_minority)
 
