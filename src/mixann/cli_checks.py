@@ -162,6 +162,8 @@ def image_file(path: Path) -> Path:
     """
     from matplotlib.backend_bases import FigureCanvasBase
 
+    from .plots import check_format
+
     output_file(path)
     formats = FigureCanvasBase.get_supported_filetypes()
     if not path.suffix and path.name.startswith(".") and path.name[1:].lower() in formats:
@@ -170,10 +172,10 @@ def image_file(path: Path) -> Path:
                                  f"e.g. {path.with_name('figure' + path.name)}")
     if not path.suffix:
         return path.with_suffix(".png")
-    if path.suffix[1:].lower() not in formats:
-        names = ", ".join(f".{name}" for name in sorted(formats))
-        raise typer.BadParameter(f"matplotlib cannot write {path.suffix!r} files; use one of "
-                                 f"{names}")
+    try:
+        check_format(path)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
     return path
 
 

@@ -25,17 +25,18 @@ def _figure(figsize):
     return fig
 
 
-def _check_format(out):
+def check_format(out):
     """Refuse a file name matplotlib cannot write, before any training (``savefig`` would only
-    refuse it at the end). No suffix is fine: matplotlib then writes a PNG."""
+    refuse it at the end). No suffix is fine: matplotlib then writes a PNG. The command line
+    checks its `--out` with it too (:func:`mixann.cli_checks.image_file`)."""
     from pathlib import Path
 
     from matplotlib.backend_bases import FigureCanvasBase
 
-    suffix = Path(out).suffix[1:].lower()
+    suffix = Path(out).suffix
     formats = FigureCanvasBase.get_supported_filetypes()
-    if suffix and suffix not in formats:
-        raise ValueError(f"matplotlib cannot write '.{suffix}' files ({out}); use one of "
+    if suffix and suffix[1:].lower() not in formats:
+        raise ValueError(f"matplotlib cannot write {suffix!r} files; use one of "
                          + ", ".join(f".{name}" for name in sorted(formats)))
 
 
@@ -150,7 +151,7 @@ def case_study(out, X=None, y=None, methods=None, classifier="knn", random_state
     if unknown:
         raise ValueError(f"unknown method(s) {unknown}; choose from "
                          f"{', '.join([*BASELINE_NAMES, 'mixann'])}")
-    _check_format(out)
+    check_format(out)
     X_rest, X_test, y_rest, y_test = train_test_split(X, y, test_size=0.2, stratify=y,
                                                       random_state=random_state)
     X_tr, X_val, y_tr, y_val = train_test_split(X_rest, y_rest, test_size=0.25, stratify=y_rest,

@@ -31,7 +31,8 @@ from .metrics import check_metric, score_proba
 from .multiclass import fit_one_vs_rest, largest_gap_volume, plain_label, row_classes
 from .reward import REWARD_KINDS, MovingBaseline
 from .rollout import ACTOR_FREE_KINDS, ROLLOUT_KINDS, Rollout, rollout
-from .selection import MulticlassJudge, choose_draw, minority_volumes, select_volume, volume_target
+from .selection import (MulticlassJudge, choose_draw, keep_minority_in_validation,
+                        minority_volumes, select_volume, volume_target)
 from .updaters import UPDATE_NAMES, make_updater, resolve_update
 
 POLICY_FORMAT = "mixann-policy-v1"
@@ -844,15 +845,8 @@ class MixAnN(BaseOverSampler):
             raise ValueError(f"cannot carve a stratified validation set of size "
                              f"{self.validation_size} from {len(X)} samples ({exc}); pass more "
                              "data, change validation_size, or give validation_data") from exc
-        if not y01[val_idx].any():
-            # Stratifying rounds a minority of 2 to 4 rows down to none in the validation part;
-            # the reward, the guard and the draws would then score one class (a baseline of
-            # 1.0). Swap one training minority row with one validation majority row: both
-            # parts keep their sizes, and the training part keeps a minority row to mix.
-            swap = np.random.default_rng(seed)
-            i = swap.choice(np.flatnonzero(y01[train_idx] == 1))
-            j = swap.choice(np.flatnonzero(y01[val_idx] == 0))
-            train_idx[i], val_idx[j] = val_idx[j], train_idx[i]
+        # The reward, the guard and the draws need a minority row to score.
+        train_idx, val_idx = keep_minority_in_validation(train_idx, val_idx, y01 == 1, seed)
         if len(np.unique(y01[train_idx])) < 2:
             raise ValueError("the training split holds a single class; pass more minority samples "
                              "or give validation_data")

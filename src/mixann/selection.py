@@ -70,6 +70,33 @@ def minority_volumes(multiples, y, below):
     return sorted({m * n_minority / gap for m in multiples if m * n_minority / gap < below})
 
 
+def keep_minority_in_validation(train_idx, val_idx, is_minority, seed):
+    """Row indexes of a stratified train / validation split, changed in place so that the
+    validation part holds a minority row (returned as they are when it already does).
+
+    Stratifying rounds a minority of a few rows down to none in the validation part (MixAnN:
+    2 to 4 rows; AutoSMOTE's ``validation_size=0.1``: 5 to 9), and every score on it would then
+    judge one class (a baseline of 1.0). One training minority row is swapped with one
+    validation majority row, drawn by a generator of its own (``seed``), so both parts keep
+    their sizes and the caller's random stream is untouched.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> is_minority = np.array([0, 0, 0, 0, 1, 1], dtype=bool)
+    >>> train, val = np.array([0, 1, 4, 5]), np.array([2, 3])
+    >>> train, val = keep_minority_in_validation(train, val, is_minority, seed=0)
+    >>> bool(is_minority[val].any()), len(train), len(val)
+    (True, 4, 2)
+    """
+    if not is_minority[val_idx].any():
+        swap = np.random.default_rng(seed)
+        i = swap.choice(np.flatnonzero(is_minority[train_idx]))
+        j = swap.choice(np.flatnonzero(~is_minority[val_idx]))
+        train_idx[i], val_idx[j] = val_idx[j], train_idx[i]
+    return train_idx, val_idx
+
+
 @dataclass(frozen=True)
 class MulticlassJudge:
     """The multiclass classifier as the judge of a one-vs-rest sampler's candidates.

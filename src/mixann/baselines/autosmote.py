@@ -14,6 +14,7 @@ from sklearn.utils._param_validation import HasMethods, Interval
 
 from .._output import returns_input_types
 from ..multiclass import plain_label
+from ..selection import keep_minority_in_validation
 from .random import binary_labels, reseed
 
 
@@ -164,16 +165,8 @@ class AutoSMOTE(BaseEstimator):
             # Split row indexes (the same split as splitting X and y themselves).
             tr, va = train_test_split(np.arange(len(y)), test_size=self.validation_size,
                                       stratify=is_min, random_state=split_seed)
-            if not is_min[va].any():
-                # Stratifying with a small validation_size (0.1 of 5 to 9 minority rows) rounds
-                # the minority down to none in the validation part; every reward would then
-                # score one class (a baseline of 1.0) and the "best" draw be noise. Swap one
-                # training minority row with one validation majority row, as MixAnN does; its
-                # own generator leaves rng alone.
-                swap = np.random.default_rng(split_seed)
-                i = swap.choice(np.flatnonzero(is_min[tr]))
-                j = swap.choice(len(va))
-                tr[i], va[j] = va[j], tr[i]
+            # Else every reward scores one class and the "best" draw is noise.
+            tr, va = keep_minority_in_validation(tr, va, is_min, split_seed)
             X_tr, X_val, y_tr, y_val = X[tr], X[va], y[tr], y[va]
         else:
             X_tr, X_val, y_tr, y_val = X, X, y, y
