@@ -245,6 +245,13 @@ def _read_npz(path):
     y = y.astype(int)
     if X.ndim != 2 or y.shape != (X.shape[0],):
         raise ValueError(f"{path}: X must be 2-D and y 1-D of the same length, got {X.shape} and {y.shape}")
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        # Why: an empty file loaded silently and failed later, far from the file's name.
+        raise ValueError(f"{path}: X has shape {X.shape}; an ADBench file holds at least one "
+                         "row and one feature: fetch it again with `mixann data fetch`")
+    if len(np.unique(y)) < 2:
+        raise ValueError(f"{path}: y holds only the label {int(y[0])}; an ADBench file holds "
+                         "normal rows (0) and anomalies (1)")
     if not np.isfinite(X).all():
         # Why: MinMaxScaler passes NaN through and xgboost treats it as "missing", so a NaN
         # row would be trained and scored on silently instead of being reported.

@@ -15,7 +15,7 @@ from sklearn.utils._param_validation import HasMethods, Interval
 from .._output import returns_input_types
 from ..multiclass import plain_label
 from ..selection import keep_minority_in_validation
-from .random import binary_labels, reseed
+from .random import binary_labels, check_neighbours, reseed
 
 
 def _softmax(logits):
@@ -170,6 +170,7 @@ class AutoSMOTE(BaseEstimator):
             X_tr, X_val, y_tr, y_val = X[tr], X[va], y[tr], y[va]
         else:
             X_tr, X_val, y_tr, y_val = X, X, y, y
+        check_neighbours(self._estimator, len(y_tr), "AutoSMOTE")
         X_min = X_tr[y_tr == minority]
         self.history_, self.best_iteration_ = [], None
         self.synthetic_X_ = np.empty((0, X.shape[1]))

@@ -11,7 +11,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval
 
 from .._output import returns_input_types
-from .random import binary_labels, reseed
+from .random import binary_labels, check_neighbours, reseed
 
 
 def prediction_entropy(proba):
@@ -145,6 +145,8 @@ class MixBoost(BaseEstimator):
         if per_round is None:
             per_round = int(np.ceil(max(len(maj_rows) - len(min_rows), 0) / self.n_rounds))
 
+        if per_round > 0:
+            check_neighbours(estimator, len(y), "MixBoost")
         new_X, new_y, lambdas, sources = [], [], [], []
         for _ in range(self.n_rounds if per_round > 0 else 0):
             X_cur = np.vstack([X, *new_X]) if new_X else X

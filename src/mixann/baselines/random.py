@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state, check_X_y
@@ -25,6 +27,31 @@ def binary_labels(X, y):
     minority_idx = 1 if counts[1] <= counts[0] else 0
     minority, majority = classes[minority_idx], classes[1 - minority_idx]
     return X, y, y == minority, minority, majority
+
+
+def check_neighbours(estimator, n_rows, who):
+    """Refuse a KNN ``estimator`` whose ``n_neighbors`` exceeds the ``n_rows`` it is fitted on.
+
+    Why: scikit-learn's own error ("Expected n_neighbors <= n_samples_fit") names neither the
+    sampler nor a fix, and on tiny data the default ``KNeighborsClassifier(10)`` meets it.
+    Estimators without an ``n_neighbors`` (or a pipeline around a KNN) are left to their own
+    errors.
+
+    Examples
+    --------
+    >>> from sklearn.neighbors import KNeighborsClassifier
+    >>> from mixann.baselines.random import check_neighbours
+    >>> check_neighbours(KNeighborsClassifier(10), 9, "AutoSMOTE")
+    Traceback (most recent call last):
+    ...
+    ValueError: AutoSMOTE fits its estimator on 9 rows, fewer than its n_neighbors=10; give more rows, or pass estimator=KNeighborsClassifier(n_neighbors=8)
+    """
+    k = getattr(estimator, "n_neighbors", None)
+    if isinstance(k, numbers.Integral) and not isinstance(k, bool) and k > n_rows:
+        fit = max(1, min(int(k) - 1, n_rows - 1))
+        raise ValueError(f"{who} fits its estimator on {n_rows} rows, fewer than its "
+                         f"n_neighbors={k}; give more rows, or pass "
+                         f"estimator=KNeighborsClassifier(n_neighbors={fit})")
 
 
 def reseed(estimator, rng):

@@ -25,6 +25,8 @@ from sklearn.preprocessing import MinMaxScaler
 
 TEST_SIZE = 0.2
 VALIDATION_SIZE = 0.2
+# Rows of a class from which the stratified 64/16/20 split gives each part one of them.
+MIN_ROWS_PER_CLASS = 4
 
 BUDGETS = ("quick", "paper", "test")
 
@@ -74,16 +76,52 @@ def split(X, y, seed):
     -------
     Split
         64% train, 16% validation, 20% test (rounded by scikit-learn), each stratified by y.
+
+    Raises
+    ------
+    ValueError
+        If a class has too few rows for every part to hold one (fewer than 4).
     """
     X = np.asarray(X, dtype=float)
     y = np.asarray(y)
+    _check_every_class_in_every_part(y)
     X_tr, X_test, y_tr, y_test = train_test_split(X, y, test_size=TEST_SIZE, stratify=y,
                                                   random_state=seed)
     X_train, X_val, y_train, y_val = train_test_split(X_tr, y_tr, test_size=VALIDATION_SIZE,
                                                       stratify=y_tr, random_state=seed)
+    _check_every_class_in_every_part(y, {"train": y_train, "validation": y_val, "test": y_test})
     scaler = MinMaxScaler().fit(X_train)
     return Split(scaler.transform(X_train), y_train, scaler.transform(X_val), y_val,
                  scaler.transform(X_test), y_test, scaler)
+
+
+def _check_every_class_in_every_part(y, parts=None):
+    """Refuse a split whose validation or test part misses a class.
+
+    Macro-F1 on a test part without anomalies scores only the majority (a silent wrong figure),
+    and a validation part without them gives MixAnN's reward nothing to find. Stratification
+    puts a row of a class into each part from 4 rows of it on (64/16/20 %), so fewer are
+    refused before splitting (``parts=None``), and a part that still misses one after it.
+    """
+    from ..multiclass import plain_label
+
+    classes, counts = np.unique(y, return_counts=True)
+    fix = "add rows of that class or leave this dataset out"
+    if parts is None:
+        few = counts < MIN_ROWS_PER_CLASS
+        if few.any():
+            label, n = plain_label(classes[few][0]), int(counts[few][0])
+            raise ValueError(
+                f"class {label!r} has only {n} row{'s' if n != 1 else ''}: the bench's stratified "
+                f"64/16/20 split needs at least {MIN_ROWS_PER_CLASS} rows of every class, so "
+                f"that validation and test each hold one; {fix}")
+        return
+    for part, y_part in parts.items():
+        missing = np.setdiff1d(classes, y_part)
+        if len(missing):
+            label = plain_label(missing[0])
+            raise ValueError(f"the {part} part of the bench's split holds no row of class "
+                             f"{label!r} (the rounding of the stratified split); {fix}")
 
 
 def evaluate(y_true, y_pred):
