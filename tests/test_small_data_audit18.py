@@ -73,3 +73,27 @@ def test_check_neighbours_leaves_other_estimators_alone():
     check_neighbours(KNeighborsClassifier(5), 5, "X")
     with pytest.raises(ValueError, match="n_neighbors=1"):
         check_neighbours(KNeighborsClassifier(3), 2, "X")
+
+
+def test_xgboost_warm_start_with_subsampling_repeats_an_episode():
+    # Before: subsample < 1 drew from XGBoost's process-wide generator, so an episode that made
+    # the same additions after reset() grew other trees (predictions up to 0.3 apart).
+    from xgboost import XGBClassifier
+
+    from mixann.updaters import make_updater
+
+    rng = np.random.default_rng(0)
+    X = rng.random((200, 4))
+    y = (X[:, 0] + 0.4 * rng.random(200) > 0.9).astype(int)
+    estimator = XGBClassifier(n_estimators=5, subsample=0.5, colsample_bytree=0.5, random_state=0)
+    updater = make_updater("warm-start", estimator, X, y)
+
+    def episode():
+        updater.reset()
+        for row in X[y == 1][:4]:
+            updater.add(row, 1, copies=2)
+        return updater.predict_proba(X)
+
+    first, second = episode(), episode()
+    np.testing.assert_array_equal(first, second)
+    assert not np.array_equal(first, updater._base.predict_proba(X))  # the additions mattered

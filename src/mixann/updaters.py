@@ -482,6 +482,11 @@ class WarmStartUpdater(_Updater):
 
             if not self._owned:  # one copy of phi_0's booster per episode, then in place
                 self._model, self._owned = self._base.get_booster().copy(), True
+                # Row and column sampling (subsample, colsample_* < 1) otherwise draw from
+                # XGBoost's process-wide generator, so two episodes with the same additions
+                # grew different trees; reseeded from the seed and the round, they are the
+                # same. Without sampling nothing is drawn and the trees are as before.
+                self._model.set_param({"seed_per_iteration": True})
             X = np.vstack([self.X_train, *self._syn_X])
             y_all = np.concatenate([self.y_train, *self._syn_y])
             # The estimator's missing-value marker, as its own fit and predict_proba use it.
