@@ -8,7 +8,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .cli_checks import (baselines_option, classifier_option, csv_header, output_file,
+from .cli_checks import (MAX_SEED, baselines_option, classifier_option,
+                         convergence_warnings_counted, csv_header, output_file,
                          read_labelled_csv, resample_or_refuse, separator_option)
 
 app = typer.Typer(help="MixAnN: learned mix-up augmentation for imbalanced data with diverse "
@@ -29,7 +30,7 @@ def demo(
                                    help="knn, xgboost, xgboost-linear or mlp."),
     n_samples: int = typer.Option(3000, min=200, help="Size of the synthetic dataset."),
     episodes: int = typer.Option(20, min=1, help="MixAnN episodes (E)."),
-    seed: int = typer.Option(0, help="Random seed of data, split and MixAnN."),
+    seed: int = typer.Option(0, min=0, max=MAX_SEED, help="Random seed of data, split and MixAnN."),
     seeds: int = typer.Option(1, min=1, help="Run seeds --seed .. --seed + n - 1 and show the "
                               "means (F1 with its std over seeds)."),
     compare: str = typer.Option("smote,autosmote", callback=baselines_option,
@@ -44,6 +45,10 @@ def demo(
     """
     import numpy as np
 
+    if seed + seeds - 1 > MAX_SEED:  # else the last seeds fail after the first ones ran
+        raise typer.BadParameter(f"--seed {seed} with --seeds {seeds} runs seeds up to "
+                                 f"{seed + seeds - 1}, past {MAX_SEED}; lower --seed",
+                                 param_hint="--seed")
     short = {"without augmentation": "none", "with MixAnN": "MixAnN"}  # per-seed lines
     runs = []
     for s in range(seed, seed + seeds):
@@ -104,18 +109,20 @@ def _demo_run(classifier, data, episodes, seed, compare, verbose):
     def scores(X_fit, y_fit):
         return _macro_prf(y_test, clone(estimator).fit(X_fit, y_fit).predict(X_test))
 
-    rows = [("without augmentation", scores(X_train, y_train), 0)]
-    for name in compare:
-        label = METHOD_LABELS.get(name, name)
-        baseline = make_sampler(name, estimator=estimator, random_state=seed, y=y_train)
-        # AutoSMOTE refits the classifier for every policy draw: seconds with an MLP.
-        with console.status(f"{label}: resampling and fitting {classifier}", spinner="dots"):
-            X_res, y_res = baseline.fit_resample(X_train, y_train)
-            rows.append((label, scores(X_res, y_res), len(y_res) - len(y_train)))
-    sampler = MixAnN(estimator=estimator, n_episodes=episodes, random_state=seed,
-                     verbose=verbose)
-    rows.append(("with MixAnN", scores(*sampler.fit_resample(X_train, y_train)),
-                 len(sampler.synthetic_X_)))
+    with convergence_warnings_counted():  # an MLP's warnings: one line, not dozens
+        rows = [("without augmentation", scores(X_train, y_train), 0)]
+        for name in compare:
+            label = METHOD_LABELS.get(name, name)
+            baseline = make_sampler(name, estimator=estimator, random_state=seed, y=y_train)
+            # AutoSMOTE refits the classifier for every policy draw: seconds with an MLP.
+            with console.status(f"{label}: resampling and fitting {classifier}",
+                                spinner="dots"):
+                X_res, y_res = baseline.fit_resample(X_train, y_train)
+                rows.append((label, scores(X_res, y_res), len(y_res) - len(y_train)))
+        sampler = MixAnN(estimator=estimator, n_episodes=episodes, random_state=seed,
+                         verbose=verbose)
+        rows.append(("with MixAnN", scores(*sampler.fit_resample(X_train, y_train)),
+                     len(sampler.synthetic_X_)))
     return rows, sampler
 
 
@@ -155,7 +162,7 @@ def resample(
     classifier: str = typer.Option("knn", callback=classifier_option,
                                    help="knn, xgboost, xgboost-linear or mlp."),
     episodes: int = typer.Option(30, min=1, help="MixAnN episodes (E)."),
-    seed: int = typer.Option(0, help="Random seed."),
+    seed: int = typer.Option(0, min=0, max=MAX_SEED, help="Random seed."),
     jobs: int = typer.Option(1, help="Classifier fits of the volume search run at once "
                              "(-1: every core); the output does not depend on it."),
 ):
@@ -166,12 +173,20 @@ def resample(
     """
     import numpy as np
 
+    if jobs == 0:
+        raise typer.BadParameter("--jobs 0 runs nothing; give 1 or more, or -1 for every core")
+    if output_csv.exists() and output_csv.resolve() == input_csv.resolve():
+        # Why: the input was overwritten, and a second run augmented the augmented rows,
+        # nothing telling the synthetic ones apart.
+        raise typer.BadParameter(f"{output_csv} is the input file; write the augmented rows to "
+                                 "another file (the input keeps the real rows)",
+                                 param_hint="OUTPUT_CSV")
+    X, y = read_labelled_csv(input_csv, label, sep)
+    # Imported after the checks above: torch and imbalanced-learn take seconds to import, and
+    # a refused argument or CSV should answer at once.
     from .classifiers import make_classifier
     from .sampler import MixAnN
 
-    if jobs == 0:
-        raise typer.BadParameter("--jobs 0 runs nothing; give 1 or more, or -1 for every core")
-    X, y = read_labelled_csv(input_csv, label, sep)
     sampler = MixAnN(estimator=make_classifier(classifier, random_state=seed), n_episodes=episodes,
                      n_jobs=jobs, random_state=seed, verbose=True)
     out, y_res = resample_or_refuse(sampler, X, y, "INPUT_CSV")  # a DataFrame, as X is

@@ -7,11 +7,16 @@ finished result that cannot be written.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
+import warnings
 from pathlib import Path
 
 import typer
+
+#: The largest seed numpy's RandomState takes (the command line's --seed bound).
+MAX_SEED = 2**32 - 1
 
 
 def split_names(text):
@@ -52,13 +57,39 @@ def check_names(kind, given, valid, option, also=""):
         raise typer.BadParameter(f"give at least one {kind}; {choices}", param_hint=option)
 
 
+@contextlib.contextmanager
+def convergence_warnings_counted():
+    """scikit-learn's ``ConvergenceWarning`` held back and counted in one line at the end.
+
+    Why: an MLP that stops at ``max_iter`` warns at every one of the volume search's fits,
+    some sixty two-line warnings mixed into the progress bars on a small file. Other
+    warnings are shown as they would have been.
+    """
+    from sklearn.exceptions import ConvergenceWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        try:
+            yield
+        finally:
+            others = [w for w in caught if not issubclass(w.category, ConvergenceWarning)]
+            n_converge = len(caught) - len(others)
+    for w in others:
+        warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+    if n_converge:
+        typer.echo(f"note: {n_converge} classifier fit(s) stopped before converging "
+                   "(scikit-learn's ConvergenceWarning, shown once here); the result is "
+                   "written as usual", err=True)
+
+
 def resample_or_refuse(sampler, X, y, option):
     """``sampler.fit_resample(X, y)``, its input errors (one class, three classes, too few
     anomalies, inf ...) shown as a bad value of ``option`` instead of a traceback."""
     from .sampler import TrainingSplitTooSmall
 
     try:
-        return sampler.fit_resample(X, y)
+        with convergence_warnings_counted():
+            return sampler.fit_resample(X, y)
     except TrainingSplitTooSmall as exc:  # neither neighbour count is an option: ask for rows
         raise typer.BadParameter(f"{exc.part} holds {exc.n_train} rows, fewer than its "
                                  f"{exc.max_neighbors} neighbours; give a file with more rows",
@@ -294,6 +325,15 @@ def read_labelled_csv(path, label, sep=","):
         raise typer.BadParameter(f"column(s) {text} of {path} are not numbers; MixAnN mixes "
                                  "numeric features: drop them or encode them as numbers "
                                  "(e.g. one-hot) first")
+    # A column with no value at all (a trailing separator on every line, as spreadsheets
+    # save): "fill in or drop the rows" would mean every row; the column is what to drop.
+    blank = [i + 1 for i, c in enumerate(frame.columns) if c != label and X[c].isna().all()]
+    if blank:
+        raise typer.BadParameter(
+            f"column{'s' if len(blank) > 1 else ''} {', '.join(map(str, blank))} of {path} "
+            f"{'are' if len(blank) > 1 else 'is'} empty in every row"
+            + (" (a separator at the end of each line?)" if blank[-1] == len(frame.columns)
+               else "") + "; remove it from the file")
     empty = [str(c) for c in X.columns if X[c].isna().any()]
     if empty or y.isna().any():
         rows = int(frame.isna().any(axis=1).sum())

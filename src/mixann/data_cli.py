@@ -50,6 +50,14 @@ def list_datasets(data_dir: Optional[Path] = _DATA_DIR):
     from .datasets import ADBENCH_FILES, _read_npz, data_dir as resolve_dir, dataset_stem
 
     folder = resolve_dir(data_dir)
+    if folder.exists() and not folder.is_dir():
+        raise typer.BadParameter(f"{folder} is a file, not a folder; give the folder that holds "
+                                 "the .npz files", param_hint="--data-dir")
+    if data_dir is not None and not folder.exists():
+        # Why: every dataset showed "no", as if the folder were there and empty.
+        raise typer.BadParameter(f"folder {folder} does not exist; give the folder that holds "
+                                 "the .npz files, or `mixann data fetch NAME --data-dir "
+                                 f"{folder}` to create it", param_hint="--data-dir")
     broken = []
     rows = list(ADBENCH_FILES.items())
     known = set(ADBENCH_FILES.values())

@@ -451,6 +451,9 @@ def load_toy2(path=None):
     import pandas as pd
 
     csv = toy2_path(path)
+    if csv.is_dir():  # else "not found" for a folder that is there
+        raise FileNotFoundError(f"{csv} is a folder; give the toy2 CSV itself, e.g. "
+                                f"{csv / 'toy2_1.csv'}")
     if not csv.is_file():
         # A path the caller gave is simply wrong; a set $MIXANN_TOY2 is what points nowhere;
         # otherwise say every way of giving one.

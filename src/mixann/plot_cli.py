@@ -6,8 +6,8 @@ from pathlib import Path
 
 import typer
 
-from .cli_checks import (check_names, classifier_option, image_file, read_labelled_csv,
-                         resample_or_refuse, separator_option, split_names)
+from .cli_checks import (MAX_SEED, check_names, classifier_option, image_file,
+                         read_labelled_csv, resample_or_refuse, separator_option, split_names)
 
 plot_app = typer.Typer(help="Draw the case study (Fig. 5) or a MixAnN policy map.",
                        no_args_is_help=True)
@@ -45,7 +45,7 @@ def case_study_command(
     methods: str = typer.Option("all", help="Comma-separated methods, or 'all'."),
     toy2: Path = typer.Option(None, help="toy2_1.csv (default: $MIXANN_TOY2 or the data folder)."),
     episodes: int = typer.Option(30, min=1, help="MixAnN episodes."),
-    seed: int = typer.Option(0, help="Split and method seed."),
+    seed: int = typer.Option(0, min=0, max=MAX_SEED, help="Split and method seed."),
 ):
     """Fig. 5: every horizontal method and MixAnN on toy2, one panel each (split 60/20/20)."""
     from .plots import case_study
@@ -74,7 +74,7 @@ def policy_command(
     classifier: str = typer.Option("knn", callback=classifier_option,
                                    help="knn, xgboost, xgboost-linear or mlp."),
     episodes: int = typer.Option(30, min=1, help="MixAnN episodes."),
-    seed: int = typer.Option(0, help="Random seed."),
+    seed: int = typer.Option(0, min=0, max=MAX_SEED, help="Random seed."),
 ):
     """The synthetic samples MixAnN generates on a 2-D dataset, coloured by alpha."""
     import numpy as np

@@ -268,9 +268,14 @@ def read_policy(path):
     try:
         payload = torch.load(Path(path), map_location="cpu", weights_only=True)
     except Exception as exc:  # torch raises several types for foreign files
-        # Some of torch's messages are a bare code ("101"): say what torch was reading.
+        # Some of torch's messages are a bare code ("101"): say what torch was reading. Its
+        # weights-only refusal is paragraphs long, with terminal colour codes and advice to
+        # load with weights_only=False (running the file's code): say what it means instead.
+        text = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip().splitlines() or [""]
+        why = ("it holds objects other than tensors and plain values, which are not loaded"
+               if "weights only load failed" in text[0].lower() else text[0])
         raise ValueError(f"{path} is not a MixAnN policy file saved by save_policy (torch could "
-                         f"not read it as weights: {type(exc).__name__}: {exc})") from exc
+                         f"not read it as weights: {type(exc).__name__}: {why})") from None
     if not isinstance(payload, dict) or payload.get("format") != POLICY_FORMAT:
         raise ValueError(f"{path} is not a MixAnN policy file saved by save_policy")
     return payload

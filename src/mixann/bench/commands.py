@@ -61,8 +61,9 @@ def bench(
     """
     from ..classifiers import CLASSIFIER_NAMES
     from . import protocol
-    from .runner import (DataMismatch, SchedulerError, build_cells, canonical_dataset,
-                         check_scheduler, is_detector, parse_sweep, resolve_methods, run_grid)
+    from .runner import (DataMismatch, SchedulerError, UnusableData, build_cells,
+                         canonical_dataset, check_scheduler, is_detector, parse_sweep,
+                         resolve_methods, run_grid)
     from .store import CannotOpenDatabase, NotAResultsFile
 
     # A name given twice is one name: the header's counts then match the cells run. A known
@@ -114,7 +115,7 @@ def bench(
         raise typer.BadParameter(str(exc), param_hint="--db") from None
     except SchedulerError as exc:  # the address was well formed, but nothing answered there
         raise typer.BadParameter(str(exc), param_hint="--scheduler") from None
-    except DataMismatch as exc:  # raised before the first cell: the database is as it was
+    except (DataMismatch, UnusableData) as exc:  # before the first cell: the database as it was
         raise typer.BadParameter(str(exc), param_hint="--data-dir") from None
     except KeyboardInterrupt:
         if Path(db).exists():
@@ -183,7 +184,7 @@ def report(
                                        "together, e.g. one per classifier."),
     out: Path = typer.Option(Path("report"), file_okay=False, help="Output folder."),
     budget: Optional[str] = typer.Option(None, help="Budget to report (default: paper if "
-                                         "present, else quick)."),
+                                         "present, else quick, else the only one present)."),
     case_study: bool = typer.Option(False, "--case-study", help="Also draw fig5.png, the toy2 "
                                     "case study (mixann.plots.case_study on "
                                     "mixann.datasets.load_toy2(); takes a while)."),
@@ -210,7 +211,9 @@ def report(
     try:
         # An empty or all-failed database is refused: a report without a number says nothing.
         paths = write_report(db, out, budget=budget, case_study=case_study, datasets=names,
-                             seeds=seeds, require_results=True)
+                             seeds=seeds, require_results=True,
+                             notify=lambda message: console.print(message, markup=False,
+                                                                  soft_wrap=True))
     except (FileNotFoundError, NotAResultsFile, CannotOpenDatabase, NoResults) as exc:
         raise typer.BadParameter(str(exc), param_hint="--db") from None
     except ValueError as exc:

@@ -95,6 +95,12 @@ def split(X, y, seed):
                  scaler.transform(X_test), y_test, scaler)
 
 
+def check_class_sizes(y):
+    """Raise ``ValueError`` if a class of ``y`` has too few rows for :func:`split` (fewer than
+    4: a validation or test part would hold none of it)."""
+    _check_every_class_in_every_part(np.asarray(y))
+
+
 def _check_every_class_in_every_part(y, parts=None):
     """Refuse a split whose validation or test part misses a class.
 

@@ -248,7 +248,11 @@ def resolve_methods(text, sweeps=()):
         else:
             try:
                 base, overrides = parse_method(token)
-            except ValueError:
+            except ValueError as exc:
+                if token.partition("[")[0] in MIXANN_REWARDS and token.endswith("]"):
+                    # A MixAnN sweep point with a bad value (mixann[K=0]): its own message,
+                    # not "unknown method" beside a list that offers mixann[K=..].
+                    raise
                 base, overrides = token, {}
             if overrides and base in MIXANN_REWARDS:  # canonical spelling: mixann[K=5]
                 out.append(method_name(base, overrides))
@@ -644,7 +648,9 @@ def _run_cells(store, datasets, classifiers, methods, seeds, budget, data_dir, j
         # failed: refuse before the first one. A remote scheduler's workers may see other
         # paths: they check for themselves (_run_dask), and report their data's identity.
         check_data_files({c.dataset for c in todo}, data_dir)
-        same_data(data_fingerprints({c.dataset for c in todo}, data_dir))
+        found = data_fingerprints({c.dataset for c in todo}, data_dir)
+        check_loadable([name for name, fp in found.items() if fp is None], data_dir)
+        same_data(found)
 
     bar = Progress(TextColumn("[bold]bench"), BarColumn(), MofNCompleteColumn(),
                    TextColumn("{task.description}"), TimeElapsedColumn(), TextColumn("ETA"),
@@ -749,18 +755,54 @@ def data_fingerprint(X, y):
 def data_fingerprints(datasets, data_dir=None):
     """``{dataset: data_fingerprint or None}``, each file read once.
 
-    None for a file that does not load: its cells fail with the reason, as they did before
-    cells recorded their data.
+    None for a file that does not load, or whose classes are too small for the split
+    (:func:`check_loadable` says why).
     """
-    from ..datasets import load_dataset
-
     out = {}
     for name in sorted(datasets):
         try:
-            out[name] = data_fingerprint(*load_dataset(name, data_dir=data_dir))
+            out[name] = data_fingerprint(*_usable_data(name, data_dir))
         except Exception:
             out[name] = None
     return out
+
+
+def _usable_data(name, data_dir):
+    """``(X, y)`` of dataset ``name``, refused if the bench's split cannot use it."""
+    from ..datasets import load_dataset
+
+    X, y = load_dataset(name, data_dir=data_dir)
+    protocol.check_class_sizes(y)
+    return X, y
+
+
+class UnusableData(ValueError):
+    """A dataset file that is there but cannot run a cell (broken, or a class too small)."""
+
+
+def check_loadable(datasets, data_dir=None):
+    """Raise :class:`UnusableData` naming each of ``datasets`` that does not load or that the
+    split cannot use, with the reason: every cell of it would fail the same way, each recorded
+    as failed with advice to retry.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, numpy as np
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> np.savez(folder / "mine.npz", X=np.eye(6), y=np.array([0, 0, 0, 0, 1, 1]))
+    >>> check_loadable(["mine"], folder)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    mixann.bench.runner.UnusableData: dataset 'mine': class 1 has only 2 rows: ...
+    """
+    problems = []
+    for name in sorted(datasets):
+        try:
+            _usable_data(name, data_dir)
+        except Exception as exc:  # noqa: BLE001 - each reason is shown to the user
+            problems.append(f"dataset {name!r}: {exc}")
+    if problems:
+        raise UnusableData("; ".join(problems))
 
 
 def _worker_data(datasets, data_dir):

@@ -90,7 +90,8 @@ def _jsonable(value):
 
 
 class NotAResultsFile(ValueError):
-    """``path`` exists but is not an SQLite database (e.g. a CSV given as ``--db``)."""
+    """``path`` exists but is not a results database: not SQLite (e.g. a CSV given as
+    ``--db``), or another program's SQLite database."""
 
 
 class CannotOpenDatabase(ValueError):
@@ -181,6 +182,32 @@ class StoreOnFirstWrite:
             self._store.close()
 
 
+def _check_tables(conn, path, new_ok):
+    """Refuse another program's SQLite database before anything is written to it.
+
+    Why: ``bench`` used to add its table to such a file (and switch it to WAL), and a file with
+    a foreign ``results`` table failed later with SQLite's "no such column". An empty database
+    (no tables) is a new one.
+    """
+    tables = {row[0] for row in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table'")} - {"sqlite_sequence"}
+    fix = "give a file written by `mixann bench`" + (", or a new path" if new_ok else "")
+    if "results" in tables:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(results)")}
+        missing = [c for c in _COLUMNS if c not in columns]
+        if missing:
+            conn.close()
+            raise NotAResultsFile(f"{path} is an SQLite database whose results table is not "
+                                  f"mixann's (it lacks {', '.join(missing[:3])}"
+                                  f"{', ...' if len(missing) > 3 else ''}); {fix}")
+    elif tables:
+        conn.close()
+        shown = sorted(tables)
+        raise NotAResultsFile(f"{path} is an SQLite database but not a mixann results file (its "
+                              f"tables: {', '.join(shown[:3])}{', ...' if len(shown) > 3 else ''});"
+                              f" {fix}")
+
+
 class ResultStore:
     """The results database at ``path`` (created with its table if missing).
 
@@ -193,12 +220,13 @@ class ResultStore:
     Raises
     ------
     NotAResultsFile
-        If ``path`` exists but is not an SQLite database; the file is left as it was.
+        If ``path`` exists but is not an SQLite database, or is another program's SQLite
+        database; the file is left as it was.
     """
 
     def __init__(self, path, new_ok=True, read_only=False):
         self.path = Path(path)
-        self._has_table = True
+        self._has_table, self._new_ok = True, new_ok
         if not read_only:
             if not self.path.exists():
                 check_can_create(self.path)
@@ -250,12 +278,15 @@ class ResultStore:
                 self.conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, timeout=30)
                 self.conn.row_factory = sqlite3.Row
                 self._has_table = bool(self.conn.execute(has_table).fetchall())
+            _check_tables(self.conn, self.path, self._new_ok)
             return
         self.conn = sqlite3.connect(self.path, timeout=30)
         self.conn.row_factory = sqlite3.Row
 
         def wal():
-            # SQLite reads the header here, before it writes anything: a CSV is refused intact.
+            # SQLite reads the header here, before it writes anything: a CSV is refused intact,
+            # and so is another program's database.
+            _check_tables(self.conn, self.path, self._new_ok)
             if self.conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                 self.conn.execute("PRAGMA journal_mode=WAL")
 
