@@ -84,50 +84,49 @@ def split(X, y, seed):
     """
     X = np.asarray(X, dtype=float)
     y = np.asarray(y)
-    _check_every_class_in_every_part(y)
+    check_class_sizes(y)
     X_tr, X_test, y_tr, y_test = train_test_split(X, y, test_size=TEST_SIZE, stratify=y,
                                                   random_state=seed)
     X_train, X_val, y_train, y_val = train_test_split(X_tr, y_tr, test_size=VALIDATION_SIZE,
                                                       stratify=y_tr, random_state=seed)
-    _check_every_class_in_every_part(y, {"train": y_train, "validation": y_val, "test": y_test})
+    _check_parts_hold_every_class(y, {"train": y_train, "validation": y_val, "test": y_test})
     scaler = MinMaxScaler().fit(X_train)
     return Split(scaler.transform(X_train), y_train, scaler.transform(X_val), y_val,
                  scaler.transform(X_test), y_test, scaler)
 
 
 def check_class_sizes(y):
-    """Raise ``ValueError`` if a class of ``y`` has too few rows for :func:`split` (fewer than
-    4: a validation or test part would hold none of it)."""
-    _check_every_class_in_every_part(np.asarray(y))
-
-
-def _check_every_class_in_every_part(y, parts=None):
-    """Refuse a split whose validation or test part misses a class.
+    """Raise ``ValueError`` if a class of ``y`` has too few rows for :func:`split`.
 
     Macro-F1 on a test part without anomalies scores only the majority (a silent wrong figure),
     and a validation part without them gives MixAnN's reward nothing to find. Stratification
-    puts a row of a class into each part from 4 rows of it on (64/16/20 %), so fewer are
-    refused before splitting (``parts=None``), and a part that still misses one after it.
+    puts a row of a class into each part from 4 rows of it on (64/16/20 %).
     """
     from ..multiclass import plain_label
 
-    classes, counts = np.unique(y, return_counts=True)
-    fix = "add rows of that class or leave this dataset out"
-    if parts is None:
-        few = counts < MIN_ROWS_PER_CLASS
-        if few.any():
-            label, n = plain_label(classes[few][0]), int(counts[few][0])
-            raise ValueError(
-                f"class {label!r} has only {n} row{'s' if n != 1 else ''}: the bench's stratified "
-                f"64/16/20 split needs at least {MIN_ROWS_PER_CLASS} rows of every class, so "
-                f"that validation and test each hold one; {fix}")
-        return
+    classes, counts = np.unique(np.asarray(y), return_counts=True)
+    few = counts < MIN_ROWS_PER_CLASS
+    if few.any():
+        label, n = plain_label(classes[few][0]), int(counts[few][0])
+        raise ValueError(
+            f"class {label!r} has only {n} row{'s' if n != 1 else ''}: the bench's stratified "
+            f"64/16/20 split needs at least {MIN_ROWS_PER_CLASS} rows of every class, so that "
+            f"validation and test each hold one; {_FIX}")
+
+
+def _check_parts_hold_every_class(y, parts):
+    """After the split: refuse a part that still misses a class (the split's rounding)."""
+    from ..multiclass import plain_label
+
     for part, y_part in parts.items():
-        missing = np.setdiff1d(classes, y_part)
+        missing = np.setdiff1d(np.unique(y), y_part)
         if len(missing):
-            label = plain_label(missing[0])
             raise ValueError(f"the {part} part of the bench's split holds no row of class "
-                             f"{label!r} (the rounding of the stratified split); {fix}")
+                             f"{plain_label(missing[0])!r} (the rounding of the stratified "
+                             f"split); {_FIX}")
+
+
+_FIX = "add rows of that class or leave this dataset out"
 
 
 def evaluate(y_true, y_pred):
