@@ -33,6 +33,20 @@ def make_classifier(name, random_state=0, n_jobs=1):
     raise ValueError(f"unknown classifier {name!r}; choose one of {', '.join(CLASSIFIER_NAMES)}")
 
 
+def fewer_neighbours(k, n_rows):
+    """A KNN of fewer than ``k`` neighbours that ``n_rows`` rows can serve, as advice text.
+
+    Shared by MixAnN's and the baselines' refusals of a KNN larger than their rows.
+
+    Examples
+    --------
+    >>> from mixann.classifiers import fewer_neighbours
+    >>> fewer_neighbours(10, 7)
+    'estimator=KNeighborsClassifier(n_neighbors=6)'
+    """
+    return f"estimator=KNeighborsClassifier(n_neighbors={max(1, min(k - 1, n_rows - 1))})"
+
+
 def random_state_params(estimator):
     """The names of ``estimator``'s ``random_state`` parameters, nested ones included (a
     pipeline's ``randomforestclassifier__random_state``), with their values.

@@ -24,7 +24,7 @@ from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ._output import output_like
 from ._torch import check_device, check_widths
-from .classifiers import random_state_params
+from .classifiers import fewer_neighbours, random_state_params
 from .ddpg import DDPGAgent
 from .env import Episode, MixUpEnv, in_sample_proba
 from .metrics import check_metric, score_proba
@@ -223,8 +223,7 @@ class TrainingSplitTooSmall(ValueError):
 
 def _fewer_neighbours(k, n_rows):
     """A KNN of fewer than ``k`` neighbours that ``n_rows`` rows can serve, as advice."""
-    fit = max(1, min(k - 1, n_rows - 1))
-    return f"an estimator with fewer neighbours, e.g. estimator=KNeighborsClassifier(n_neighbors={fit})"
+    return f"an estimator with fewer neighbours, e.g. {fewer_neighbours(k, n_rows)}"
 
 
 def _check_neighbours(max_neighbors, estimator, n_train):

@@ -9,7 +9,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state, check_X_y
 
 from .._output import returns_input_types
-from ..classifiers import random_state_params
+from ..classifiers import fewer_neighbours, random_state_params
 
 
 def binary_labels(X, y):
@@ -48,10 +48,9 @@ def check_neighbours(estimator, n_rows, who):
     """
     k = getattr(estimator, "n_neighbors", None)
     if isinstance(k, numbers.Integral) and not isinstance(k, bool) and k > n_rows:
-        fit = max(1, min(int(k) - 1, n_rows - 1))
         raise ValueError(f"{who} fits its estimator on {n_rows} rows, fewer than its "
                          f"n_neighbors={k}; give more rows, or pass "
-                         f"estimator=KNeighborsClassifier(n_neighbors={fit})")
+                         f"{fewer_neighbours(int(k), n_rows)}")
 
 
 def reseed(estimator, rng):

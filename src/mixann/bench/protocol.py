@@ -27,6 +27,7 @@ TEST_SIZE = 0.2
 VALIDATION_SIZE = 0.2
 # Rows of a class from which the stratified 64/16/20 split gives each part one of them.
 MIN_ROWS_PER_CLASS = 4
+_FIX = "add rows of that class or leave this dataset out"
 
 BUDGETS = ("quick", "paper", "test")
 
@@ -124,9 +125,6 @@ def _check_parts_hold_every_class(y, parts):
             raise ValueError(f"the {part} part of the bench's split holds no row of class "
                              f"{plain_label(missing[0])!r} (the rounding of the stratified "
                              f"split); {_FIX}")
-
-
-_FIX = "add rows of that class or leave this dataset out"
 
 
 def evaluate(y_true, y_pred):

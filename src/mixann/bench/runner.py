@@ -648,9 +648,7 @@ def _run_cells(store, datasets, classifiers, methods, seeds, budget, data_dir, j
         # failed: refuse before the first one. A remote scheduler's workers may see other
         # paths: they check for themselves (_run_dask), and report their data's identity.
         check_data_files({c.dataset for c in todo}, data_dir)
-        found = data_fingerprints({c.dataset for c in todo}, data_dir)
-        check_loadable([name for name, fp in found.items() if fp is None], data_dir)
-        same_data(found)
+        same_data(check_loadable({c.dataset for c in todo}, data_dir))
 
     bar = Progress(TextColumn("[bold]bench"), BarColumn(), MofNCompleteColumn(),
                    TextColumn("{task.description}"), TimeElapsedColumn(), TextColumn("ETA"),
@@ -758,22 +756,23 @@ def data_fingerprints(datasets, data_dir=None):
     None for a file that does not load, or whose classes are too small for the split
     (:func:`check_loadable` says why).
     """
-    out = {}
-    for name in sorted(datasets):
-        try:
-            out[name] = data_fingerprint(*_usable_data(name, data_dir))
-        except Exception:
-            out[name] = None
-    return out
+    return _read_data(datasets, data_dir)[0]
 
 
-def _usable_data(name, data_dir):
-    """``(X, y)`` of dataset ``name``, refused if the bench's split cannot use it."""
+def _read_data(datasets, data_dir):
+    """``(fingerprints, problems)``: :func:`data_fingerprints`, and ``{dataset: why}`` for the
+    ones that are None, from one read of each file."""
     from ..datasets import load_dataset
 
-    X, y = load_dataset(name, data_dir=data_dir)
-    protocol.check_class_sizes(y)
-    return X, y
+    out, problems = {}, {}
+    for name in sorted(datasets):
+        try:
+            X, y = load_dataset(name, data_dir=data_dir)
+            protocol.check_class_sizes(y)
+            out[name] = data_fingerprint(X, y)
+        except Exception as exc:  # noqa: BLE001 - the reason is shown to the user
+            out[name], problems[name] = None, exc
+    return out, problems
 
 
 class UnusableData(ValueError):
@@ -781,9 +780,9 @@ class UnusableData(ValueError):
 
 
 def check_loadable(datasets, data_dir=None):
-    """Raise :class:`UnusableData` naming each of ``datasets`` that does not load or that the
-    split cannot use, with the reason: every cell of it would fail the same way, each recorded
-    as failed with advice to retry.
+    """``{dataset: data_fingerprint}`` of ``datasets``; raise :class:`UnusableData` naming
+    each that does not load or that the split cannot use, with the reason: every cell of it
+    would fail the same way, each recorded as failed with advice to retry.
 
     Examples
     --------
@@ -795,14 +794,11 @@ def check_loadable(datasets, data_dir=None):
         ...
     mixann.bench.runner.UnusableData: dataset 'mine': class 1 has only 2 rows: ...
     """
-    problems = []
-    for name in sorted(datasets):
-        try:
-            _usable_data(name, data_dir)
-        except Exception as exc:  # noqa: BLE001 - each reason is shown to the user
-            problems.append(f"dataset {name!r}: {exc}")
+    found, problems = _read_data(datasets, data_dir)
     if problems:
-        raise UnusableData("; ".join(problems))
+        raise UnusableData("; ".join(f"dataset {name!r}: {exc}"
+                                     for name, exc in problems.items()))
+    return found
 
 
 def _worker_data(datasets, data_dir):
