@@ -27,7 +27,11 @@ def test_none_returns_its_input_unchanged_column_types_included():
     X = pd.DataFrame({"count": [1, 2, 3, 4], "flag": [True, False, True, False]})
     y = pd.Series([0, 0, 0, 1], name="label")
     X_res, y_res = NoAugmentation().fit_resample(X, y)
-    assert X_res is X and y_res is y
+    assert X_res.equals(X) and y_res.equals(y) and y_res.name == "label"
+    # Copies (twentieth audit): scaling the output in place leaves the caller's data alone.
+    X_res["count"] *= 10
+    y_res[:] = 1
+    assert X["count"].tolist() == [1, 2, 3, 4] and y.tolist() == [0, 0, 0, 1]
     assert [str(t) for t in X_res.dtypes] == ["int64", "bool"]  # was float64, float64
     with pytest.raises(ValueError, match="NaN"):
         NoAugmentation().fit_resample([[np.nan], [1.0]], [0, 1])

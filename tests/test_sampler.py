@@ -290,7 +290,8 @@ def test_verbose_progress_runs(diverse, tiny, capsys):
 
 
 def test_on_fold_reports_every_fold():
-    # select_volume's hook behind the bar: called once per fold, in order, with the total.
+    # select_volume's hook behind the bar: in order, with the total, whole at each fold's end
+    # and in fractions of a fold as its fits come back (two here: volume 0 and 0.5).
     from sklearn.neighbors import KNeighborsClassifier
 
     from mixann.rollout import spread
@@ -302,7 +303,7 @@ def test_on_fold_reports_every_fold():
     select_volume({"spread": spread}, KNeighborsClassifier(3), X[:40], y[:40], X[40:], y[40:],
                   (0.0, 0.5), n_splits=3, n_repeats=2, metric="f1_macro", seed=0,
                   on_fold=lambda done, total: calls.append((done, total)))
-    assert calls == [(i, 6) for i in range(1, 7)]
+    assert calls == [(i + j / 2, 6) for i in range(6) for j in (1, 2)]
 
 
 def test_accumulate_returns_union_of_kept_episodes(vowels, paper_tiny):

@@ -10,7 +10,8 @@ from rich.table import Table
 
 from .cli_checks import (MAX_SEED, baselines_option, classifier_option,
                          convergence_warnings_counted, csv_header, output_file,
-                         read_labelled_csv, resample_or_refuse, separator_option)
+                         read_labelled_csv, resample_or_refuse, separator_option,
+                         write_or_keep)
 
 app = typer.Typer(help="MixAnN: learned mix-up augmentation for imbalanced data with diverse "
                        "minorities.", no_args_is_help=True, add_completion=False)
@@ -194,7 +195,7 @@ def resample(
     # named as the file names them (a blank name stays blank).
     header = csv_header(input_csv, sep)
     out.insert(header.index(label), label, np.asarray(y_res))
-    out.to_csv(output_csv, index=False, header=header, sep=sep)
+    write_or_keep(output_csv, lambda path: out.to_csv(path, index=False, header=header, sep=sep))
     per_class = ", ".join(f"{c}: {n}" for c, n in sampler.sampling_strategy_.items())
     # markup=False: labels and paths are user text ("[/x]" or "run[bold]/" are not markup).
     console.print(f"wrote {len(out)} rows ({len(sampler.synthetic_X_)} synthetic; {per_class}) "

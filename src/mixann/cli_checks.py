@@ -173,6 +173,50 @@ def output_file(path: Path | None) -> Path | None:
     return path
 
 
+def write_or_keep(path, write):
+    """``write(path)`` through :func:`mixann._files.write_safely`; a path that cannot be
+    written after all ends the command with one message naming where the result was kept.
+
+    Examples
+    --------
+    >>> import contextlib, io
+    >>> import typer
+    >>> from pathlib import Path
+    >>> from mixann.cli_checks import write_or_keep
+    >>> def disk_full(path):
+    ...     if "no-space" in str(path):
+    ...         raise OSError(28, "No space left on device")
+    ...     Path(path).write_text("rows")
+    >>> said = io.StringIO()
+    >>> try:
+    ...     with contextlib.redirect_stderr(said):
+    ...         write_or_keep(Path("no-space") / "out.csv", disk_full)
+    ... except typer.Exit as exc:
+    ...     kept = said.getvalue().split("kept in ")[1].split(":")[0]
+    ...     print(exc.exit_code, said.getvalue().split(";")[0], "|", Path(kept).read_text())
+    1 Error: could not write no-space/out.csv (No space left on device) | rows
+    >>> Path(kept).unlink()
+    """
+    from ._files import write_safely
+
+    with result_kept_on_failure():
+        write_safely(path, write)
+
+
+@contextlib.contextmanager
+def result_kept_on_failure():
+    """A figure function that writes its own file (``case_study``, ``policy_map``): a
+    :class:`~mixann._files.ResultKeptElsewhere` becomes the command's one-line error."""
+    from ._files import ResultKeptElsewhere
+
+    try:
+        yield
+    except ResultKeptElsewhere as exc:
+        # Not a usage error (exit 2): the arguments were fine, the disk was not.
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(code=1) from None
+
+
 def image_file(path: Path) -> Path:
     """Typer callback for a figure's ``--out``: its folder must exist and matplotlib must write
     its format, checked before any training; no suffix means ``.png`` (what matplotlib writes,

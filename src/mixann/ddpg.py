@@ -197,9 +197,11 @@ class DDPGAgent:
         self.action_penalty, self.target_noise = action_penalty, target_noise
         self.gamma, self.tau, self.batch_size, self.noise = gamma, tau, batch_size, noise
         # fork_rng keeps the caller's global torch generator untouched: the same seed
-        # gives the same networks whatever else the process did before.
+        # gives the same networks whatever else the process did before. Only the CPU
+        # generator is seeded (the networks are drawn there, then moved): torch.manual_seed
+        # would also reseed every GPU's generator, which fork_rng(devices=[]) leaves changed.
         with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
+            torch.default_generator.manual_seed(seed)
             self.actor = Actor(state_dim, hidden).to(self.device)
             self.critic = Critic(state_dim, hidden).to(self.device)
         # Copies, not new networks: building one would draw from the global generator.

@@ -7,7 +7,8 @@ from pathlib import Path
 import typer
 
 from .cli_checks import (MAX_SEED, check_names, classifier_option, image_file,
-                         read_labelled_csv, resample_or_refuse, separator_option, split_names)
+                         read_labelled_csv, resample_or_refuse, result_kept_on_failure,
+                         separator_option, split_names)
 
 plot_app = typer.Typer(help="Draw the case study (Fig. 5) or a MixAnN policy map.",
                        no_args_is_help=True)
@@ -53,8 +54,9 @@ def case_study_command(
     chosen = _methods(methods)
     X, y = _toy2(toy2)
     try:
-        scores = case_study(out, X, y, methods=chosen, classifier=classifier, random_state=seed,
-                            n_episodes=episodes)
+        with result_kept_on_failure():
+            scores = case_study(out, X, y, methods=chosen, classifier=classifier,
+                                random_state=seed, n_episodes=episodes)
     except ValueError as exc:  # data the split cannot serve (too few anomalies, not 2-D)
         raise typer.BadParameter(str(exc), param_hint="--toy2") from None
     for method, score in scores.items():
@@ -99,5 +101,6 @@ def policy_command(
     sampler = MixAnN(estimator=make_classifier(classifier, random_state=seed), n_episodes=episodes,
                      guard=False, random_state=seed, verbose=True)
     resample_or_refuse(sampler, X, y, "--csv")
-    policy_map(sampler, X, y, out)
+    with result_kept_on_failure():
+        policy_map(sampler, X, y, out)
     typer.echo(f"wrote {out} ({len(sampler.synthetic_X_)} synthetic samples)")

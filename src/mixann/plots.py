@@ -10,6 +10,8 @@ import numbers
 
 import numpy as np
 
+from ._files import write_safely
+
 
 def _figure(figsize):
     """A bare Figure on the Agg canvas: files only, works without a display.
@@ -192,7 +194,8 @@ def case_study(out, X=None, y=None, methods=None, classifier="knn", random_state
     axes[0, 0].legend(list(legend.values()), list(legend), loc="lower left", fontsize=7)
     fig.suptitle(f"Case study: decision regions of {classifier} after each augmentation")
     fig.tight_layout()
-    fig.savefig(out, dpi=110)
+    # Written whole, or kept in the temporary folder if out cannot be written (_files.py).
+    write_safely(out, lambda path: fig.savefig(path, dpi=110))
     return scores
 
 
@@ -284,4 +287,5 @@ def policy_map(sampler, X, y, out, estimator=None):
     ax.set_title(f"MixAnN policy: {len(sampler.synthetic_X_)} synthetic samples ({chosen})",
                  fontsize=10)
     fig.tight_layout()
-    fig.savefig(out, dpi=110)
+    # Written whole, or kept in the temporary folder if out cannot be written (_files.py).
+    write_safely(out, lambda path: fig.savefig(path, dpi=110))

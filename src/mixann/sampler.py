@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import numbers
 import os
 import re
@@ -537,7 +538,8 @@ class MixAnN(BaseOverSampler):
         The rule the default preset chose with (``selection_rule`` with ``"auto"``
         resolved; with more than two classes a dict by class; None for the paper preset).
     actor_, critic_ : torch.nn.Module
-        The trained networks (two classes; with more, each of ``samplers_`` has its own).
+        The trained networks (two classes; with more, each of ``samplers_`` has its own), in
+        evaluation mode with gradients off.
     minority_label_ : scalar
         The less frequent class (labelled 1 inside the MDP).
     classes_ : ndarray
@@ -927,6 +929,12 @@ class MixAnN(BaseOverSampler):
                         f"MixAnN val {self.metric} {score:.3f} (best {best[1] if best else score:.3f}, "
                         f"none {baseline_score:.3f})"))
 
+        for net in (agent.actor, agent.critic):
+            # Learned, not learning (twentieth audit): no gradient buffers kept (half the
+            # networks' memory), and a caller's actor_(x) is a plain forward pass that builds
+            # no autograd graph. A later fit trains fresh networks (from policy= weights).
+            net.zero_grad(set_to_none=True)
+            net.requires_grad_(False).eval()
         self.actor_, self.critic_ = agent.actor, agent.critic
         history = {"preset": self.preset, "steps": steps, "episodes": episodes,
                    "baseline_score": baseline_score}
@@ -1256,7 +1264,12 @@ class MixAnNClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     def fit(self, X, y):
         """Augment (X, y) with MixAnN and fit a clone of ``estimator`` on the result."""
         self._validate_params()  # errors name MixAnNClassifier, the class the user called
-        self.sampler_ = MixAnN(**self.get_params(deep=False))
+        params = self.get_params(deep=False)
+        if isinstance(self.random_state, np.random.RandomState):
+            # The sampler draws from a copy, so that the draw seeding the classifier below is
+            # the sampler's own first draw, as with an int (was the instance's second draw).
+            params["random_state"] = copy.deepcopy(self.random_state)
+        self.sampler_ = MixAnN(**params)
         X_res, y_res = self.sampler_.fit_resample(X, y)
         self.n_features_in_ = self.sampler_.n_features_in_
         if hasattr(self.sampler_, "feature_names_in_"):

@@ -233,8 +233,10 @@ def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_split
         :func:`joblib.parallel_config` context, ``-1`` all cores). The rollouts stay in this
         process, in fold order, so the result does not depend on ``n_jobs``.
     on_fold : callable or None
-        Called as ``on_fold(done, total)`` after each fold is scored: a progress bar's hook
-        (the search is most of a fit's time for slow classifiers).
+        Called as ``on_fold(done, total)`` as the fits come back: ``done`` counts the folds
+        scored, in fractions of a fold while its fits return, of ``total`` folds. A progress
+        bar's hook (the search is most of a fit's time for slow classifiers, whose fold can
+        take a minute).
     judge : MulticlassJudge or None
         For a one-vs-rest sampler: fit and score the classifier on every class
         (:class:`MulticlassJudge`) instead of on the 0/1 labels.
@@ -304,7 +306,11 @@ def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_split
     for i, (tr, te) in enumerate(fold_list):
         first = next(probas)  # fold i's plan is in ``plans`` once one of its fits is back
         keys, fit_keys = plans[i]
-        fitted = {fit_keys[0]: first, **{key: next(probas) for key in fit_keys[1:]}}
+        fitted = {fit_keys[0]: first}
+        for j, key in enumerate(fit_keys[1:], start=1):
+            if on_fold is not None:  # a bar that moves with each fit, not each fold's 17
+                on_fold(i + j / len(fit_keys), len(fold_list))
+            fitted[key] = next(probas)
         repeat = i // n_splits
         for c, key in keys.items():
             oof[c][repeat, te] = fitted[key]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_X_y
 
@@ -10,8 +12,9 @@ class NoAugmentation(BaseEstimator):
     """Returns ``(X, y)`` unchanged; lets the benchmark treat "none" like any sampler.
 
     The input is checked as the other samplers check it (numeric, finite, one label per row),
-    then handed back as given: the same objects, column types included, since no synthetic row
-    could be truncated.
+    then handed back as given, column types included (no synthetic row could be truncated),
+    as copies: like every other sampler's output, editing it in place (scaling it, say) leaves
+    the caller's X and y as they were.
 
     Examples
     --------
@@ -19,10 +22,10 @@ class NoAugmentation(BaseEstimator):
     >>> from mixann.baselines import NoAugmentation
     >>> X = pd.DataFrame({"count": [1, 2, 3]}); y = [0, 0, 1]
     >>> X_res, y_res = NoAugmentation().fit_resample(X, y)
-    >>> X_res is X, str(X_res["count"].dtype), y_res
-    (True, 'int64', [0, 0, 1])
+    >>> X_res.equals(X), X_res is X, str(X_res["count"].dtype), y_res
+    (True, False, 'int64', [0, 0, 1])
     """
 
     def fit_resample(self, X, y):
         check_X_y(X, y, dtype=float, y_numeric=False)
-        return X, y
+        return copy.deepcopy(X), copy.deepcopy(y)
