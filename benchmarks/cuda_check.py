@@ -11,6 +11,7 @@ the CPU. For each, this script fits once on the CPU and twice on ``--device`` wi
   so the actor's weights may differ in the last digits, and rows through them with it);
 * that a policy saved from a device fit loads into a CPU MixAnN and a device one;
 * that ``device="cuda:<count>"`` is refused with the valid range;
+* that the fits leave the caller's torch generators (the CPU's and every GPU's) as they were;
 * seconds per fit and per DDPG update on each (small networks: the GPU is not expected to
   win).
 
@@ -118,6 +119,27 @@ def check_detector(X, y, device, cls, settings):
             "seconds_cpu": round(t_cpu, 3), "seconds_device": round(t_dev, 3)}
 
 
+def _generator_states(device):
+    states = [torch.random.get_rng_state()]
+    if device.type != "cpu":  # every device of the kind: a fit must leave the others alone too
+        states += list(getattr(torch, device.type).get_rng_state_all())
+    return states
+
+
+def check_generators_untouched(X, y, device):
+    """The caller's torch generators, the CPU's and every GPU's, as they were before the fits
+    (session 50's twentieth audit: a fit used to reseed every GPU's generator)."""
+    before = _generator_states(device)
+    for where in ("cpu", str(device)):
+        MixAnN(device=where, random_state=0, **SAMPLER_SETTINGS["default"]).fit(X, y)
+        DevNet(random_state=0, device=where, epochs=1, n_batches=2).fit(X, y)
+        DeepSAD(random_state=0, device=where, epochs=1).fit(X, y)
+    after = _generator_states(device)
+    same = [bool(torch.equal(a, b)) for a, b in zip(before, after)]
+    return {"check": "caller's generators untouched (cpu, then every device)",
+            "ok": all(same) and len(before) == len(after), "same": same}
+
+
 def check_device_index(device):
     if device.type == "cpu":
         return {"check": "device index out of range refused", "ok": True,
@@ -179,6 +201,7 @@ def main(argv=None):
     results.append(check_detector(X, y, device, DevNet, dict(epochs=5, n_batches=5,
                                                              batch_size=64)))
     results.append(check_detector(X, y, device, DeepSAD, dict(epochs=5)))
+    results.append(check_generators_untouched(X, y, device))
     results.append(check_device_index(device))
     results.append({"check": "seconds per DDPG update (batch 64, 64-64 networks)", "ok": True,
                     "cpu": ddpg_update_seconds(torch.device("cpu"), args.updates),

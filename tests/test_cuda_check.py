@@ -53,3 +53,17 @@ def test_cuda_check_refuses_a_device_this_torch_cannot_use(capsys):
     with pytest.raises(SystemExit):
         check.main(["--device", "gpu"])
     assert "is not a torch device" in capsys.readouterr().err
+
+
+def test_cuda_check_sees_a_fit_that_reseeds_the_callers_generator(monkeypatch):
+    check = load_benchmark("cuda_check")
+    X, y = make_diverse_minorities(n_samples=200, random_state=0)
+    assert check.check_generators_untouched(X, y, torch.device("cpu"))["ok"]
+
+    class Reseeding(check.DevNet):
+        def fit(self, X, y):
+            torch.manual_seed(1)  # what a careless fit would do to the caller
+            return super().fit(X, y)
+
+    monkeypatch.setattr(check, "DevNet", Reseeding)
+    assert not check.check_generators_untouched(X, y, torch.device("cpu"))["ok"]
