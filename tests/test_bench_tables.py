@@ -313,6 +313,17 @@ def test_report_with_only_table2_rows_says_what_is_not_run(tmp_path):
     assert "not run: use `mixann bench --methods ablations ...`" in report
 
 
+def test_timing_table_also_shows_datasets_with_only_sweep_cells(tmp_path):
+    db = tmp_path / "t.sqlite"
+    _fake_rows(db, [("vowels", "knn", m, 0, 0.8) for m in ("none", "mixann")]
+               + [("satellite", "knn", "mixann[K=5]", 0, 0.7)])
+    paths = write_report(db, tmp_path / "out")
+    with open(paths["timing_csv"], newline="") as fh:
+        header = next(csv.reader(fh))
+    assert header[2:6] == ["vowels_resample", "satellite_resample", "vowels_fit", "satellite_fit"]
+    assert "satellite" not in paths["csv"].read_text()  # Table 2 holds no sweep cell
+
+
 def test_report_keeps_only_the_datasets_and_first_seeds_asked_for(tmp_path):
     # Seeds 0-4 give MixAnN 0.9 and none 0.8; seeds 5-9 give 0.6 and 0.7, so the mean over the
     # first five seeds (0.9 vs 0.8) and over all ten (0.75 vs 0.75) differ.
