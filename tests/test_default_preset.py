@@ -356,7 +356,7 @@ def test_auto_kinds_are_what_the_sampler_scores(diverse, tiny):
 @pytest.mark.parametrize("kinds", [(), ("smote",), "nope"])
 def test_bad_mix_kinds_are_clear_errors(diverse, tiny, kinds):
     X, y = diverse
-    with pytest.raises(ValueError, match="mix_kinds must be \"auto\" or a non-empty list"):
+    with pytest.raises(ValueError, match="mix_kinds must be \"auto\", one kind or a non-empty list"):
         MixAnN(**{**tiny, "mix_kinds": kinds}).fit_resample(X, y)
 
 

@@ -288,6 +288,10 @@ def load_dataset(name, data_dir=None):
     ------
     FileNotFoundError
         When the file is not there; the message names the file, the folder and the download URL.
+    ValueError
+        For a name that is not a dataset's, or a file that does not load as one (not an
+        ``.npz`` with ``X`` and ``y``, no rows or features, a y that is not 0/1 or holds one
+        class, NaN or inf); the message names the file and what is wrong.
 
     Examples
     --------
@@ -436,6 +440,9 @@ def load_toy2(path=None):
     ------
     FileNotFoundError
         When the file is missing (the message says where it was looked for).
+    ValueError
+        For a file that is empty, lacks the ``label``, ``x`` or ``y`` column, or holds labels
+        other than ``anomaly`` and ``nominal`` (named).
 
     Examples
     --------

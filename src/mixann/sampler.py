@@ -391,9 +391,10 @@ class MixAnN(BaseOverSampler):
         episode's set is returned. ``True``: an episode whose final validation score is at
         least the best so far is kept, later episodes start from the data plus every kept
         set, and the union of the kept sets is returned. Paper preset only.
-    mix_kinds : "auto" or sequence of {"boundary", "spread", "swap", "spread-off-majority", \
-"interior", "paper", "copy"}, default="auto"
-        Default preset: the ways of generating, each scored with every volume. ``"auto"``:
+    mix_kinds : "auto", str or sequence of {"boundary", "spread", "swap", \
+"spread-off-majority", "interior", "paper", "copy"}, default="auto"
+        Default preset: the ways of generating, each scored with every volume (one kind may
+        be given as its name, ``mix_kinds="spread"``). ``"auto"``:
         ``("boundary", "spread", "swap", "spread-off-majority")`` for XGBoost's boosted trees,
         ``("boundary", "spread")`` for any other classifier (:func:`default_mix_kinds`).
         ``"boundary"``: the actor's rollout, a minority point towards its nearest majority
@@ -762,6 +763,21 @@ class MixAnN(BaseOverSampler):
         """Save the trained actor and critic weights (no code is pickled).
 
         Load them with :meth:`load_policy` into a MixAnN for data of the same width.
+
+        Parameters
+        ----------
+        path : path-like
+            The file to write (its folder must exist).
+
+        Returns
+        -------
+        self : MixAnN
+
+        Raises
+        ------
+        ValueError
+            Before a fit (scikit-learn's ``NotFittedError``), for a folder or a path in a
+            missing folder, and with more than two classes (save one of ``samplers_``).
         """
         if hasattr(self, "samplers_"):
             if not self.samplers_:
@@ -796,7 +812,23 @@ class MixAnN(BaseOverSampler):
         Checks the file now and sets ``policy=path``, so the setting is a parameter:
         :func:`sklearn.base.clone` (pipelines, grid searches, the multiclass samplers) keeps
         it. The file is read with ``torch.load(weights_only=True)``: tensors and plain values
-        only. Raises ``ValueError`` if it is not a MixAnN policy file.
+        only.
+
+        Parameters
+        ----------
+        path : path-like
+            A file written by :meth:`save_policy`.
+
+        Returns
+        -------
+        self : MixAnN
+
+        Raises
+        ------
+        TypeError
+            If ``path`` is not a path (a string or :class:`os.PathLike`).
+        ValueError
+            If the file is missing, a folder, or not a MixAnN policy file.
 
         Examples
         --------
@@ -1174,8 +1206,8 @@ class MixAnN(BaseOverSampler):
         kinds = list(kinds)
         bad = [k for k in kinds if k not in MIX_KINDS]
         if not kinds or bad:
-            raise ValueError(f"mix_kinds must be \"auto\" or a non-empty list of {MIX_KINDS}, "
-                             f"got {self.mix_kinds!r}")
+            raise ValueError(f"mix_kinds must be \"auto\", one kind or a non-empty list of "
+                             f"{MIX_KINDS}, got {self.mix_kinds!r}")
         return list(dict.fromkeys(kinds))
 
     def _make_agent(self, n_features, state_dim, seed):
@@ -1239,6 +1271,13 @@ class MixAnNClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     two never drift apart); ``estimator`` is both the classifier MixAnN learns the
     augmentation for and the one fitted on the augmented data.
 
+    Parameters
+    ----------
+    estimator, preset, ..., random_state, verbose
+        Those of :class:`MixAnN`, with the same names, defaults and meanings. An unseeded
+        ``estimator`` gets the seed MixAnN draws from ``random_state``, so the same
+        ``random_state`` gives the same predictions.
+
     Attributes
     ----------
     sampler_ : MixAnN
@@ -1262,7 +1301,17 @@ class MixAnNClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     _parameter_constraints = MixAnN._parameter_constraints
 
     def fit(self, X, y):
-        """Augment (X, y) with MixAnN and fit a clone of ``estimator`` on the result."""
+        """Augment (X, y) with MixAnN and fit a clone of ``estimator`` on the result.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_classes) one-hot
+
+        Returns
+        -------
+        self : MixAnNClassifier
+        """
         self._validate_params()  # errors name MixAnNClassifier, the class the user called
         params = self.get_params(deep=False)
         if isinstance(self.random_state, np.random.RandomState):
@@ -1304,7 +1353,17 @@ class MixAnNClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         return validate_data(self, X=X, reset=False, dtype=float, ensure_all_finite=True)
 
     def predict(self, X):
-        """Class labels from the classifier trained on the augmented data."""
+        """Class labels from the classifier trained on the augmented data.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+            In ``y``'s own labels.
+        """
         X = self._checked(X)
         pred = self.estimator_.predict(X)
         if self._encoder is None:  # a one-hot y: the estimator's own labels
@@ -1312,7 +1371,16 @@ class MixAnNClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         return self._encoder.classes_[np.asarray(pred, dtype=np.intp)]
 
     def predict_proba(self, X):
-        """Class probabilities (columns in the order of ``classes_``)."""
+        """Class probabilities (columns in the order of ``classes_``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+        """
         X = self._checked(X)
         return self.estimator_.predict_proba(X)
 

@@ -42,11 +42,11 @@ def make_sampler(method, *, estimator=None, random_state=0, y=None, budget="quic
     estimator : classifier, default=None
         The classifier the augmentation is for (cloned by the learned baselines, MixBoost and
         AutoSMOTE; ``None`` = ``KNeighborsClassifier(10)``).
-    random_state : int
+    random_state : int, default=0
         Seed.
     y : array-like, default=None
         Training labels, to cap neighbourhood sizes by the minority size.
-    budget : {"quick", "paper", "test"}
+    budget : {"quick", "paper", "test"}, default="quick"
         Compute budget for the learned baselines (see :data:`BUDGETS`).
     validation_data : tuple (X_val, y_val), default=None
         The validation set a tuning baseline (AutoSMOTE) scores on; the others ignore it.
@@ -61,7 +61,10 @@ def make_sampler(method, *, estimator=None, random_state=0, y=None, budget="quic
     Raises
     ------
     ValueError
-        For an unknown ``method`` or ``budget`` (the message lists the valid names).
+        For an unknown ``method`` or ``budget`` (the message lists the valid names), and for
+        a method of SMOTE's family (``smote``, ``borderline-smote``, ``svm-smote``,
+        ``adasyn``, ``autosmote``) given a ``y`` with a class of one row (the message names
+        the class and the methods that can serve it).
 
     Examples
     --------

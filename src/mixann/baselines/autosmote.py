@@ -148,7 +148,22 @@ class AutoSMOTE(BaseEstimator):
 
     @returns_input_types
     def fit_resample(self, X, y):
-        """Return ``X, y`` followed by the synthetic minority samples of the best draw."""
+        """Return ``X, y`` followed by the synthetic minority samples of the best draw.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Numeric, finite features (a DataFrame comes back as one).
+        y : array-like of shape (n_samples,)
+            Two classes; the less frequent one is the minority.
+
+        Returns
+        -------
+        X_res : array-like of shape (n_samples + n_synthetic, n_features)
+            ``X`` first, then the synthetic rows.
+        y_res : array-like of shape (n_samples + n_synthetic,)
+            ``y`` first, then the synthetic rows' labels.
+        """
         self._validate_params()
         X, y, is_min, minority, _ = binary_labels(X, y)
         self._minority = minority

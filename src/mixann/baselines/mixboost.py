@@ -135,7 +135,22 @@ class MixBoost(BaseEstimator):
 
     @returns_input_types
     def fit_resample(self, X, y):
-        """Return ``X, y`` followed by the synthetic samples of all rounds."""
+        """Return ``X, y`` followed by the synthetic samples of all rounds.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Numeric, finite features (a DataFrame comes back as one).
+        y : array-like of shape (n_samples,)
+            Two classes; the less frequent one is the minority.
+
+        Returns
+        -------
+        X_res : array-like of shape (n_samples + n_synthetic, n_features)
+            ``X`` first, then the synthetic rows.
+        y_res : array-like of shape (n_samples + n_synthetic,)
+            ``y`` first, then the synthetic rows' labels.
+        """
         self._validate_params()
         X, y, is_min, minority, majority = binary_labels(X, y)
         rng = check_random_state(self.random_state)

@@ -27,5 +27,18 @@ class NoAugmentation(BaseEstimator):
     """
 
     def fit_resample(self, X, y):
+        """Check ``X, y`` and return copies of them.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Numeric, finite features.
+        y : array-like of shape (n_samples,)
+            One label per row.
+
+        Returns
+        -------
+        X_res, y_res : copies of ``X`` and ``y``, of the same types
+        """
         check_X_y(X, y, dtype=float, y_numeric=False)
         return copy.deepcopy(X), copy.deepcopy(y)

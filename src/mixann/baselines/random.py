@@ -115,7 +115,22 @@ class RandomMix(BaseEstimator):
 
     @returns_input_types
     def fit_resample(self, X, y):
-        """Return ``X, y`` followed by the synthetic minority samples."""
+        """Return ``X, y`` followed by the synthetic minority samples.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Numeric, finite features (a DataFrame comes back as one).
+        y : array-like of shape (n_samples,)
+            Two classes; the less frequent one is the minority.
+
+        Returns
+        -------
+        X_res : array-like of shape (n_samples + n_synthetic, n_features)
+            ``X`` first, then the synthetic rows.
+        y_res : array-like of shape (n_samples + n_synthetic,)
+            ``y`` first, then the synthetic rows' labels.
+        """
         X, y, is_min, minority, _ = binary_labels(X, y)
         rng = check_random_state(self.random_state)
         minority_rows = np.flatnonzero(is_min)

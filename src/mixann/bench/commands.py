@@ -28,15 +28,16 @@ def bench(
     classifiers: str = typer.Option("knn,xgboost,mlp", help="Comma-separated: knn, xgboost, "
                                     "xgboost-linear, mlp."),
     methods: Optional[str] = typer.Option(None, help="Comma-separated methods and shortcuts: "
-                                          "'all' (none, every registered baseline, mixann; the "
-                                          "default without --sweep), 'ablations' (mixann-random-"
+                                          "'all' (none, every registered baseline, "
+                                          "mixann-paper, mixann; the default without --sweep), 'ablations' (mixann-random-"
                                           "reward, mixann-no-improvement, mixann-no-exploration, "
                                           "mixann), 'detectors' (xgbod, devnet, deepsad; run once "
                                           "per dataset and seed, classifier '-')."),
     # Help text is Rich markup: "\\[" keeps [eta=0.3] from being read as a (dropped) tag.
     sweep: Optional[List[str]] = typer.Option(None, help="Fig. 4 sweep, repeatable: K=5,10,15,"
                                               "20,25 (MixAnN with K fixed) or eta=0.1,0.3,0.5 "
-                                              "(eta set, K selected as usual), or the default "
+                                              "(the default preset with eta set, K = 10), or "
+                                              "the default "
                                               "preset's selection_repeats=2, "
                                               "selection_folds=10, n_draws=10 or "
                                               "selection_rule=best-larger, or warmup_steps=5 "
@@ -198,7 +199,7 @@ def report(
 
     Always table2.md/.csv, wilcoxon.md, timing.md/.csv (seconds per cell to resample and to fit)
     and report.md (everything, figures embedded); margin.png/.csv (MixAnN minus the best other
-    method, per dataset) when MixAnN has rows; also,
+    method, per dataset) when MixAnN and another method have rows; also,
     when the database holds their rows, table3.md/.csv (detectors), table4.md/.csv (reward
     ablations), fig4_K.png / fig4_eta.png / fig4.csv (sweeps), and fig5.png with --case-study
     (an existing fig5.png in --out is embedded as is). Missing pieces are listed in report.md

@@ -854,7 +854,7 @@ def write_report(db, out_dir, budget=None, case_study=False, datasets=None, seed
     written then.
     Returns the dict of written paths: always ``md``, ``csv``, ``wilcoxon`` (Table 2) and
     ``report``; ``timing_md`` and ``timing_csv`` when any cell is ok; ``margin_png`` and
-    ``margin_csv`` when MixAnN has rows; ``table3_md``,
+    ``margin_csv`` when MixAnN and another method have rows; ``table3_md``,
     ``table3_csv``, ``table4_md``, ``table4_csv``, ``fig4_K``, ``fig4_eta``, ``fig4_csv`` and
     ``fig5`` when written (or already present, for fig5). Those files left in ``out_dir`` by
     an earlier report that this one does not write are removed, so that the folder never

@@ -234,7 +234,7 @@ def resolve_methods(text, sweeps=()):
     """The method list of ``--methods`` text plus ``--sweep`` specs, in order, without repeats.
 
     ``text`` is a comma list of method names and shortcuts (``all``: none, the horizontal
-    baselines and mixann; ``ablations``: the three reward ablations and mixann; ``detectors``:
+    baselines, mixann-paper and mixann; ``ablations``: the three reward ablations and mixann; ``detectors``:
     xgbod, devnet, deepsad), or None/empty (no methods: only the sweeps). Sweep point names
     (``mixann[K=5]``) are accepted in the list too. Raises ValueError naming unknown methods.
     """
@@ -576,6 +576,8 @@ def run_grid(datasets, classifiers, methods, seeds, budget, db, data_dir=None, j
         database.
     progress : bool, default=True
         Show a rich progress bar (cells done/total, current cell, elapsed, ETA).
+    console : rich.console.Console, default=None
+        The console the progress bar draws on (None: rich's own, on stdout).
     scheduler : str, default=None
         Run the cells on a dask.distributed cluster: ``"local"`` starts a ``LocalCluster`` of
         ``jobs`` single-threaded worker processes, ``"tcp://HOST:8786"`` connects to a running
@@ -595,6 +597,15 @@ def run_grid(datasets, classifiers, methods, seeds, budget, db, data_dir=None, j
         Before any cell runs, when a dataset's data (shape and hash, :func:`data_fingerprint`,
         recorded in each cell's ``config["data"]``) differs from what the ok cells of that
         dataset in ``db`` ran on, e.g. a resume with another ``data_dir``.
+    FileNotFoundError
+        Before any cell runs, naming every dataset whose ``.npz`` file is missing.
+    UnusableData
+        Before any cell runs, naming every file that does not load or has a class too small
+        for the split.
+    SchedulerError
+        For a ``scheduler`` that is not an address, or that cannot be reached.
+    NotAResultsFile
+        For a ``db`` that is another program's file (left untouched).
 
     Datasets are stored under :func:`canonical_dataset`'s name (``40_vowels`` is ``vowels``).
     A new database (and its folders) is created with the first cell recorded, so a call that

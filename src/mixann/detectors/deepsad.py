@@ -191,6 +191,16 @@ class DeepSAD(BaseEstimator):
         """Train on ``X``; ``y`` (1 = anomaly, 0 = normal) marks labeled anomalies and normals.
 
         With ``y=None`` every sample is unlabeled and Deep SAD reduces to Deep SVDD.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,), default=None
+            0 or 1 only (other labels are refused, named).
+
+        Returns
+        -------
+        self : DeepSAD
         """
         check_device(self.device)
         check_widths("hidden", self.hidden)
@@ -239,7 +249,16 @@ class DeepSAD(BaseEstimator):
         return self
 
     def decision_function(self, X):
-        """Anomaly scores ``||phi(x) - c||^2`` (higher = more anomalous)."""
+        """Anomaly scores ``||phi(x) - c||^2`` (higher = more anomalous).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,)
+        """
         if not hasattr(self, "net_"):
             raise RuntimeError("DeepSAD is not fitted; call fit(X, y) first")
         X, _ = check_Xy(X)

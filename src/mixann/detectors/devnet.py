@@ -155,7 +155,18 @@ class DevNet(BaseEstimator):
         return nn.Sequential(*layers).to(self.device)
 
     def fit(self, X, y):
-        """Train on ``X`` with labels ``y`` (1 = anomaly, 0 = normal); both classes are needed."""
+        """Train on ``X`` with labels ``y`` (1 = anomaly, 0 = normal); both classes are needed.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+            0 or 1 only (other labels are refused, named).
+
+        Returns
+        -------
+        self : DevNet
+        """
         check_device(self.device)
         check_widths("hidden", self.hidden)
         X, y = check_Xy(X, y)
@@ -196,7 +207,16 @@ class DevNet(BaseEstimator):
         return self
 
     def decision_function(self, X):
-        """Anomaly scores ``phi(x)`` (higher = more anomalous)."""
+        """Anomaly scores ``phi(x)`` (higher = more anomalous).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,)
+        """
         if not hasattr(self, "net_"):
             raise RuntimeError("DevNet is not fitted; call fit(X, y) first")
         X, _ = check_Xy(X)

@@ -132,6 +132,18 @@ class XGBODDetector:
         return f"XGBODDetector({', '.join(f'{k}={v!r}' for k, v in changed.items())})"
 
     def fit(self, X, y):
+        """Fit pyod's XGBOD (its detectors' scores as extra features for XGBoost).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+            0 or 1 only (other labels are refused, named).
+
+        Returns
+        -------
+        self : XGBODDetector
+        """
         from pyod.models.xgbod import XGBOD
 
         if self.budget not in BUDGETS:  # else a KeyError from the budget tables
@@ -150,7 +162,16 @@ class XGBODDetector:
         return self
 
     def decision_function(self, X):
-        """Anomaly probability of the XGBoost classifier."""
+        """Anomaly probability of the XGBoost classifier.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,)
+        """
         if not hasattr(self, "model_"):  # as DevNet and DeepSAD say it
             raise RuntimeError("XGBODDetector is not fitted; call fit(X, y) first")
         with warnings.catch_warnings():
@@ -158,7 +179,17 @@ class XGBODDetector:
             return np.asarray(self.model_.decision_function(np.asarray(X, dtype=float)), dtype=float)
 
     def predict(self, X):
-        """The classifier's own labels (probability > 0.5), XGBOD's default decision."""
+        """The classifier's own labels (probability > 0.5), XGBOD's default decision.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+            1 = anomaly, 0 = normal.
+        """
         return (self.decision_function(X) > 0.5).astype(int)
 
 
