@@ -6,6 +6,8 @@ import errno
 import os
 import stat
 import tempfile
+import threading
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -111,3 +113,47 @@ def test_plot_policy_keeps_its_figure_when_the_image_cannot_be_written(tmp_path,
     (kept,) = keep_dir.glob("mixann-*")
     assert kept.suffix == ".svg" and kept.read_text().lstrip().startswith("<?xml")
     assert f"the result is kept in {kept}" in _flat(result.output) and not out.exists()
+
+
+def test_a_figure_without_suffix_is_a_png_named_as_matplotlib_names_it(tmp_path, diverse, tiny):
+    # The temporary name's own suffix must not decide the format (".part" is none).
+    from mixann import MixAnN
+    from mixann.plots import policy_map
+
+    X, y = diverse
+    sampler = MixAnN(random_state=0, **tiny).fit(X, y)
+    for name in ("policy", "policy2.", "policy3.PDF"):
+        policy_map(sampler, X, y, tmp_path / name)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["policy.png", "policy2.png",
+                                                          "policy3.PDF"]
+    assert (tmp_path / "policy.png").read_bytes()[:4] == b"\x89PNG"
+    assert (tmp_path / "policy3.PDF").read_bytes()[:4] == b"%PDF"
+
+
+def test_a_device_or_pipe_is_written_directly_never_replaced(tmp_path):
+    # Moving a file onto /dev/null (root may) would replace the device; /dev/stdout is a pipe
+    # or a terminal, with no folder to put a temporary file in.
+    written = []
+    write_safely("/dev/null", lambda p: (written.append(p), p.write_text("rows")))
+    assert written == [Path("/dev/null")] and stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = threading.Thread(target=lambda: written.append(fifo.read_text()))
+    reader.start()
+    write_safely(fifo, lambda p: p.write_text("x,label\n"))
+    reader.join(timeout=10)
+    assert written[-1] == "x,label\n" and stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
+
+
+def test_resample_keeps_stdout_for_data(tmp_path, diverse):
+    # Progress bars and the closing line go to stderr, so `resample in.csv /dev/stdout | ...`
+    # pipes the CSV alone.
+    X, y = diverse
+    src = tmp_path / "in.csv"
+    pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "label": y}).to_csv(src, index=False)
+    result = runner.invoke(app, ["resample", str(src), str(tmp_path / "out.csv"),
+                                 "--episodes", "1"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert "volume search" in result.stderr and "wrote " in result.stderr

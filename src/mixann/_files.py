@@ -36,12 +36,27 @@ def _remove_quietly(path):
         pass
 
 
+def _write_then_move(path, write):
+    # Why resolve a link: moving a file onto the link's own path would replace the link.
+    target = path.resolve() if path.is_symlink() else path
+    part = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part{target.suffix}")
+    try:
+        write(part)
+        if target.exists():
+            os.chmod(part, stat.S_IMODE(target.stat().st_mode))
+        os.replace(part, target)
+    except OSError:
+        _remove_quietly(part)
+        raise
+
+
 def write_safely(path, write):
     """Call ``write(p)`` on a temporary path next to ``path``, then move it onto ``path``.
 
     ``write`` is a function of one path that writes the whole result there (``frame.to_csv``,
-    ``fig.savefig``); the temporary path keeps ``path``'s suffix, so a format read from the
-    suffix is the same. An existing file keeps its permission bits.
+    ``fig.savefig``); the temporary path ends in ``path``'s suffix. An existing file keeps its
+    permission bits; a link is written through; a device or a pipe (``/dev/stdout``) is
+    written directly, as there is no file to replace.
 
     Raises
     ------
@@ -62,19 +77,17 @@ def write_safely(path, write):
     ['rows.csv']
     """
     path = Path(path)
-    # Why resolve a link: moving a file onto the link's own path would replace the link.
-    target = path.resolve() if path.is_symlink() else path
-    part = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part{target.suffix}")
     try:
-        write(part)
-        if target.exists():
-            os.chmod(part, stat.S_IMODE(target.stat().st_mode))
-        os.replace(part, target)
+        if path.exists() and not path.is_file():
+            # A device or a pipe (/dev/stdout, /dev/null, a FIFO): written as it is; moving
+            # a file onto it would replace the device itself.
+            write(path)
+        else:
+            _write_then_move(path, write)
         return
     except OSError as exc:
-        _remove_quietly(part)
         first = exc
-    fd, name = tempfile.mkstemp(prefix=f"mixann-{target.stem}-", suffix=target.suffix)
+    fd, name = tempfile.mkstemp(prefix=f"mixann-{path.stem}-", suffix=path.suffix)
     os.close(fd)
     kept = Path(name)
     try:

@@ -198,7 +198,8 @@ def resample(
     write_or_keep(output_csv, lambda path: out.to_csv(path, index=False, header=header, sep=sep))
     per_class = ", ".join(f"{c}: {n}" for c, n in sampler.sampling_strategy_.items())
     # markup=False: labels and paths are user text ("[/x]" or "run[bold]/" are not markup).
-    console.print(f"wrote {len(out)} rows ({len(sampler.synthetic_X_)} synthetic; {per_class}) "
+    # On stderr, as the progress bars are: the output may be /dev/stdout, piped on.
+    Console(stderr=True).print(f"wrote {len(out)} rows ({len(sampler.synthetic_X_)} synthetic; {per_class}) "
                   f"to {output_csv}", markup=False)
 
 

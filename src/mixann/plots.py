@@ -42,6 +42,20 @@ def check_format(out):
                          + ", ".join(f".{name}" for name in sorted(formats)))
 
 
+def _save(fig, out):
+    """``fig.savefig(out)``, written whole or kept in the temporary folder if ``out`` cannot
+    be written (:func:`mixann._files.write_safely`). The format is named, not read from the
+    temporary file's name; no suffix writes ``out`` + ``.png``, as matplotlib names it."""
+    from pathlib import Path
+
+    out = Path(out)
+    fmt = out.suffix[1:].lower() or "png"
+    if not out.suffix:
+        out = out.with_name(out.name.rstrip(".") + ".png")
+    write_safely(out, lambda path: fig.savefig(path, dpi=110, format=fmt))
+    return out
+
+
 def _regions(ax, model, X, resolution=200):
     span = X.max(axis=0) - X.min(axis=0)
     # A constant feature gives a grid of zero width, on which no region is drawn at all.
@@ -194,8 +208,7 @@ def case_study(out, X=None, y=None, methods=None, classifier="knn", random_state
     axes[0, 0].legend(list(legend.values()), list(legend), loc="lower left", fontsize=7)
     fig.suptitle(f"Case study: decision regions of {classifier} after each augmentation")
     fig.tight_layout()
-    # Written whole, or kept in the temporary folder if out cannot be written (_files.py).
-    write_safely(out, lambda path: fig.savefig(path, dpi=110))
+    _save(fig, out)
     return scores
 
 
@@ -287,5 +300,4 @@ def policy_map(sampler, X, y, out, estimator=None):
     ax.set_title(f"MixAnN policy: {len(sampler.synthetic_X_)} synthetic samples ({chosen})",
                  fontsize=10)
     fig.tight_layout()
-    # Written whole, or kept in the temporary folder if out cannot be written (_files.py).
-    write_safely(out, lambda path: fig.savefig(path, dpi=110))
+    _save(fig, out)

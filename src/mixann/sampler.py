@@ -1624,9 +1624,12 @@ class _progress:
     def __enter__(self):
         if not self.verbose:
             return None, None
+        from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+        # On stderr, as tqdm's are: a caller's stdout (a CSV written to /dev/stdout) stays data.
         self._bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                             TimeElapsedColumn(), TimeRemainingColumn())
+                             TimeElapsedColumn(), TimeRemainingColumn(),
+                             console=Console(stderr=True))
         self._bar.__enter__()
         return self._bar, self._bar.add_task(self.description, total=self.total)
 
