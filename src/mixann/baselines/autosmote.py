@@ -15,7 +15,7 @@ from sklearn.utils._param_validation import HasMethods, Interval
 from .._output import returns_input_types
 from ..multiclass import plain_label
 from ..selection import keep_minority_in_validation
-from .random import binary_labels, check_neighbours, reseed
+from .random import binary_labels, check_neighbours, resample_sections, reseed
 
 
 def _softmax(logits):
@@ -146,24 +146,10 @@ class AutoSMOTE(BaseEstimator):
         return f1_score((np.asarray(y_val) == self._minority).astype(int), clf.predict(X_val),
                         average="macro", zero_division=0)
 
+    @resample_sections
     @returns_input_types
     def fit_resample(self, X, y):
-        """Return ``X, y`` followed by the synthetic minority samples of the best draw.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Numeric, finite features (a DataFrame comes back as one).
-        y : array-like of shape (n_samples,)
-            Two classes; the less frequent one is the minority.
-
-        Returns
-        -------
-        X_res : array-like of shape (n_samples + n_synthetic, n_features)
-            ``X`` first, then the synthetic rows.
-        y_res : array-like of shape (n_samples + n_synthetic,)
-            ``y`` first, then the synthetic rows' labels.
-        """
+        """Return ``X, y`` followed by the synthetic minority samples of the best draw."""
         self._validate_params()
         X, y, is_min, minority, _ = binary_labels(X, y)
         self._minority = minority

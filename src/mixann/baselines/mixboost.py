@@ -11,7 +11,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval
 
 from .._output import returns_input_types
-from .random import binary_labels, check_neighbours, reseed
+from .random import binary_labels, check_neighbours, resample_sections, reseed
 
 
 def prediction_entropy(proba):
@@ -133,24 +133,10 @@ class MixBoost(BaseEstimator):
         weights = entropy + self.entropy_floor * np.log(2) + 1e-12
         return weights / weights.sum()
 
+    @resample_sections
     @returns_input_types
     def fit_resample(self, X, y):
-        """Return ``X, y`` followed by the synthetic samples of all rounds.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Numeric, finite features (a DataFrame comes back as one).
-        y : array-like of shape (n_samples,)
-            Two classes; the less frequent one is the minority.
-
-        Returns
-        -------
-        X_res : array-like of shape (n_samples + n_synthetic, n_features)
-            ``X`` first, then the synthetic rows.
-        y_res : array-like of shape (n_samples + n_synthetic,)
-            ``y`` first, then the synthetic rows' labels.
-        """
+        """Return ``X, y`` followed by the synthetic samples of all rounds."""
         self._validate_params()
         X, y, is_min, minority, majority = binary_labels(X, y)
         rng = check_random_state(self.random_state)

@@ -12,6 +12,31 @@ from .._output import returns_input_types
 from ..classifiers import fewer_neighbours, random_state_params
 
 
+#: The Parameters and Returns sections every horizontal baseline's ``fit_resample`` shares.
+RESAMPLE_SECTIONS = """
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Numeric, finite features (a DataFrame comes back as one).
+        y : array-like of shape (n_samples,)
+            Two classes; the less frequent one is the minority.
+
+        Returns
+        -------
+        X_res : array-like of shape (n_samples + n_synthetic, n_features)
+            ``X`` first, then the synthetic rows.
+        y_res : array-like of shape (n_samples + n_synthetic,)
+            ``y`` first, then the synthetic rows' labels.
+        """
+
+
+def resample_sections(fit_resample):
+    """Append :data:`RESAMPLE_SECTIONS` to a baseline's one-line ``fit_resample`` docstring."""
+    fit_resample.__doc__ = fit_resample.__doc__.rstrip() + RESAMPLE_SECTIONS
+    return fit_resample
+
+
 def binary_labels(X, y):
     """Validate ``(X, y)`` for a two-class problem and find the minority.
 
@@ -113,24 +138,10 @@ class RandomMix(BaseEstimator):
     def __init__(self, random_state=None):
         self.random_state = random_state
 
+    @resample_sections
     @returns_input_types
     def fit_resample(self, X, y):
-        """Return ``X, y`` followed by the synthetic minority samples.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Numeric, finite features (a DataFrame comes back as one).
-        y : array-like of shape (n_samples,)
-            Two classes; the less frequent one is the minority.
-
-        Returns
-        -------
-        X_res : array-like of shape (n_samples + n_synthetic, n_features)
-            ``X`` first, then the synthetic rows.
-        y_res : array-like of shape (n_samples + n_synthetic,)
-            ``y`` first, then the synthetic rows' labels.
-        """
+        """Return ``X, y`` followed by the synthetic minority samples."""
         X, y, is_min, minority, _ = binary_labels(X, y)
         rng = check_random_state(self.random_state)
         minority_rows = np.flatnonzero(is_min)
