@@ -615,3 +615,32 @@ def test_balance_without_spread_is_a_clear_error_before_training(tiny):
     assert not hasattr(sampler, "actor_")  # it failed before any training
     with pytest.raises(ValueError, match="selection_rule"):
         MixAnN(selection_rule="smallest", **tiny).fit_resample(X, y)
+
+
+def test_the_folds_sample_keeps_a_rare_minority():
+    # Twenty-second audit: stratified, 2 anomalies among 200,000 rows kept 1 of the
+    # 100,000 sampled, no fold could score an anomaly and every candidate tied at 0.5.
+    from mixann.selection import MIN_SAMPLED_MINORITY, sample_rows
+
+    y = np.r_[np.ones(2, int), np.zeros(200_000, int)]
+    keep = sample_rows(y, y, 100_000, seed=0)
+    assert len(keep) == 100_000 and y[keep].sum() == 2 and np.all(np.diff(keep) > 0)
+    y = np.r_[np.ones(150, int), np.zeros(40_000, int)]  # stratified: 37 of 150
+    assert y[sample_rows(y, y, 10_000, seed=0)].sum() == MIN_SAMPLED_MINORITY
+    y = np.r_[np.ones(50, int), np.zeros(1000, int)]  # a tiny cap keeps half minority at most
+    keep = sample_rows(y, y, 10, seed=0)
+    assert len(keep) == 10 and y[keep].sum() == 5
+    # Enough minority rows: the stratified sample, the class ratio kept.
+    y = np.r_[np.ones(2_000, int), np.zeros(198_000, int)]
+    assert y[sample_rows(y, y, 100_000, seed=0)].sum() == 1_000
+
+
+def test_a_sampled_search_scores_a_rare_minority(tiny):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(3000, 2))
+    X[:4] += 6  # four anomalies far from the rest
+    y = np.r_[np.ones(4, int), np.zeros(2996, int)]
+    sampler = MixAnN(random_state=0, selection_max_rows=1000,
+                     **{**tiny, "volumes": (0.001, 0.01)}).fit(X, y)
+    scores = {c["score"] for c in sampler.history_["candidates"]}
+    assert len(scores) > 1  # before: every candidate tied, scored on no anomaly

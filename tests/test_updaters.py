@@ -340,3 +340,28 @@ def test_knn_start_benchmark_reports_the_same_neighbours_and_rows(tmp_path, caps
     assert [r[4].strip() for r in rows] == ["start", "fit_resample (default)",
                                             "fit_resample (paper)"]
     assert all(r[3].strip() == "40" and r[8].strip() == "yes" for r in rows)
+
+
+def test_tie_blocks_sized_by_points_give_the_same_neighbours(monkeypatch):
+    # Twenty-second audit: 2048 rows a block took 3 GB where thousands of rows were identical;
+    # blocks are now sized by the points their balls hold. One row a block (the smallest
+    # size) and the default size must give every row the same neighbours.
+    import mixann.updaters as updaters
+
+    rng = np.random.default_rng(0)
+    X = rng.integers(0, 3, size=(600, 2)).astype(float)  # nine points, ~67 copies each
+    y = rng.integers(0, 2, size=600)
+    X_val = rng.integers(0, 3, size=(50, 2)).astype(float)
+    est = KNeighborsClassifier(n_neighbors=7)
+    default = ExactKNNUpdater(est, X, y, X_val)
+    monkeypatch.setattr(updaters, "TIE_BLOCK_POINTS", 1)
+    one_row = ExactKNNUpdater(est, X, y, X_val)
+    train_idx = np.arange(len(X))
+    for a, b in [(default.proba_validation(), one_row.proba_validation()),
+                 (default.proba_training(train_idx), one_row.proba_training(train_idx))]:
+        np.testing.assert_array_equal(a, b)
+    want_p1, ambiguous = _rule_reference(X, y, np.vstack([X_val, X]), 7)
+    np.testing.assert_array_equal(np.concatenate([one_row.proba_validation()[:, 1],
+                                                  one_row.proba_training(train_idx)[:, 1]]),
+                                  want_p1)
+    assert ambiguous.all()  # every row's k-th neighbour is tied

@@ -198,6 +198,46 @@ def _fit_predict(estimator, X_tr, y_tr, part, X_te, n_classes=2):
     return out
 
 
+#: The fewest minority rows :func:`sample_rows` keeps (all of them, when there are fewer).
+MIN_SAMPLED_MINORITY = 100
+
+
+def sample_rows(y, strata, max_rows, seed):
+    """Sorted indices of at most ``max_rows`` rows for the volume search's folds.
+
+    A sample stratified by ``strata`` keeps the class ratio, so the volumes (shares of the
+    class gap) mean the same as on all rows. Where that would keep fewer than
+    :data:`MIN_SAMPLED_MINORITY` minority rows (``y == 1``) of more, it keeps that many (or
+    all of them) and samples the rest. Why: stratified, 2 anomalies among 200,000 rows kept
+    1 of 100,000, no fold could score an anomaly, and every candidate tied (twenty-second
+    audit).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mixann.selection import sample_rows
+    >>> y = np.r_[np.ones(2, int), np.zeros(2000, int)]
+    >>> keep = sample_rows(y, y, 1000, seed=0)
+    >>> len(keep), int(y[keep].sum())
+    (1000, 2)
+    """
+    idx = np.arange(len(y))
+    minority = idx[y == 1]
+    wanted = min(len(minority), MIN_SAMPLED_MINORITY, max_rows // 2)
+    if len(minority) * max_rows / len(y) >= wanted:  # the stratified sample keeps enough
+        keep, _ = train_test_split(idx, train_size=max_rows, stratify=strata,
+                                   random_state=seed)
+        return np.sort(keep)
+    rest = idx[y != 1]
+    kept = np.random.RandomState(seed).choice(minority, wanted, replace=False)
+    if max_rows - wanted >= len(rest):
+        others = rest
+    else:
+        others, _ = train_test_split(rest, train_size=max_rows - wanted,
+                                     stratify=strata[rest], random_state=seed)
+    return np.sort(np.concatenate([kept, others]))
+
+
 def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_splits, n_repeats,
                   metric, seed, one_se=False, max_rows=None, n_jobs=None, on_fold=None,
                   judge=None, larger_ties=False):
@@ -226,8 +266,10 @@ def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_split
         error (of the best candidate's per-fold scores) of the best score.
     max_rows : int or None
         Run the folds on a stratified sample of at most this many rows (volumes are shares
-        of the class gap, so they carry over to the full data). Why: on a million rows the
-        folds would cost minutes per candidate; the choice needs far fewer.
+        of the class gap, so they carry over to the full data; at least
+        :data:`MIN_SAMPLED_MINORITY` minority rows or all of them, :func:`sample_rows`). Why:
+        on a million rows the folds would cost minutes per candidate; the choice needs far
+        fewer.
     n_jobs : int or None
         Classifier fits run at once (joblib; ``None`` means 1 unless in a
         :func:`joblib.parallel_config` context, ``-1`` all cores). The rollouts stay in this
@@ -264,9 +306,7 @@ def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_split
     fit_all = y_all if judge is None else np.concatenate([judge.codes, judge.codes_val])
     score = score_proba if judge is None else _judged_score
     if max_rows is not None and len(y_all) > max_rows:
-        keep, _ = train_test_split(np.arange(len(y_all)), train_size=int(max_rows),
-                                   stratify=fit_all, random_state=seed)
-        keep = np.sort(keep)
+        keep = sample_rows(y_all, fit_all, int(max_rows), seed)
         X_all, y_all, fit_all = X_all[keep], y_all[keep], fit_all[keep]
     n_min = int(np.sum(y_all == 1))
     n_splits = int(max(2, min(n_splits, n_min)))  # each fold needs a minority row

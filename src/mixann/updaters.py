@@ -128,6 +128,9 @@ def exact_knn_problem(estimator):
 #: From this many features on, :meth:`ExactKNNUpdater._nearest` ranks by a matrix product.
 BRUTE_MIN_FEATURES = 32
 
+#: Candidate points one tie-breaking block holds, about: 32 MiB per array of them.
+TIE_BLOCK_POINTS = 2 ** 22
+
 
 def _rdist_rows(Q, P):
     """Squared euclidean distances between rows ``Q[i]`` and ``P[i, j]`` -> (m, k).
@@ -296,8 +299,14 @@ class ExactKNNUpdater(_Updater):
         """Rows with more than k points within the k-th distance: keep the points strictly
         closer, then the lowest training indices among those at exactly the k-th distance."""
         k, n = self.k, len(self.X_train)
-        for start in range(0, len(rows), 2048):
-            block = rows[start:start + 2048]
+        # Blocks sized by the points their balls hold, not by rows: where thousands of rows
+        # are identical each ball holds thousands of points, and 2048 rows' balls took 3 GB
+        # (twenty-second audit). The first block is small; each next one is sized from the
+        # points per row seen so far. Every row's result is its own, whatever the blocks.
+        start, size = 0, 64
+        while start < len(rows):
+            block = rows[start:start + size]
+            start += len(block)
             kth = d2[block].max(axis=1)
             inside = d2[block] < kth[:, None]  # all strictly closer points are in the k found
             slots = k - inside.sum(axis=1)
@@ -325,6 +334,7 @@ class ExactKNNUpdater(_Updater):
             new_ind = np.where(fill, tie_cand[pick] if len(tie_cand) else 0, new_ind)
             new_d2 = np.where(fill, kth[:, None], new_d2)
             ind[block[ok]], d2[block[ok]] = new_ind[ok], new_d2[ok]
+            size = int(np.clip(TIE_BLOCK_POINTS * len(block) // max(len(cand), 1), 1, 2048))
 
     def set_validation(self, X_val):
         X_val = np.asarray(X_val, dtype=float)
