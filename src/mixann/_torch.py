@@ -26,6 +26,30 @@ def torch_threads(n_threads):
         torch.set_num_threads(previous)
 
 
+@contextlib.contextmanager
+def seeded_torch(seed, device="cpu"):
+    """Seed torch inside ``torch.random.fork_rng`` so the caller's generator states are restored.
+
+    The CPU generator is always seeded and forked; on a GPU (``cuda``, ``xpu``, ``mps``) the
+    training device's generator too, and no other: ``torch.manual_seed`` would reseed every
+    GPU's generator, including those the fork does not restore.
+    """
+    dev = torch.device(device)
+    if dev.type == "cpu":
+        fork = torch.random.fork_rng(devices=[])
+    else:
+        fork = torch.random.fork_rng(devices=[dev.index or 0], device_type=dev.type)
+    with fork:
+        torch.default_generator.manual_seed(seed)
+        if dev.type == "mps":  # one device, no device context
+            torch.mps.manual_seed(seed)
+        elif dev.type != "cpu":
+            backend = getattr(torch, dev.type)  # torch.cuda, torch.xpu
+            with backend.device(dev.index or 0):
+                backend.manual_seed(seed)  # the current device's generator only
+        yield
+
+
 def _available(kind):
     """How many ``kind`` devices torch can use here (0 when none)."""
     if kind == "cpu":

@@ -16,6 +16,9 @@ from .cli_checks import (MAX_SEED, baselines_option, classifier_option,
 app = typer.Typer(help="MixAnN: learned mix-up augmentation for imbalanced data with diverse "
                        "minorities.", no_args_is_help=True, add_completion=False)
 console = Console()
+# Messages about a run, on stderr as the progress bars are: `resample`'s output may be
+# /dev/stdout, piped on.
+err_console = Console(stderr=True)
 
 
 def _macro_prf(y_true, y_pred):
@@ -198,9 +201,8 @@ def resample(
     write_or_keep(output_csv, lambda path: out.to_csv(path, index=False, header=header, sep=sep))
     per_class = ", ".join(f"{c}: {n}" for c, n in sampler.sampling_strategy_.items())
     # markup=False: labels and paths are user text ("[/x]" or "run[bold]/" are not markup).
-    # On stderr, as the progress bars are: the output may be /dev/stdout, piped on.
-    Console(stderr=True).print(f"wrote {len(out)} rows ({len(sampler.synthetic_X_)} synthetic; {per_class}) "
-                  f"to {output_csv}", markup=False)
+    err_console.print(f"wrote {len(out)} rows ({len(sampler.synthetic_X_)} synthetic; "
+                      f"{per_class}) to {output_csv}", markup=False)
 
 
 from .data_cli import data_app  # noqa: E402

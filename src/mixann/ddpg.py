@@ -19,7 +19,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._torch import torch_threads
+from ._torch import seeded_torch, torch_threads
 
 ACTION_DIM = 4  # (k, alpha, n, eps)
 
@@ -196,12 +196,10 @@ class DDPGAgent:
         self.n_threads = n_threads
         self.action_penalty, self.target_noise = action_penalty, target_noise
         self.gamma, self.tau, self.batch_size, self.noise = gamma, tau, batch_size, noise
-        # fork_rng keeps the caller's global torch generator untouched: the same seed
-        # gives the same networks whatever else the process did before. Only the CPU
-        # generator is seeded (the networks are drawn there, then moved): torch.manual_seed
-        # would also reseed every GPU's generator, which fork_rng(devices=[]) leaves changed.
-        with torch.random.fork_rng(devices=[]):
-            torch.default_generator.manual_seed(seed)
+        # The caller's torch generators are left untouched (seeded_torch forks them): the
+        # same seed gives the same networks whatever else the process did before. The
+        # networks are drawn on the CPU, then moved, so the CPU generator is the one seeded.
+        with seeded_torch(seed):
             self.actor = Actor(state_dim, hidden).to(self.device)
             self.critic = Critic(state_dim, hidden).to(self.device)
         # Copies, not new networks: building one would draw from the global generator.

@@ -29,16 +29,16 @@ def bench(
                                     "xgboost-linear, mlp."),
     methods: Optional[str] = typer.Option(None, help="Comma-separated methods and shortcuts: "
                                           "'all' (none, every registered baseline, "
-                                          "mixann-paper, mixann; the default without --sweep), 'ablations' (mixann-random-"
-                                          "reward, mixann-no-improvement, mixann-no-exploration, "
+                                          "mixann-paper, mixann; the default without --sweep), "
+                                          "'ablations' (mixann-random-reward, "
+                                          "mixann-no-improvement, mixann-no-exploration, "
                                           "mixann), 'detectors' (xgbod, devnet, deepsad; run once "
                                           "per dataset and seed, classifier '-')."),
     # Help text is Rich markup: "\\[" keeps [eta=0.3] from being read as a (dropped) tag.
     sweep: Optional[List[str]] = typer.Option(None, help="Fig. 4 sweep, repeatable: K=5,10,15,"
                                               "20,25 (MixAnN with K fixed) or eta=0.1,0.3,0.5 "
                                               "(the default preset with eta set, K = 10), or "
-                                              "the default "
-                                              "preset's selection_repeats=2, "
+                                              "the default preset's selection_repeats=2, "
                                               "selection_folds=10, n_draws=10 or "
                                               "selection_rule=best-larger, or warmup_steps=5 "
                                               "(DDPG's random steps); stored as methods "

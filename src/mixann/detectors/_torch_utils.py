@@ -1,11 +1,8 @@
-"""Shared helpers for the torch detectors: seeding without touching global RNGs, input scaling."""
+"""Shared helpers for the torch detectors: seeds from random_state, input checks and scaling."""
 
 from __future__ import annotations
 
-import contextlib
-
 import numpy as np
-import torch
 from sklearn.utils import check_random_state
 
 from .threshold import anomaly_labels
@@ -16,30 +13,6 @@ def resolve_seed(random_state):
     if isinstance(random_state, (int, np.integer)):
         return int(random_state)
     return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
-
-
-@contextlib.contextmanager
-def seeded_torch(seed, device="cpu"):
-    """Seed torch inside ``torch.random.fork_rng`` so the caller's generator states are restored.
-
-    The CPU generator is always seeded and forked; on a GPU (``cuda``, ``xpu``, ``mps``) the
-    training device's generator too, and no other: ``torch.manual_seed`` would reseed every
-    GPU's generator, including those the fork does not restore.
-    """
-    dev = torch.device(device)
-    if dev.type == "cpu":
-        fork = torch.random.fork_rng(devices=[])
-    else:
-        fork = torch.random.fork_rng(devices=[dev.index or 0], device_type=dev.type)
-    with fork:
-        torch.default_generator.manual_seed(seed)
-        if dev.type == "mps":  # one device, no device context
-            torch.mps.manual_seed(seed)
-        elif dev.type != "cpu":
-            backend = getattr(torch, dev.type)  # torch.cuda, torch.xpu
-            with backend.device(dev.index or 0):
-                backend.manual_seed(seed)  # the current device's generator only
-        yield
 
 
 def check_Xy(X, y=None):

@@ -25,8 +25,8 @@ import torch
 from sklearn.base import BaseEstimator
 from torch import nn
 
-from .._torch import check_device, check_widths, torch_threads
-from ._torch_utils import Standardizer, check_Xy, resolve_seed, seeded_torch
+from .._torch import check_device, check_widths, seeded_torch, torch_threads
+from ._torch_utils import Standardizer, check_Xy, resolve_seed
 
 #: Deep SAD's label convention inside the loss: +1 labeled normal, -1 labeled anomaly, 0 unlabeled.
 LABELED_NORMAL, LABELED_ANOMALY, UNLABELED = 1, -1, 0

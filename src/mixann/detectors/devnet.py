@@ -34,8 +34,8 @@ import torch
 from sklearn.base import BaseEstimator
 from torch import nn
 
-from .._torch import check_device, check_widths, torch_threads
-from ._torch_utils import Standardizer, check_Xy, resolve_seed, seeded_torch
+from .._torch import check_device, check_widths, seeded_torch, torch_threads
+from ._torch_utils import Standardizer, check_Xy, resolve_seed
 
 
 def deviation_loss(scores, y, ref=None, margin=5.0, n_ref=5000):
