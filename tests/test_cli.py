@@ -152,7 +152,7 @@ def test_the_command_line_loads_torch_only_when_it_works():
             "'MixAnN' in dir(mixann))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.splitlines()
-    assert out == ["[]", "mixann.sampler mixann.sampler True True"]
+    assert out == ["[]", "mixann.sampler mixann.augmented_classifier True True"]
     import mixann
 
     with pytest.raises(AttributeError, match="no attribute 'Sampler'"):

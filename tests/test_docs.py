@@ -30,7 +30,8 @@ WITH_EXAMPLES = ("sampler", "classifiers", "baselines", "baselines.autosmote",
                  "env", "metrics", "rollout", "selection", "updaters", "bench.runner",
                  "bench.report", "bench.margins", "detectors", "detectors.threshold",
                  "detectors.deepsad", "detectors.devnet", "detectors.wrappers", "plots",
-                 "cli_checks", "_output", "_files", "bench.timing", "multiclass")
+                 "cli_checks", "_output", "_files", "bench.timing", "multiclass", "defaults",
+                 "augmented_classifier", "input_checks", "seeding")
 
 
 @pytest.mark.parametrize("name", WITH_EXAMPLES)

@@ -11,10 +11,14 @@ def __getattr__(name):
     # The sampler pulls in torch and imbalanced-learn (some 4 s). The command line imports this
     # package on every call, `mixann --help` and its argument checks included, and needs them
     # only once it starts working, so they load on first use (PEP 562).
-    if name in ("MixAnN", "MixAnNClassifier"):
-        from . import sampler
+    if name == "MixAnN":
+        from .sampler import MixAnN
 
-        return getattr(sampler, name)
+        return MixAnN
+    if name == "MixAnNClassifier":
+        from .augmented_classifier import MixAnNClassifier
+
+        return MixAnNClassifier
     raise AttributeError(f"module 'mixann' has no attribute {name!r}")
 
 

@@ -51,7 +51,7 @@ def random_state_params(estimator):
     """The names of ``estimator``'s ``random_state`` parameters, nested ones included (a
     pipeline's ``randomforestclassifier__random_state``), with their values.
 
-    The one place that reads them, for MixAnN (:func:`mixann.sampler.seed_unset_random_states`
+    The one place that reads them, for MixAnN (:func:`mixann.seeding.seed_unset_random_states`
     seeds those left ``None``) and for MixBoost and AutoSMOTE
     (:func:`mixann.baselines.random.reseed` replaces them all).
 

@@ -85,7 +85,7 @@ def convergence_warnings_counted():
 def resample_or_refuse(sampler, X, y, option):
     """``sampler.fit_resample(X, y)``, its input errors (one class, three classes, too few
     anomalies, inf ...) shown as a bad value of ``option`` instead of a traceback."""
-    from .sampler import TrainingSplitTooSmall
+    from .input_checks import TrainingSplitTooSmall
 
     try:
         with convergence_warnings_counted():

@@ -132,7 +132,8 @@ def fit_one_vs_rest(sampler, X, y):
     >>> set(y_res[len(y):].tolist()) <= {1, 2}   # their rows, labelled with their class
     True
     """
-    from .sampler import BALANCE_PICK, MixAnN
+    from .defaults import BALANCE_PICK
+    from .sampler import MixAnN
 
     classes, class_counts = np.unique(y, return_counts=True)
     counts = classes_to_augment(y)

@@ -246,7 +246,9 @@ def policy_map(sampler, X, y, out, estimator=None):
     from sklearn.utils.validation import check_is_fitted
 
     from .multiclass import plain_label
-    from .sampler import _labels_of, default_estimator, drawn_seed, seed_unset_random_states
+    from .defaults import default_estimator
+    from .input_checks import labels_of
+    from .seeding import drawn_seed, seed_unset_random_states
 
     check_is_fitted(sampler, "synthetic_X_")
     if hasattr(sampler, "samplers_"):
@@ -256,7 +258,7 @@ def policy_map(sampler, X, y, out, estimator=None):
     if sampler.n_features_in_ != 2:
         raise ValueError(f"the policy map draws 2-D data, and this MixAnN was fitted on "
                          f"{sampler.n_features_in_} features; fit it on the 2-D data to draw")
-    X, y = _two_d(X, _labels_of(y)[0], "the policy map")  # a one-hot y as fit decoded it
+    X, y = _two_d(X, labels_of(y)[0], "the policy map")  # a one-hot y as fit decoded it
     # The map is drawn against the data the sampler learned on: labels without its minority
     # would draw every point as normal, a silently wrong figure.
     if not np.any(y == sampler.minority_label_):

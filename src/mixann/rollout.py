@@ -280,7 +280,7 @@ def swap(X, y, n_minority, rng):
     one-feature splits can carve out. For XGBoost it lifts the default's choice by +0.010 to
     +0.017 on three seed sets of the shared datasets (cifar10 by 0.05 to 0.07); KNN takes it
     in a few cells and gains nothing (docs/quality.md, row 53). Hence a default kind for
-    XGBoost only (:func:`mixann.sampler.default_mix_kinds`, row 54).
+    XGBoost only (:func:`mixann.defaults.default_mix_kinds`, row 54).
 
     A crossover is no convex mix with one weight: each feature of a sample equals that
     feature of one of its two ``sources``, and ``alpha`` is the share of features taken

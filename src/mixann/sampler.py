@@ -1,284 +1,54 @@
-"""MixAnN as an imbalanced-learn over-sampler, and MixAnNClassifier (augment, then fit)."""
+"""MixAnN as an imbalanced-learn over-sampler: the training loop and what it returns.
+
+Around it: :mod:`mixann.defaults` (what ``"auto"`` resolves to, and why),
+:mod:`mixann.input_checks` (refusals before any work), :mod:`mixann.seeding`,
+:mod:`mixann.policy_file` (weights saved and read) and :mod:`mixann.augmented_classifier`
+(``MixAnNClassifier``: augment, then fit).
+"""
 
 from __future__ import annotations
 
-import copy
 import numbers
 import os
 import re
-from pathlib import Path
 
 import numpy as np
-import scipy.sparse as sp
 import torch
 from imblearn.over_sampling.base import BaseOverSampler
-from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.base import clone
 from sklearn.model_selection import train_test_split
-from sklearn.neighbors import KNeighborsClassifier
-from sklearn.neural_network import MLPClassifier
-from sklearn.preprocessing import LabelEncoder
-from sklearn.utils import check_random_state
-from sklearn.utils._available_if import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ._output import output_like
+from ._progress import progress_bar
 from ._torch import check_device, check_widths
-from .classifiers import fewer_neighbours, random_state_params
 from .ddpg import DDPGAgent
+# The defaults, seeding and policy-file names are also this module's, as before the split
+# (the README and users' code name mixann.sampler.default_mix_kinds, .drawn_seed ...).
+from .defaults import (BALANCE_PICK, DEFAULT_MINORITY_MULTIPLES, DEFAULT_VOLUMES,  # noqa: F401
+                       SELECTION_RULES, SMALL_MINORITY, default_estimator, default_mix_kinds,
+                       default_n_draws, default_selection_rule)
 from .env import Episode, MixUpEnv, in_sample_proba
+from .input_checks import (TrainingSplitTooSmall, check_columns_by_position, check_dense,
+                           check_estimator_has_proba, check_magnitude, check_neighbours,
+                           encode_binary, fewer_neighbours_advice, labels_of, validation_like_y)
 from .metrics import check_metric, score_proba
 from .multiclass import fit_one_vs_rest, largest_gap_volume, plain_label, row_classes
+from .policy_file import POLICY_FORMAT, read_policy, write_policy  # noqa: F401 (re-exported)
 from .reward import REWARD_KINDS, MovingBaseline
 from .rollout import ACTOR_FREE_KINDS, ROLLOUT_KINDS, Rollout, rollout
+from .seeding import drawn_seed, seed_unset_random_states
 from .selection import (MulticlassJudge, choose_draw, keep_minority_in_validation,
                         minority_volumes, select_volume, volume_target)
 from .updaters import UPDATE_NAMES, make_updater, resolve_update
 
-POLICY_FORMAT = "mixann-policy-v1"
 PRESETS = ("default", "paper")
 STATE_FEATURES = ("pair", "model-aware")
-#: Candidate volumes of the default preset: shares of the class gap n_majority - n_minority.
-DEFAULT_VOLUMES = (0.0, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0)
-#: Extra candidate volumes in minority counts, for extreme imbalance (see ``minority_multiples``).
-DEFAULT_MINORITY_MULTIPLES = (1, 2, 5, 10, 20)
 #: Mix kinds of the default preset: the actor's rollout kinds, plus "spread", "swap", "copy" and
 #: "spread-off-majority" (no actor).
 MIX_KINDS = (*ROLLOUT_KINDS, *ACTOR_FREE_KINDS)
-#: ``selection_rule`` values; "auto" resolves to "balance" or "best" (default_selection_rule).
-SELECTION_RULES = ("auto", "best", "best-larger", "one-se", "balance")
-#: At most this many minority rows in train + validation, ``selection_rule="auto"`` balances
-#: an MLP instead of choosing: two or three anomalies per fold of the choice (rows 77 and 80;
-#: 10 until row 80 raised it; 13 lost in row 83, 14 and 16 tied in rows 82 and 81, and 20
-#: lost in row 78).
-SMALL_MINORITY = 12
-#: What ``selection_rule="balance"`` returns: ``spread`` at volume 1.0, the classes balanced.
-BALANCE_PICK = ("spread", 1.0)
-
-
-def default_estimator():
-    """The paper's default classifier: KNN with k = 10."""
-    return KNeighborsClassifier(n_neighbors=10)
-
-
-def default_mix_kinds(estimator):
-    """The kinds ``mix_kinds="auto"`` scores for ``estimator``.
-
-    ``("boundary", "spread", "swap", "spread-off-majority")`` for XGBoost's boosted trees (an
-    ``XGBClassifier`` with ``booster`` ``"gbtree"``, ``"dart"`` or unset), alone or as the last
-    step of a pipeline; ``("boundary", "spread")`` for any other classifier. Why: ``swap``
-    (uniform crossover of two anomalies) lifted XGBoost on three seed sets and moved KNN and
-    the MLP by nothing measurable (docs/quality.md, rows 53 and 55); ``spread-off-majority``
-    (``spread``'s midpoints that land nearest an anomaly) lifted XGBoost on two seed sets,
-    smtp most, and cost KNN (row 61). Other tree ensembles (XGBoost's random forest
-    ``XGBRFClassifier`` included) were not measured, so they keep the kinds measured for
-    every classifier.
-
-    Parameters
-    ----------
-    estimator : classifier
-        The classifier MixAnN augments for (a :class:`~sklearn.pipeline.Pipeline` is read
-        by its last step).
-
-    Returns
-    -------
-    tuple of str
-
-    Examples
-    --------
-    >>> from sklearn.neighbors import KNeighborsClassifier
-    >>> from xgboost import XGBClassifier
-    >>> from mixann.sampler import default_mix_kinds
-    >>> default_mix_kinds(KNeighborsClassifier())
-    ('boundary', 'spread')
-    >>> default_mix_kinds(XGBClassifier())
-    ('boundary', 'spread', 'swap', 'spread-off-majority')
-    >>> default_mix_kinds(XGBClassifier(booster="gblinear"))
-    ('boundary', 'spread')
-    """
-    if _xgboost_trees(estimator):
-        return ("boundary", "spread", "swap", "spread-off-majority")
-    return ("boundary", "spread")
-
-
-def default_n_draws(estimator):
-    """The draws ``n_draws="auto"`` scores on validation for ``estimator``.
-
-    10 for KNN (``KNeighborsClassifier``) and XGBoost's boosted trees (as in
-    :func:`default_mix_kinds`), alone or as the last step of a pipeline; 1 (the first draw,
-    no scoring) for any other classifier. Why: picking the best of 10 draws on validation
-    lifted XGBoost by +0.016 and +0.012 on two seed sets of the shared datasets and KNN by
-    +0.002 and +0.006 (docs/quality.md, row 57). For the MLP ten draws gained +0.005 on one
-    seed set and +0.001 on fresh seeds, within one standard error (row 60); it and the
-    classifiers not measured keep the single draw their tables were measured with.
-
-    Parameters
-    ----------
-    estimator : classifier
-        The classifier MixAnN augments for (a :class:`~sklearn.pipeline.Pipeline` is read
-        by its last step).
-
-    Returns
-    -------
-    int
-
-    Examples
-    --------
-    >>> from sklearn.neighbors import KNeighborsClassifier
-    >>> from sklearn.neural_network import MLPClassifier
-    >>> from xgboost import XGBClassifier
-    >>> from mixann.sampler import default_n_draws
-    >>> default_n_draws(KNeighborsClassifier()), default_n_draws(XGBClassifier())
-    (10, 10)
-    >>> default_n_draws(MLPClassifier())
-    1
-    """
-    knn = isinstance(_final_step(estimator), KNeighborsClassifier)
-    return 10 if knn or _xgboost_trees(estimator) else 1
-
-
-def default_selection_rule(estimator, n_minority, kinds):
-    """The rule ``selection_rule="auto"`` uses for ``estimator``.
-
-    ``"balance"`` (no volume search: ``spread`` at volume 1.0, the classes balanced) for an
-    MLP (``MLPClassifier``, alone or as the last step of a pipeline) when train + validation
-    hold at most :data:`SMALL_MINORITY` (12) minority rows and ``spread`` is among ``kinds``;
-    ``"best"`` (the best pooled out-of-fold score, exact ties going to the smaller volume)
-    otherwise.
-
-    Why: with at most 12 anomalies each of the choice's 5 folds holds two or three, so its
-    out-of-fold F1 takes a handful of values. On four sets of 10 anomalies (8 in train +
-    validation) that no choice had seen (seeds 0-9, the same samples; docs/quality.md, row 77),
-    balancing beat the choice for the MLP by +0.020 ± 0.016 (the test written down before the
-    run; on three more sets +0.011 ± 0.025) and lost for KNN (-0.098 ± 0.031) and XGBoost
-    (-0.007 ± 0.019). With 12 in train + validation it beat the MLP's choice again (+0.015 ±
-    0.010 on seven fresh sets, row 80, which raised the bar from 10), with 20 it lost (-0.013 ±
-    0.009, row 78). Balancing also skips the search, most of an MLP's fitting time.
-    ``"best-larger"`` (exact ties going to the larger volume) is not chosen for any classifier:
-    for KNN it won and lost 5 cells each over 210 cells of fresh tiny sets (rows 75-79) and lost
-    on the held-out ADBench datasets (-0.007 ± 0.003 over 60 cells, row 78).
-
-    Parameters
-    ----------
-    estimator : classifier
-        The classifier MixAnN augments for (a :class:`~sklearn.pipeline.Pipeline` is read
-        by its last step).
-    n_minority : int
-        Minority rows the choice would pool (train + validation).
-    kinds : sequence of str
-        The kinds the default preset scores (``mix_kinds_``).
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> from sklearn.neighbors import KNeighborsClassifier
-    >>> from sklearn.neural_network import MLPClassifier
-    >>> from mixann.sampler import default_selection_rule
-    >>> kinds = ("boundary", "spread")
-    >>> default_selection_rule(MLPClassifier(), 8, kinds)
-    'balance'
-    >>> default_selection_rule(MLPClassifier(), 13, kinds)
-    'best'
-    >>> default_selection_rule(KNeighborsClassifier(), 8, kinds)
-    'best'
-    """
-    mlp = isinstance(_final_step(estimator), MLPClassifier)
-    spread = BALANCE_PICK[0] in kinds
-    return "balance" if mlp and n_minority <= SMALL_MINORITY and spread else "best"
-
-
-def _final_step(estimator):
-    """The classifier itself: a pipeline's last step, else ``estimator``."""
-    return estimator.steps[-1][1] if hasattr(estimator, "steps") else estimator
-
-
-def _xgboost_trees(estimator):
-    """Whether ``estimator`` (or a pipeline's last step) is XGBoost's boosted trees: an
-    ``XGBClassifier`` with booster ``"gbtree"``, ``"dart"`` or unset, not ``XGBRFClassifier``."""
-    final = _final_step(estimator)
-    # By class name within the xgboost package, so that xgboost need not be installed to ask;
-    # XGBRFClassifier subclasses XGBClassifier, hence the second test.
-    xgb_classes = {c.__name__ for c in type(final).__mro__
-                   if c.__module__.split(".")[0] == "xgboost"}
-    return ("XGBClassifier" in xgb_classes and "XGBRFClassifier" not in xgb_classes
-            and getattr(final, "booster", None) in (None, "gbtree", "dart"))
-
-
-class TrainingSplitTooSmall(ValueError):
-    """Fewer rows than the neighbours MixAnN (``max_neighbors``) or its KNN (``n_neighbors``)
-    needs, in the training split or in the volume search's folds: the command line, which can
-    set neither, turns it into advice of its own (give more rows).
-
-    Attributes: ``part`` (where the rows are short), ``n_train`` (its rows), ``max_neighbors``
-    (the neighbours it needs).
-    """
-
-    def __init__(self, message, part, n_train, max_neighbors):
-        self.part, self.n_train, self.max_neighbors = part, n_train, max_neighbors
-        super().__init__(message)
-
-
-def _fewer_neighbours(k, n_rows):
-    """A KNN of fewer than ``k`` neighbours that ``n_rows`` rows can serve, as advice."""
-    return f"an estimator with fewer neighbours, e.g. {fewer_neighbours(k, n_rows)}"
-
-
-def _check_neighbours(max_neighbors, estimator, n_train):
-    """Refuse a training split smaller than ``max_neighbors`` or the estimator's
-    ``n_neighbors``, naming every limit it breaks (lowering one alone would meet the other)."""
-    k = getattr(estimator, "n_neighbors", None)
-    k = int(k) if isinstance(k, numbers.Integral) and k > n_train else None
-    if max_neighbors > n_train and k is not None:
-        raise TrainingSplitTooSmall(
-            f"max_neighbors={max_neighbors} and the estimator's n_neighbors={k} are both larger "
-            f"than the training split ({n_train} samples); lower max_neighbors and "
-            f"use {_fewer_neighbours(k, n_train)}",
-            "MixAnN's training split", n_train, max(max_neighbors, k))
-    if max_neighbors > n_train:
-        raise TrainingSplitTooSmall(f"max_neighbors={max_neighbors} is larger than the training "
-                                    f"split ({n_train} samples); lower max_neighbors",
-                                    "MixAnN's training split", n_train, max_neighbors)
-    if k is not None:
-        raise TrainingSplitTooSmall(f"the estimator's n_neighbors={k} is larger than the "
-                                    f"training split ({n_train} samples); "
-                                    f"give more rows, or {_fewer_neighbours(k, n_train)}",
-                                    "MixAnN's training split", n_train, k)
-
-
-def read_policy(path):
-    """The payload of a policy file saved by :meth:`MixAnN.save_policy`, read as weights only.
-
-    Raises ``TypeError`` for a ``path`` that is not a str or path-like, ``ValueError`` for a
-    file that is missing or is not a MixAnN policy file (``torch.load(weights_only=True)``
-    refuses pickled code).
-    """
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"policy must be the path of a file saved by save_policy, got "
-                        f"{type(path).__name__}")
-    if Path(path).is_dir():
-        raise ValueError(f"policy {str(path)!r} is a folder; give the file that "
-                         "MixAnN.save_policy(path) wrote")
-    if not Path(path).is_file():
-        raise ValueError(f"policy file {str(path)!r} does not exist; save one with "
-                         "MixAnN.save_policy(path) first")
-    try:
-        payload = torch.load(Path(path), map_location="cpu", weights_only=True)
-    except Exception as exc:  # torch raises several types for foreign files
-        # Some of torch's messages are a bare code ("101"): say what torch was reading. Its
-        # weights-only refusal is paragraphs long, with terminal colour codes and advice to
-        # load with weights_only=False (running the file's code): say what it means instead.
-        text = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip().splitlines() or [""]
-        why = ("it holds objects other than tensors and plain values, which are not loaded"
-               if "weights only load failed" in text[0].lower() else text[0])
-        raise ValueError(f"{path} is not a MixAnN policy file saved by save_policy (torch could "
-                         f"not read it as weights: {type(exc).__name__}: {why})") from None
-    if not isinstance(payload, dict) or payload.get("format") != POLICY_FORMAT:
-        raise ValueError(f"{path} is not a MixAnN policy file saved by save_policy")
-    return payload
 
 
 class MixAnN(BaseOverSampler):
@@ -560,7 +330,7 @@ class MixAnN(BaseOverSampler):
     """
 
     _parameter_constraints: dict = {
-        # predict_proba is checked by _check_estimator_has_proba, whose message says how to
+        # predict_proba is checked by check_estimator_has_proba, whose message says how to
         # get it (SVC(probability=True)); the generic one would not.
         "estimator": [HasMethods(["fit"]), None],
         "preset": [StrOptions(set(PRESETS))],
@@ -684,31 +454,31 @@ class MixAnN(BaseOverSampler):
             (n_samples + n_synthetic, n_classes)
         """
         self._validate_params()
-        _check_estimator_has_proba(self.estimator)
-        _check_columns_by_position(self.estimator)
+        check_estimator_has_proba(self.estimator)
+        check_columns_by_position(self.estimator)
         check_metric(self.metric)
         if self.reward_metric is not None:
             check_metric(self.reward_metric)
         check_widths("hidden_sizes", list(self.hidden_sizes), example="(64, 64)")
         check_device(self.device)  # before any training, not inside torch's first .to()
-        _check_dense(X)
+        check_dense(X)
         check_classification_targets(y)  # 'Unknown label type: continuous' for regression targets
         # The work is done in float64 arrays; the rows come back in the caller's types.
         as_given = output_like(X, y)
-        y, one_hot = _labels_of(y)
+        y, one_hot = labels_of(y)
         # Decoded as y is, so that both paths compare labels of one kind (checked before any
         # training, so a mismatch fails at once).
-        self._validation = _validation_like_y(self.validation_data, one_hot)
+        self._validation = validation_like_y(self.validation_data, one_hot)
         self._policy_init = None if self.policy is None else read_policy(self.policy)
         X, y = validate_data(self, X=X, y=y, reset=True, dtype=float, ensure_all_finite=True)
-        _check_magnitude(X)
+        check_magnitude(X)
         self._check_validation_names()
         for stale in ("samplers_", "actor_", "critic_"):  # from an earlier fit on other labels
             self.__dict__.pop(stale, None)
         if len(np.unique(y)) > 2:
             X_res, y_res = self._fit_resample_multiclass(X, y)
         else:
-            y01, self.classes_, self.minority_label_ = _encode_binary(y)
+            y01, self.classes_, self.minority_label_ = encode_binary(y)
             X_res, y_res = self._fit_resample(X, y, y01)
         if one_hot is not None:  # back to the caller's one-hot columns
             y_res = (y_res[:, None] == np.arange(one_hot.shape[1])).astype(one_hot.dtype)
@@ -788,22 +558,8 @@ class MixAnN(BaseOverSampler):
                              "policy per class against the rest; save one of them with "
                              "sampler.samplers_[label].save_policy(path)")
         check_is_fitted(self, "actor_")
-        path = Path(path)
-        if path.is_dir() or not path.parent.is_dir():  # else torch's "[enforce fail at ...]"
-            raise ValueError(f"cannot save the policy to {str(path)!r}: "
-                             + ("it is a folder; give a file's path, e.g. "
-                                f"{str(path / 'policy.pt')!r}" if path.is_dir() else
-                                f"the folder {str(path.parent)!r} does not exist; create it "
-                                "first"))
-        payload = {
-            "format": POLICY_FORMAT,
-            "n_features": int(self.n_features_in_),
-            "hidden_sizes": [int(h) for h in self.hidden_sizes],
-            "state_features": str(self.state_features),
-            "actor": {k: v.detach().cpu() for k, v in self.actor_.state_dict().items()},
-            "critic": {k: v.detach().cpu() for k, v in self.critic_.state_dict().items()},
-        }
-        torch.save(payload, path)
+        write_policy(path, n_features=self.n_features_in_, hidden_sizes=self.hidden_sizes,
+                     state_features=self.state_features, actor=self.actor_, critic=self.critic_)
         return self
 
     def load_policy(self, path):
@@ -855,10 +611,10 @@ class MixAnN(BaseOverSampler):
         if validation_data is not None:
             if len(validation_data) != 2:
                 raise ValueError("validation_data must be a pair (X_val, y_val)")
-            _check_dense(validation_data[0], name="validation_data's X_val")
+            check_dense(validation_data[0], name="validation_data's X_val")
             X_val = check_array(validation_data[0], dtype=float, ensure_all_finite=True,
                                 input_name="validation_data's X_val")
-            _check_magnitude(X_val, name="validation_data's X_val")
+            check_magnitude(X_val, name="validation_data's X_val")
             if X_val.shape[1] != X.shape[1]:
                 raise ValueError(f"validation_data has {X_val.shape[1]} features, X has {X.shape[1]}")
             y_val = np.asarray(validation_data[1])
@@ -902,7 +658,7 @@ class MixAnN(BaseOverSampler):
         balance_volume = self.__dict__.pop("_balance_volume", BALANCE_PICK[1])
         estimator = clone(self.estimator) if self.estimator is not None else default_estimator()
         estimator = seed_unset_random_states(estimator, seed)
-        _check_neighbours(self.max_neighbors, estimator, len(X_train))
+        check_neighbours(self.max_neighbors, estimator, len(X_train))
 
         volumes, kinds = self._checked_volumes(), self._resolve_kinds_and_draws(estimator)
         # Resolved before training, so that a rule the kinds cannot serve fails at once.
@@ -930,7 +686,7 @@ class MixAnN(BaseOverSampler):
 
         steps, episodes, best, kept = [], [], None, Episode()
         total_steps = 0
-        with _progress(self.verbose, self.n_episodes) as (progress, task):
+        with progress_bar(self.verbose, self.n_episodes) as (progress, task):
             for episode in range(self.n_episodes):
                 state, done = env.reset(), False
                 while not done:
@@ -1049,7 +805,7 @@ class MixAnN(BaseOverSampler):
         # The search fits the classifier once per fold and candidate: for slow
         # classifiers most of the fit's time, hence a bar of its own.
         n_folds = self.selection_folds * self.selection_repeats
-        with _progress(self.verbose, n_folds, "volume search, folds") as (progress, task):
+        with progress_bar(self.verbose, n_folds, "volume search, folds") as (progress, task):
             def on_fold(done, total):
                 if progress is not None:
                     progress.update(task, completed=done, total=total)
@@ -1071,7 +827,7 @@ class MixAnN(BaseOverSampler):
                     # rows for the KNN, though the training split had enough.
                     fitted = re.search(r"n_samples_fit = (\d+)", str(exc))
                     fold = int(fitted.group(1)) if fitted else min(n_rows, cut or n_rows) // 2
-                    fix = _fewer_neighbours(k, fold)
+                    fix = fewer_neighbours_advice(k, fold)
                     if sampled:  # the data has the rows; the sample does not
                         raise ValueError(
                             f"the volume search's folds failed on the sample of "
@@ -1262,378 +1018,3 @@ class MixAnN(BaseOverSampler):
         tags.input_tags.allow_nan = False
         tags.non_deterministic = False
         return tags
-
-
-class MixAnNClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
-    """Augment with :class:`MixAnN`, then fit a clone of ``estimator`` on the result.
-
-    Takes exactly the parameters of :class:`MixAnN` (the same ``__init__`` is reused so the
-    two never drift apart); ``estimator`` is both the classifier MixAnN learns the
-    augmentation for and the one fitted on the augmented data.
-
-    Parameters
-    ----------
-    estimator, preset, ..., random_state, verbose
-        Those of :class:`MixAnN`, with the same names, defaults and meanings. An unseeded
-        ``estimator`` gets the seed MixAnN draws from ``random_state``, so the same
-        ``random_state`` gives the same predictions.
-
-    Attributes
-    ----------
-    sampler_ : MixAnN
-        The fitted sampler (its ``history_``, ``synthetic_X_`` ...).
-    estimator_ : classifier
-        The classifier fitted on the augmented data.
-    classes_ : ndarray
-        Class labels.
-
-    Examples
-    --------
-    >>> from mixann import MixAnNClassifier
-    >>> from mixann.datasets import make_diverse_minorities
-    >>> X, y = make_diverse_minorities(n_samples=300, random_state=0)
-    >>> clf = MixAnNClassifier(n_episodes=2, max_steps_per_episode=5, random_state=0).fit(X, y)
-    >>> clf.predict(X[:3]).shape
-    (3,)
-    """
-
-    __init__ = MixAnN.__init__  # same parameters, same defaults, one definition
-    _parameter_constraints = MixAnN._parameter_constraints
-
-    def fit(self, X, y):
-        """Augment (X, y) with MixAnN and fit a clone of ``estimator`` on the result.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,) or (n_samples, n_classes) one-hot
-
-        Returns
-        -------
-        self : MixAnNClassifier
-        """
-        self._validate_params()  # errors name MixAnNClassifier, the class the user called
-        params = self.get_params(deep=False)
-        if isinstance(self.random_state, np.random.RandomState):
-            # The sampler draws from a copy, so that the draw seeding the classifier below is
-            # the sampler's own first draw, as with an int (was the instance's second draw).
-            params["random_state"] = copy.deepcopy(self.random_state)
-        self.sampler_ = MixAnN(**params)
-        X_res, y_res = self.sampler_.fit_resample(X, y)
-        self.n_features_in_ = self.sampler_.n_features_in_
-        if hasattr(self.sampler_, "feature_names_in_"):
-            self.feature_names_in_ = self.sampler_.feature_names_in_
-        else:  # a refit on an array must not keep an earlier DataFrame's names
-            self.__dict__.pop("feature_names_in_", None)
-        base = self.estimator if self.estimator is not None else default_estimator()
-        # The classifier fitted on the result is seeded as the sampler's was (a random_state
-        # it was given is kept), so the same random_state gives the same predictions.
-        seed = drawn_seed(self.random_state)
-        base = seed_unset_random_states(clone(base), seed)
-        y_res = np.asarray(y_res)
-        if y_res.ndim == 2 and y_res.shape[1] == 1:
-            # A column-vector y (a one-column DataFrame) comes back as one: one label per
-            # row, not one-hot (a one-hot y has a column per class, two at least).
-            y_res = y_res.ravel()
-        if y_res.ndim == 1:
-            # Codes 0..k-1, as sklearn's meta-estimators pass: some classifiers (XGBoost)
-            # refuse other labels, e.g. strings or {-1, 1}; predict maps the codes back.
-            self._encoder = LabelEncoder().fit(y_res)
-            self.estimator_ = clone(base).fit(np.asarray(X_res, dtype=float),
-                                              self._encoder.transform(y_res))
-            self.classes_ = self._encoder.classes_
-        else:  # a one-hot y comes back one-hot: the estimator's own multi-output labels
-            self._encoder = None
-            self.estimator_ = clone(base).fit(np.asarray(X_res, dtype=float), y_res)
-            self.classes_ = self.estimator_.classes_
-        return self
-
-    def _checked(self, X):
-        check_is_fitted(self, "estimator_")
-        return validate_data(self, X=X, reset=False, dtype=float, ensure_all_finite=True)
-
-    def predict(self, X):
-        """Class labels from the classifier trained on the augmented data.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        labels : ndarray of shape (n_samples,)
-            In ``y``'s own labels.
-        """
-        X = self._checked(X)
-        pred = self.estimator_.predict(X)
-        if self._encoder is None:  # a one-hot y: the estimator's own labels
-            return pred
-        return self._encoder.classes_[np.asarray(pred, dtype=np.intp)]
-
-    def predict_proba(self, X):
-        """Class probabilities (columns in the order of ``classes_``).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-        """
-        X = self._checked(X)
-        return self.estimator_.predict_proba(X)
-
-    @available_if(lambda self: _classifier_has(self, "predict_log_proba"))
-    def predict_log_proba(self, X):
-        """Log class probabilities, where the classifier has them (columns: ``classes_``)."""
-        X = self._checked(X)
-        return self.estimator_.predict_log_proba(X)
-
-    @available_if(lambda self: _classifier_has(self, "decision_function"))
-    def decision_function(self, X):
-        """The classifier's decision function, where it has one (e.g. ``LogisticRegression``,
-        ``SVC``; not KNN or XGBoost); its columns follow ``classes_`` as the classifier's do.
-
-        Examples
-        --------
-        >>> from sklearn.linear_model import LogisticRegression
-        >>> from mixann import MixAnNClassifier
-        >>> from mixann.datasets import make_diverse_minorities
-        >>> X, y = make_diverse_minorities(n_samples=300, random_state=0)
-        >>> clf = MixAnNClassifier(LogisticRegression(), n_episodes=2, max_steps_per_episode=5,
-        ...                        random_state=0).fit(X, y)
-        >>> clf.decision_function(X[:3]).shape
-        (3,)
-        >>> hasattr(MixAnNClassifier(), "decision_function")  # the default KNN has none
-        False
-        """
-        X = self._checked(X)
-        return self.estimator_.decision_function(X)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = False
-        tags.input_tags.allow_nan = False
-        return tags
-
-
-def _classifier_has(clf, method):
-    """Whether MixAnNClassifier can offer ``method``: the fitted classifier has it, or before
-    fitting the one that will be fitted (sklearn's ``available_if`` convention)."""
-    fitted = clf.__dict__.get("estimator_")
-    if fitted is not None:
-        return hasattr(fitted, method)
-    return hasattr(clf.estimator if clf.estimator is not None else default_estimator(), method)
-
-
-def drawn_seed(random_state):
-    """The int seed MixAnN draws from ``random_state`` (int, RandomState or None): the sampler's
-    own, and the one ``MixAnNClassifier`` and :func:`mixann.plots.policy_map` give an unseeded
-    classifier, so the three agree.
-
-    Examples
-    --------
-    >>> from mixann.sampler import drawn_seed
-    >>> drawn_seed(0) == drawn_seed(0)
-    True
-    """
-    return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
-
-
-def seed_unset_random_states(estimator, seed):
-    """``estimator`` with every ``random_state`` parameter left ``None`` set to ``seed``.
-
-    Why: MixAnN fits clones of its estimator many times; an unseeded forest or MLP would make
-    two runs with the same ``random_state`` differ. A seed the caller gave is kept (unlike
-    scikit-learn's ensembles, which replace it), so a seeded classifier trains as it would
-    alone. Nested parameters (a pipeline's ``clf__random_state``) count too.
-
-    Examples
-    --------
-    >>> from sklearn.ensemble import RandomForestClassifier
-    >>> from sklearn.pipeline import make_pipeline
-    >>> from sklearn.preprocessing import StandardScaler
-    >>> from mixann.sampler import seed_unset_random_states
-    >>> seed_unset_random_states(RandomForestClassifier(), 7).random_state
-    7
-    >>> seed_unset_random_states(RandomForestClassifier(random_state=1), 7).random_state
-    1
-    >>> pipe = seed_unset_random_states(make_pipeline(StandardScaler(), RandomForestClassifier()), 7)
-    >>> pipe[-1].random_state
-    7
-    """
-    unset = {name: seed for name, value in random_state_params(estimator).items()
-             if value is None}
-    if unset:
-        estimator.set_params(**unset)
-    return estimator
-
-
-# ---------------------------------------------------------------------- input checks
-def _check_estimator_has_proba(estimator):
-    if estimator is not None and not hasattr(estimator, "predict_proba"):
-        raise TypeError(f"estimator {type(estimator).__name__} has no predict_proba; MixAnN's "
-                        "reward needs class probabilities (use e.g. SVC(probability=True))")
-
-
-def _check_columns_by_position(estimator):
-    """Refuse an estimator holding a ColumnTransformer that picks columns by name.
-
-    MixAnN fits ``estimator`` on float arrays (its synthetic rows have no column names), as
-    scikit-learn's ``BaggingClassifier`` does, so such a transformer would fail there with
-    "Specifying the columns using strings is only supported for dataframes" after the
-    checks; it is refused before any work, with the way out.
-    """
-    from sklearn.compose import ColumnTransformer
-
-    if estimator is None or not hasattr(estimator, "get_params"):
-        return
-    parts = [estimator, *estimator.get_params(deep=True).values()]
-    for part in parts:
-        if not isinstance(part, ColumnTransformer):
-            continue
-        for name, _, columns in part.transformers:
-            by_name = callable(columns) or isinstance(columns, str) or (
-                not isinstance(columns, slice)
-                and np.asarray(columns, dtype=object).dtype == object
-                and any(isinstance(c, str) for c in np.ravel(np.asarray(columns, dtype=object))))
-            if by_name:
-                raise ValueError(
-                    f"estimator holds a ColumnTransformer whose part {name!r} picks columns by "
-                    f"name ({columns!r}); MixAnN fits its estimator on arrays without column "
-                    "names: pick the columns by position (e.g. [0, 2]) or a boolean mask, or "
-                    "put the ColumnTransformer before MixAnN in the pipeline")
-
-
-def _check_magnitude(X, name="X"):
-    """Refuse values so large that squared distances between rows overflow float64: the
-    neighbour searches would then see inf and NaN (a silent empty result, or a NaN error
-    about an X that holds none)."""
-    largest = float(np.abs(X).max()) if X.size else 0.0
-    if largest > np.sqrt(np.finfo(np.float64).max / (4 * max(X.shape[1], 1))):
-        raise ValueError(f"{name} holds values up to {largest:.3g}, too large for distances "
-                         "between rows (their squares overflow float64); scale the features "
-                         "first, e.g. with sklearn's MinMaxScaler or StandardScaler")
-
-
-def _check_dense(X, name="X"):
-    """Refuse sparse X, and a DataFrame with columns that are not numbers (named)."""
-    if sp.issparse(X):
-        raise TypeError("sparse X is not supported: MixAnN mixes dense rows; convert with "
-                        "X.toarray() (or reduce the dimension first)")
-    dtypes = getattr(X, "dtypes", None)
-    if dtypes is not None and hasattr(dtypes, "items"):  # a pandas DataFrame
-        from pandas.api.types import is_numeric_dtype
-
-        text = [str(column) for column, dtype in dtypes.items() if not is_numeric_dtype(dtype)]
-        if text:
-            raise ValueError(f"column(s) {text} of {name} are not numbers; MixAnN mixes numeric "
-                             "features: drop them or encode them as numbers (e.g. one-hot) "
-                             "first")
-
-
-def _labels_of(y):
-    """``(labels, one_hot)``: a one-hot y (imbalanced-learn's one-vs-all encoding) as the
-    column index of each row's 1, with the one-hot array to encode the result back; any
-    other y as it is, with None.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from mixann.sampler import _labels_of
-    >>> _labels_of(np.array([[0, 1, 0], [1, 0, 0]]))[0]
-    array([1, 0])
-    """
-    from sklearn.utils.multiclass import type_of_target
-
-    if type_of_target(y) != "multilabel-indicator":
-        return y, None
-    one_hot = np.asarray(y)
-    if np.any(one_hot.sum(axis=1) != 1):
-        raise ValueError("y is a 2-D indicator array with rows that do not hold exactly one 1: "
-                         "multilabel targets are not supported; pass one label per row")
-    return one_hot.argmax(axis=1), one_hot
-
-
-def _validation_like_y(validation_data, one_hot):
-    """``validation_data`` with its labels decoded as :func:`_labels_of` decoded y.
-
-    Parameters
-    ----------
-    validation_data : tuple or list (X_val, y_val), or None
-        The caller's ``validation_data``.
-    one_hot : ndarray or None
-        The one-hot y that :func:`_labels_of` decoded, or None when y was not one-hot.
-
-    Returns
-    -------
-    validation_data : tuple (X_val, y_val) or None
-        A tuple (a two-item list becomes one), unchanged unless y was one-hot (then
-        ``y_val`` holds column indices as y does) or ``y_val`` is a column vector of shape
-        (n, 1) (then it is flattened, as y is).
-
-    Raises
-    ------
-    ValueError
-        If only one of y and ``y_val`` is one-hot, or the two have different widths.
-    """
-    # Anything else (None, a wrong length) is left to the checks that already report it.
-    if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-        return validation_data
-    X_val, y_val = validation_data
-    labels, val_one_hot = _labels_of(y_val)
-    if one_hot is None and val_one_hot is None:
-        column = np.asarray(y_val)
-        if column.ndim == 2 and column.shape[1] == 1:  # a column vector, as y may be
-            return X_val, column.ravel()
-        return X_val, y_val
-    if one_hot is None:
-        raise ValueError("validation_data labels are one-hot but y is not; pass y_val as one "
-                         "label per row, as y is (or pass y one-hot too)")
-    if val_one_hot is None:
-        raise ValueError("y is one-hot but validation_data labels are not; pass y_val one-hot "
-                         f"with the same {one_hot.shape[1]} columns as y (or pass y as one "
-                         "label per row too)")
-    if val_one_hot.shape[1] != one_hot.shape[1]:
-        raise ValueError(f"validation_data labels have {val_one_hot.shape[1]} one-hot columns, "
-                         f"y has {one_hot.shape[1]}; pass y_val with the columns of y")
-    return X_val, labels
-
-
-def _encode_binary(y):
-    """Map binary labels to {0, 1} with 1 = the less frequent class."""
-    classes, counts = np.unique(y, return_counts=True)
-    if len(classes) < 2:
-        raise ValueError(f"y has 1 class ({plain_label(classes[0])!r}); MixAnN needs a "
-                         "majority and a minority class")
-    minority = classes[0] if counts[0] < counts[1] else classes[1]  # a tie: the second label
-    if counts.min() < 2:
-        raise ValueError(f"the minority class {plain_label(minority)!r} has {counts.min()} sample; "
-                         "MixAnN needs at least 2 minority samples in y (to mix and to hold "
-                         "out; also with validation_data)")
-    return (np.asarray(y) == minority).astype(int), classes, minority
-
-
-class _progress:
-    """A rich progress bar (episodes, the volume search's folds), or nothing when not verbose."""
-
-    def __init__(self, verbose, total, description="MixAnN episodes"):
-        self.verbose, self.total, self.description = verbose, total, description
-
-    def __enter__(self):
-        if not self.verbose:
-            return None, None
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-        # On stderr, as tqdm's are: a caller's stdout (a CSV written to /dev/stdout) stays data.
-        self._bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                             TimeElapsedColumn(), TimeRemainingColumn(),
-                             console=Console(stderr=True))
-        self._bar.__enter__()
-        return self._bar, self._bar.add_task(self.description, total=self.total)
-
-    def __exit__(self, *exc):
-        if self.verbose:
-            self._bar.__exit__(*exc)
-        return False

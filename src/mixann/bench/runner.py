@@ -166,7 +166,7 @@ def _check_sweep_value(param, value):
     if str(param) in SELECTION_SWEEPS:
         return str(param), _positive_int(str(param), value, SELECTION_SWEEPS[str(param)])
     if str(param) == RULE_SWEEP:
-        from ..sampler import SELECTION_RULES
+        from ..defaults import SELECTION_RULES
 
         rules = [r for r in SELECTION_RULES if r != "auto"]
         if str(value) not in rules:

@@ -1,0 +1,176 @@
+"""What the default preset's ``"auto"`` settings resolve to for a classifier, and why.
+
+Each choice cites the rows of docs/quality.md that measured it: the candidate volumes, the kinds
+scored (``mix_kinds="auto"``), the draws scored on validation (``n_draws="auto"``) and the rule
+that picks among the candidates (``selection_rule="auto"``).
+"""
+
+from __future__ import annotations
+
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.neural_network import MLPClassifier
+
+#: Candidate volumes of the default preset: shares of the class gap n_majority - n_minority.
+DEFAULT_VOLUMES = (0.0, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0)
+#: Extra candidate volumes in minority counts, for extreme imbalance (see ``minority_multiples``).
+DEFAULT_MINORITY_MULTIPLES = (1, 2, 5, 10, 20)
+#: ``selection_rule`` values; "auto" resolves to "balance" or "best" (default_selection_rule).
+SELECTION_RULES = ("auto", "best", "best-larger", "one-se", "balance")
+#: At most this many minority rows in train + validation, ``selection_rule="auto"`` balances
+#: an MLP instead of choosing: two or three anomalies per fold of the choice (rows 77 and 80;
+#: 10 until row 80 raised it; 13 lost in row 83, 14 and 16 tied in rows 82 and 81, and 20
+#: lost in row 78).
+SMALL_MINORITY = 12
+#: What ``selection_rule="balance"`` returns: ``spread`` at volume 1.0, the classes balanced.
+BALANCE_PICK = ("spread", 1.0)
+
+
+def default_estimator():
+    """The paper's default classifier: KNN with k = 10."""
+    return KNeighborsClassifier(n_neighbors=10)
+
+
+def default_mix_kinds(estimator):
+    """The kinds ``mix_kinds="auto"`` scores for ``estimator``.
+
+    ``("boundary", "spread", "swap", "spread-off-majority")`` for XGBoost's boosted trees (an
+    ``XGBClassifier`` with ``booster`` ``"gbtree"``, ``"dart"`` or unset), alone or as the last
+    step of a pipeline; ``("boundary", "spread")`` for any other classifier. Why: ``swap``
+    (uniform crossover of two anomalies) lifted XGBoost on three seed sets and moved KNN and
+    the MLP by nothing measurable (docs/quality.md, rows 53 and 55); ``spread-off-majority``
+    (``spread``'s midpoints that land nearest an anomaly) lifted XGBoost on two seed sets,
+    smtp most, and cost KNN (row 61). Other tree ensembles (XGBoost's random forest
+    ``XGBRFClassifier`` included) were not measured, so they keep the kinds measured for
+    every classifier.
+
+    Parameters
+    ----------
+    estimator : classifier
+        The classifier MixAnN augments for (a :class:`~sklearn.pipeline.Pipeline` is read
+        by its last step).
+
+    Returns
+    -------
+    tuple of str
+
+    Examples
+    --------
+    >>> from sklearn.neighbors import KNeighborsClassifier
+    >>> from xgboost import XGBClassifier
+    >>> from mixann.defaults import default_mix_kinds
+    >>> default_mix_kinds(KNeighborsClassifier())
+    ('boundary', 'spread')
+    >>> default_mix_kinds(XGBClassifier())
+    ('boundary', 'spread', 'swap', 'spread-off-majority')
+    >>> default_mix_kinds(XGBClassifier(booster="gblinear"))
+    ('boundary', 'spread')
+    """
+    if _xgboost_trees(estimator):
+        return ("boundary", "spread", "swap", "spread-off-majority")
+    return ("boundary", "spread")
+
+
+def default_n_draws(estimator):
+    """The draws ``n_draws="auto"`` scores on validation for ``estimator``.
+
+    10 for KNN (``KNeighborsClassifier``) and XGBoost's boosted trees (as in
+    :func:`default_mix_kinds`), alone or as the last step of a pipeline; 1 (the first draw,
+    no scoring) for any other classifier. Why: picking the best of 10 draws on validation
+    lifted XGBoost by +0.016 and +0.012 on two seed sets of the shared datasets and KNN by
+    +0.002 and +0.006 (docs/quality.md, row 57). For the MLP ten draws gained +0.005 on one
+    seed set and +0.001 on fresh seeds, within one standard error (row 60); it and the
+    classifiers not measured keep the single draw their tables were measured with.
+
+    Parameters
+    ----------
+    estimator : classifier
+        The classifier MixAnN augments for (a :class:`~sklearn.pipeline.Pipeline` is read
+        by its last step).
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> from sklearn.neighbors import KNeighborsClassifier
+    >>> from sklearn.neural_network import MLPClassifier
+    >>> from xgboost import XGBClassifier
+    >>> from mixann.defaults import default_n_draws
+    >>> default_n_draws(KNeighborsClassifier()), default_n_draws(XGBClassifier())
+    (10, 10)
+    >>> default_n_draws(MLPClassifier())
+    1
+    """
+    knn = isinstance(_final_step(estimator), KNeighborsClassifier)
+    return 10 if knn or _xgboost_trees(estimator) else 1
+
+
+def default_selection_rule(estimator, n_minority, kinds):
+    """The rule ``selection_rule="auto"`` uses for ``estimator``.
+
+    ``"balance"`` (no volume search: ``spread`` at volume 1.0, the classes balanced) for an
+    MLP (``MLPClassifier``, alone or as the last step of a pipeline) when train + validation
+    hold at most :data:`SMALL_MINORITY` (12) minority rows and ``spread`` is among ``kinds``;
+    ``"best"`` (the best pooled out-of-fold score, exact ties going to the smaller volume)
+    otherwise.
+
+    Why: with at most 12 anomalies each of the choice's 5 folds holds two or three, so its
+    out-of-fold F1 takes a handful of values. On four sets of 10 anomalies (8 in train +
+    validation) that no choice had seen (seeds 0-9, the same samples; docs/quality.md, row 77),
+    balancing beat the choice for the MLP by +0.020 ± 0.016 (the test written down before the
+    run; on three more sets +0.011 ± 0.025) and lost for KNN (-0.098 ± 0.031) and XGBoost
+    (-0.007 ± 0.019). With 12 in train + validation it beat the MLP's choice again (+0.015 ±
+    0.010 on seven fresh sets, row 80, which raised the bar from 10), with 20 it lost (-0.013 ±
+    0.009, row 78). Balancing also skips the search, most of an MLP's fitting time.
+    ``"best-larger"`` (exact ties going to the larger volume) is not chosen for any classifier:
+    for KNN it won and lost 5 cells each over 210 cells of fresh tiny sets (rows 75-79) and lost
+    on the held-out ADBench datasets (-0.007 ± 0.003 over 60 cells, row 78).
+
+    Parameters
+    ----------
+    estimator : classifier
+        The classifier MixAnN augments for (a :class:`~sklearn.pipeline.Pipeline` is read
+        by its last step).
+    n_minority : int
+        Minority rows the choice would pool (train + validation).
+    kinds : sequence of str
+        The kinds the default preset scores (``mix_kinds_``).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from sklearn.neighbors import KNeighborsClassifier
+    >>> from sklearn.neural_network import MLPClassifier
+    >>> from mixann.defaults import default_selection_rule
+    >>> kinds = ("boundary", "spread")
+    >>> default_selection_rule(MLPClassifier(), 8, kinds)
+    'balance'
+    >>> default_selection_rule(MLPClassifier(), 13, kinds)
+    'best'
+    >>> default_selection_rule(KNeighborsClassifier(), 8, kinds)
+    'best'
+    """
+    mlp = isinstance(_final_step(estimator), MLPClassifier)
+    spread = BALANCE_PICK[0] in kinds
+    return "balance" if mlp and n_minority <= SMALL_MINORITY and spread else "best"
+
+
+def _final_step(estimator):
+    """The classifier itself: a pipeline's last step, else ``estimator``."""
+    return estimator.steps[-1][1] if hasattr(estimator, "steps") else estimator
+
+
+def _xgboost_trees(estimator):
+    """Whether ``estimator`` (or a pipeline's last step) is XGBoost's boosted trees: an
+    ``XGBClassifier`` with booster ``"gbtree"``, ``"dart"`` or unset, not ``XGBRFClassifier``."""
+    final = _final_step(estimator)
+    # By class name within the xgboost package, so that xgboost need not be installed to ask;
+    # XGBRFClassifier subclasses XGBClassifier, hence the second test.
+    xgb_classes = {c.__name__ for c in type(final).__mro__
+                   if c.__module__.split(".")[0] == "xgboost"}
+    return ("XGBClassifier" in xgb_classes and "XGBRFClassifier" not in xgb_classes
+            and getattr(final, "booster", None) in (None, "gbtree", "dart"))
