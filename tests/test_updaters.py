@@ -365,3 +365,135 @@ def test_tie_blocks_sized_by_points_give_the_same_neighbours(monkeypatch):
                                                   one_row.proba_training(train_idx)[:, 1]]),
                                   want_p1)
     assert ambiguous.all()  # every row's k-th neighbour is tied
+
+
+def _break_ties_before(up, Q, rows, d2, ind):
+    """ExactKNNUpdater._break_ties as the twenty-second audit left it (a ball over every
+    training point for every row, quadratic in duplicated rows), kept to compare with."""
+    k, n = up.k, len(up.X_train)
+    start, size = 0, 64
+    while start < len(rows):
+        block = rows[start:start + size]
+        start += len(block)
+        kth = d2[block].max(axis=1)
+        inside = d2[block] < kth[:, None]
+        slots = k - inside.sum(axis=1)
+        found = up._tree.query_radius(Q[block], np.sqrt(kth) * (1 + 1e-9))
+        owner = np.repeat(np.arange(len(block)), [len(f) for f in found])
+        cand = np.concatenate(found)
+        cd2 = np.zeros(len(cand))
+        for j in range(Q.shape[1]):
+            t = Q[block, j][owner] - up.X_train[cand, j]
+            cd2 += t * t
+        tie = cd2 == kth[owner]
+        key = np.sort(owner[tie].astype(np.int64) * n + cand[tie])
+        tie_owner, tie_cand = key // n, key % n
+        first = np.searchsorted(tie_owner, np.arange(len(block)))
+        n_tie = np.bincount(tie_owner, minlength=len(block))
+        ok = n_tie >= slots
+        keep_first = np.argsort(~inside, axis=1, kind="stable")
+        new_ind = np.take_along_axis(ind[block], keep_first, axis=1)
+        new_d2 = np.take_along_axis(d2[block], keep_first, axis=1)
+        j = np.arange(k)[None, :]
+        n_in = (k - slots)[:, None]
+        pick = np.clip(first[:, None] + j - n_in, 0, max(len(tie_cand) - 1, 0))
+        fill = (j >= n_in) & ok[:, None]
+        new_ind = np.where(fill, tie_cand[pick] if len(tie_cand) else 0, new_ind)
+        new_d2 = np.where(fill, kth[:, None], new_d2)
+        ind[block[ok]], d2[block[ok]] = new_ind[ok], new_d2[ok]
+        size = int(np.clip(2 ** 22 * len(block) // max(len(cand), 1), 1, 2048))
+
+
+def _start_neighbours(up, Q, break_ties):
+    """The start's k nearest (squared distances, training indices) of each ``Q`` row, sorted
+    by (distance, index), with ``break_ties`` resolving the ambiguous rows; and those rows."""
+    from mixann.updaters import _lexsort_rows, _rdist_rows
+
+    k = up.k
+    found = up._nearest(Q, k + 1)
+    found_d2 = _rdist_rows(Q, up.X_train, found)
+    rows = np.flatnonzero(found_d2[:, k] <= found_d2[:, k - 1])
+    d2, ind = found_d2[:, :k].copy(), found[:, :k].copy()
+    break_ties(Q, rows, d2, ind)
+    order = _lexsort_rows(d2, ind)
+    return np.take_along_axis(d2, order, axis=1), np.take_along_axis(ind, order, axis=1), rows
+
+
+def _planted_duplicates(case, rng):
+    """Training and validation rows with many duplicates: one point, a big cluster with
+    distinct rows around it at equal distances, duplicated lattice points, binary corners."""
+    if case == "identical":
+        X, X_val = np.ones((900, 2)), np.ones((100, 2))
+    elif case == "cluster":
+        # 500 copies of the origin; lattice points at distance 1, 2, sqrt 2 ... with one to
+        # three copies each, so that their k-th neighbour lies in the big cluster and every
+        # ball holds its 500 copies; the rows interleaved, so fit order is not row order.
+        lattice = np.array([[a, b] for a in range(-2, 3) for b in range(-2, 3) if a or b], float)
+        X = np.vstack([np.zeros((500, 2)), np.repeat(lattice, rng.integers(1, 4, len(lattice)),
+                                                     axis=0)])
+        X = X[rng.permutation(len(X))]
+        X_val = np.vstack([lattice, np.zeros((5, 2)), rng.normal(size=(10, 2))])
+    elif case == "groups":
+        X = rng.integers(0, 3, size=(700, 3)).astype(float)  # 27 points, ~26 copies each
+        X_val = rng.integers(0, 3, size=(60, 3)).astype(float)
+    else:  # "corners", 40 features: the matrix-product search finds the first neighbours
+        corners = rng.integers(0, 2, size=(6, 40)).astype(float)
+        X = corners[rng.integers(6, size=500)]
+        X_val = np.vstack([corners[rng.integers(6, size=30)], rng.random((5, 40))])
+    return X, rng.integers(0, 2, size=len(X)), X_val
+
+
+@pytest.mark.parametrize("case", ["identical", "cluster", "groups", "corners"])
+def test_tie_breaking_once_per_distinct_row_keeps_the_same_neighbours(case, monkeypatch):
+    # Left by the twenty-second audit: duplicated rows are now resolved once per distinct row,
+    # over the distinct training points (20,000 identical rows took 62 s). Every row's chosen
+    # neighbours (training indices, not only labels) must be those of the implementation
+    # before and of a brute-force reference of the rule, with the default blocks and with one
+    # row a block; and the updater's state must be the same bytes.
+    import mixann.updaters as updaters
+
+    rng = np.random.default_rng(["identical", "cluster", "groups", "corners"].index(case))
+    X, y, X_val = _planted_duplicates(case, rng)
+    k = 7
+    up = ExactKNNUpdater(KNeighborsClassifier(n_neighbors=k), X, y, X_val)
+    Q = np.vstack([X_val, X])
+    d2_ref = np.zeros((len(Q), len(X)))
+    for j in range(Q.shape[1]):  # feature by feature, as the tree sums
+        t = Q[:, None, j] - X[None, :, j]
+        d2_ref += t * t
+    order = np.lexsort((np.broadcast_to(np.arange(len(X)), d2_ref.shape), d2_ref))[:, :k]
+    before = _start_neighbours(up, Q, lambda *a: _break_ties_before(up, *a))
+    assert len(before[2]) > len(Q) // 2  # most rows really are ambiguous
+    for tie_block_points in (updaters.TIE_BLOCK_POINTS, 1):
+        monkeypatch.setattr(updaters, "TIE_BLOCK_POINTS", tie_block_points)
+        now = _start_neighbours(up, Q, up._break_ties)
+        np.testing.assert_array_equal(now[1], order)
+        np.testing.assert_array_equal(now[0], np.take_along_axis(d2_ref, order, axis=1))
+        for a, b in zip(now, before):
+            np.testing.assert_array_equal(a, b)
+        again = ExactKNNUpdater(KNeighborsClassifier(n_neighbors=k), X, y, X_val)
+        np.testing.assert_array_equal(again._d2_0, np.take_along_axis(d2_ref, order, axis=1))
+        np.testing.assert_array_equal(again._lab_0, (y[order] == 1).astype(np.int8))
+
+
+def test_verbose_start_shows_a_bar_over_its_rows(monkeypatch, capsys):
+    # Left by the twenty-second audit: 300,000 rows in 10 dimensions spent about 250 s in the
+    # updater's start before the episodes' bar, showing nothing. With verbose and more rows
+    # than one block, a bar on stderr counts the rows; the state is the same as without it.
+    import re
+
+    import mixann.updaters as updaters
+
+    X, y = make_diverse_minorities(n_samples=300, random_state=0)
+    est = KNeighborsClassifier(n_neighbors=5)
+    quiet = make_updater("exact-knn", est, X[60:], y[60:], X[:60])
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(updaters, "START_BLOCK_ROWS", 100)
+    shown = make_updater("exact-knn", est, X[60:], y[60:], X[:60], verbose=True)
+    captured = capsys.readouterr()
+    assert re.search(r"exact-KNN start, rows\W+300/300", captured.err) and captured.out == ""
+    np.testing.assert_array_equal(shown._d2_0, quiet._d2_0)
+    np.testing.assert_array_equal(shown._lab_0, quiet._lab_0)
+    monkeypatch.setattr(updaters, "START_BLOCK_ROWS", 300)  # one block: no bar
+    make_updater("exact-knn", est, X[60:], y[60:], X[:60], verbose=True)
+    assert capsys.readouterr().err == ""

@@ -26,7 +26,9 @@ def float_columns(X):
     {'count': 'float64', 'flag': 'float64', 'x': 'float64'}
     """
     dtypes = getattr(X, "dtypes", None)
-    if dtypes is None or not hasattr(X, "iloc"):
+    # A DataFrame only: a Series' ``dtypes`` is one dtype, and a 1-D X is refused afterwards by
+    # validate_data ("Expected 2D array ... reshape"), not here by an AttributeError.
+    if dtypes is None or not hasattr(X, "iloc") or not hasattr(dtypes, "items"):
         return X
     from pandas.api.types import is_float_dtype
 

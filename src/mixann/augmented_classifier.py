@@ -11,6 +11,7 @@ from sklearn.utils._available_if import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .defaults import default_estimator
+from .input_checks import check_labels_present, check_nested_estimator_params
 from .sampler import MixAnN
 from .seeding import drawn_seed, seed_unset_random_states
 
@@ -64,6 +65,7 @@ class MixAnNClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self : MixAnNClassifier
         """
         self._validate_params()  # errors name MixAnNClassifier, the class the user called
+        check_labels_present(y)
         params = self.get_params(deep=False)
         if isinstance(self.random_state, np.random.RandomState):
             # The sampler draws from a copy, so that the draw seeding the classifier below is
@@ -98,6 +100,24 @@ class MixAnNClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             self.estimator_ = clone(base).fit(np.asarray(X_res, dtype=float), y_res)
             self.classes_ = self.estimator_.classes_
         return self
+
+    def set_params(self, **params):
+        """Set parameters, nested ones (``estimator__n_neighbors``) included.
+
+        Nested ``estimator__<name>`` parameters need an ``estimator``: with the default
+        ``estimator=None`` a ``ValueError`` says to pass the classifier first.
+
+        Parameters
+        ----------
+        **params : dict
+            Parameter names mapped to their values.
+
+        Returns
+        -------
+        self : MixAnNClassifier
+        """
+        check_nested_estimator_params(self, params)
+        return super().set_params(**params)
 
     def _checked(self, X):
         check_is_fitted(self, "estimator_")

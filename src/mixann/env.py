@@ -197,7 +197,9 @@ class MixUpEnv:
         self.max_neighbors, self.max_oversample = max_neighbors, max_oversample
         self.eta, self.reward_scale, self.reward_kind = eta, reward_scale, reward_kind
         self.max_steps, self.mix_kind = max_steps, mix_kind
-        self.scaler = StandardScaler().fit(self.X_train)  # the networks' input standardisation
+        # The networks' input standardisation; numpy out whatever sklearn.set_config's
+        # transform_output says (a DataFrame would be indexed by column, not by row).
+        self.scaler = StandardScaler().set_output(transform="default").fit(self.X_train)
         self._z = self.scaler.transform(self.X_train).astype(np.float32)
         # Where NearestNeighbors would pick a KD-tree anyway (its "auto" rule), build and query
         # that tree directly: identical neighbours without the per-call input validation.

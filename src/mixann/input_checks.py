@@ -90,7 +90,20 @@ def check_columns_by_position(estimator):
 def check_magnitude(X, name="X"):
     """Refuse values so large that squared distances between rows overflow float64: the
     neighbour searches would then see inf and NaN (a silent empty result, or a NaN error
-    about an X that holds none)."""
+    about an X that holds none).
+
+    NaN and infinity are refused first, in their own words: scikit-learn's own check skips
+    them under ``sklearn.set_config(assume_finite=True)``, and MixAnN would then return
+    synthetic rows of NaN (a silent wrong answer) or call an inf "too large".
+    """
+    if X.size and not np.isfinite(X).all():
+        kinds = " and ".join(kind for kind, has in (("NaN", np.isnan(X).any()),
+                                                    ("infinity", np.isinf(X).any())) if has)
+        raise ValueError(f"{name} contains {kinds}; MixAnN mixes rows and measures distances "
+                         "between them, so every value must be finite (scikit-learn's own "
+                         "check is skipped under sklearn.set_config(assume_finite=True)): "
+                         "drop or replace those values first (NaN: e.g. with "
+                         "sklearn.impute.SimpleImputer before MixAnN in the pipeline)")
     largest = float(np.abs(X).max()) if X.size else 0.0
     if largest > np.sqrt(np.finfo(np.float64).max / (4 * max(X.shape[1], 1))):
         raise ValueError(f"{name} holds values up to {largest:.3g}, too large for distances "
@@ -112,6 +125,78 @@ def check_dense(X, name="X"):
             raise ValueError(f"column(s) {text} of {name} are not numbers; MixAnN mixes numeric "
                              "features: drop them or encode them as numbers (e.g. one-hot) "
                              "first")
+
+
+def check_labels_present(y, name="y"):
+    """Refuse missing labels (None, NaN, ``pd.NA``), naming how many and where.
+
+    Without this, scikit-learn's label check reads strings with a gap as "Unknown label type:
+    unknown ... regression target" and numbers with one as "Input y contains NaN". Anything
+    that is not an array of labels (None, ragged lists, sparse) is left to the checks after.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from mixann.input_checks import check_labels_present
+    >>> check_labels_present(pd.Series(["ok", None, "fraud"]))
+    Traceback (most recent call last):
+    ...
+    ValueError: y has 1 missing label (None, NaN or pd.NA), at position 1; MixAnN needs a ...
+    """
+    if y is None or sp.issparse(y):
+        return
+    try:
+        values = np.asarray(y)
+    except (ValueError, TypeError):
+        return
+    if values.dtype.kind == "f":
+        missing = np.isnan(values)
+    elif values.dtype.kind == "O":
+        import pandas as pd
+
+        missing = np.asarray(pd.isna(values), dtype=bool)
+    else:  # integers, booleans, fixed-width strings: nothing can be missing
+        return
+    if missing.ndim == 0:
+        return
+    if missing.ndim > 1:  # a one-hot or column-vector y: a row with any gap
+        missing = missing.any(axis=tuple(range(1, missing.ndim)))
+    rows = np.flatnonzero(missing)
+    if len(rows):
+        where = ", ".join(str(r) for r in rows[:5]) + (", ..." if len(rows) > 5 else "")
+        many = len(rows) > 1
+        raise ValueError(f"{name} has {len(rows)} missing label{'s' if many else ''} (None, NaN "
+                         f"or pd.NA), at position{'s' if many else ''} {where}; MixAnN needs a "
+                         "class for every row: drop those rows from X and y (e.g. keep = "
+                         "y.notna(); X, y = X[keep], y[keep]) or fill them in first")
+
+
+def check_nested_estimator_params(owner, params):
+    """Refuse ``estimator__<name>`` parameters while ``estimator`` is None.
+
+    The default classifier (:func:`mixann.defaults.default_estimator`) is built at fit, so
+    there is nothing to set them on before: scikit-learn would fail with "'NoneType' object has
+    no attribute 'set_params'", e.g. in a grid over ``mixann__estimator__n_neighbors``.
+
+    Parameters
+    ----------
+    owner : MixAnN or MixAnNClassifier
+        The estimator whose ``set_params`` is called.
+    params : dict
+        The parameters given to ``set_params``.
+    """
+    if params.get("estimator", owner.estimator) is not None:
+        return
+    nested = sorted(key for key in params if key.startswith("estimator__"))
+    if nested:
+        from .defaults import default_estimator
+
+        default = repr(default_estimator())
+        raise ValueError(f"{type(owner).__name__}(estimator=None) has no estimator to set "
+                         f"{nested[0]!r} on: its default classifier, {default}, is built at "
+                         f"fit. Pass the classifier itself first, e.g. estimator={default} "
+                         "(in a pipeline or a grid search: on the step, or as "
+                         "<step>__estimator), then set its parameters")
 
 
 def labels_of(y):

@@ -32,8 +32,9 @@ from .defaults import (BALANCE_PICK, DEFAULT_MINORITY_MULTIPLES, DEFAULT_VOLUMES
                        default_n_draws, default_selection_rule)
 from .env import Episode, MixUpEnv, in_sample_proba
 from .input_checks import (TrainingSplitTooSmall, check_columns_by_position, check_dense,
-                           check_estimator_has_proba, check_magnitude, check_neighbours,
-                           encode_binary, fewer_neighbours_advice, labels_of, validation_like_y)
+                           check_estimator_has_proba, check_labels_present, check_magnitude,
+                           check_nested_estimator_params, check_neighbours, encode_binary,
+                           fewer_neighbours_advice, labels_of, validation_like_y)
 from .metrics import check_metric, score_proba
 from .multiclass import fit_one_vs_rest, largest_gap_volume, plain_label, row_classes
 from .policy_file import POLICY_FORMAT, read_policy, write_policy  # noqa: F401 (re-exported)
@@ -462,6 +463,7 @@ class MixAnN(BaseOverSampler):
         check_widths("hidden_sizes", list(self.hidden_sizes), example="(64, 64)")
         check_device(self.device)  # before any training, not inside torch's first .to()
         check_dense(X)
+        check_labels_present(y)  # before sklearn's "Unknown label type" for a gap in y
         check_classification_targets(y)  # 'Unknown label type: continuous' for regression targets
         # The work is done in float64 arrays; the rows come back in the caller's types.
         as_given = output_like(X, y)
@@ -528,6 +530,24 @@ class MixAnN(BaseOverSampler):
         """
         self.fit_resample(X, y)
         return self
+
+    def set_params(self, **params):
+        """Set parameters, nested ones (``estimator__n_neighbors``) included.
+
+        Nested ``estimator__<name>`` parameters need an ``estimator``: with the default
+        ``estimator=None`` a ``ValueError`` says to pass the classifier first.
+
+        Parameters
+        ----------
+        **params : dict
+            Parameter names mapped to their values.
+
+        Returns
+        -------
+        self : MixAnN
+        """
+        check_nested_estimator_params(self, params)
+        return super().set_params(**params)
 
     def save_policy(self, path):
         """Save the trained actor and critic weights (no code is pickled).
@@ -667,7 +687,7 @@ class MixAnN(BaseOverSampler):
             if self.preset == "default" else None)
         multiples = self._checked_minority_multiples()
         update = resolve_update(self.update, estimator, prefer_warm_start=self.preset == "default")
-        updater = make_updater(update, estimator, X_train, y_train, X_val)
+        updater = make_updater(update, estimator, X_train, y_train, X_val, verbose=self.verbose)
         baseline_score = score_proba(self.metric, updater.proba_validation(), y_val)
         reward_metric = self.reward_metric or self.metric
         baseline = MovingBaseline(self.baseline_window)

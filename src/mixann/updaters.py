@@ -31,6 +31,7 @@ Updaters
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import numbers
 
@@ -131,17 +132,32 @@ BRUTE_MIN_FEATURES = 32
 #: Candidate points one tie-breaking block holds, about: 32 MiB per array of them.
 TIE_BLOCK_POINTS = 2 ** 22
 
+#: Feature values :func:`_rdist_rows` gathers at once, about: 32 MiB.
+RDIST_BLOCK_VALUES = 2 ** 22
 
-def _rdist_rows(Q, P):
-    """Squared euclidean distances between rows ``Q[i]`` and ``P[i, j]`` -> (m, k).
+#: Rows the updater's start asks the neighbour search for at once; with ``verbose`` a start
+#: of more rows than this shows a progress bar that moves block by block.
+START_BLOCK_ROWS = 8192
+
+
+def _rdist_rows(Q, X, idx):
+    """Squared euclidean distances between rows ``Q[i]`` and ``X[idx[i, j]]`` -> (m, k).
 
     Summed feature by feature in order, the way scikit-learn's KD-tree computes its
-    ``rdist``, so the values are bitwise the ones a refit KD-tree KNN compares.
+    ``rdist``, so the values are bitwise the ones a refit KD-tree KNN compares. The
+    neighbours' feature rows are gathered a block of rows at a time: gathered all at once,
+    10,000 rows' 11 neighbours with 1,000 features took 0.9 GB (twenty-second audit). Each
+    value is the same sum whatever the blocks.
     """
-    acc = np.zeros(P.shape[:2])
-    for j in range(Q.shape[1]):
-        t = Q[:, None, j] - P[:, :, j]
-        acc += t * t
+    m, k = idx.shape
+    acc = np.zeros((m, k))
+    step = max(1, RDIST_BLOCK_VALUES // max(k * Q.shape[1], 1))
+    for start in range(0, m, step):
+        sl = slice(start, start + step)
+        P, out = X[idx[sl]], acc[sl]
+        for j in range(Q.shape[1]):
+            t = Q[sl, None, j] - P[:, :, j]
+            out += t * t
     return acc
 
 
@@ -195,11 +211,14 @@ class ExactKNNUpdater(_Updater):
         The training split, labels in {0, 1}.
     X_val : ndarray, default=None
         The validation rows answered by :meth:`proba_validation`.
+    verbose : bool, default=False
+        Show a progress bar on stderr over the start's neighbour search when it asks for more
+        than ``START_BLOCK_ROWS`` rows (300,000 rows in 10 dimensions: minutes).
     """
 
     name = "exact-knn"
 
-    def __init__(self, estimator, X_train, y_train, X_val=None):
+    def __init__(self, estimator, X_train, y_train, X_val=None, *, verbose=False):
         problem = exact_knn_problem(estimator)
         if problem is not None:
             raise ValueError(f"update='exact-knn' cannot serve this estimator: {problem}. "
@@ -215,17 +234,17 @@ class ExactKNNUpdater(_Updater):
                              f"({len(self.X_train)} samples)")
         self._y01 = (self.y_train == 1).astype(np.int8)
         self._tree = KDTree(self.X_train, leaf_size=estimator.leaf_size, metric="euclidean")
-        rows = np.vstack([self.X_val, self.X_train])
         self._n_val = len(self.X_val)
-        # Feature-major copy of the tracked rows: each step reads it one feature at a time.
-        self._cols = np.ascontiguousarray(rows.T)
-        self._d2_0, self._lab_0 = self._initial(rows)
+        self._distinct = None  # built at the first tie (_distinct_training_points)
+        self._cols = _feature_major(self.X_val, self.X_train)
+        # The start reads the tracked rows through the transpose, a view: no second copy.
+        self._d2_0, self._lab_0 = self._initial(self._cols.T, verbose=verbose)
         self._ones_0 = self._lab_0.sum(axis=1, dtype=np.intp)
         self._d2 = None
         self.reset()
 
     # --------------------------------------------------------------- state
-    def _initial(self, Q):
+    def _initial(self, Q, verbose=False):
         """Sorted squared distances and labels of the k nearest training rows of each ``Q`` row,
         ranked by (squared distance, training index)."""
         k, n = self.k, len(self.X_train)
@@ -237,13 +256,16 @@ class ExactKNNUpdater(_Updater):
         # One neighbour more than needed: where the (k+1)-th is strictly farther than the k-th,
         # the k nearest are unique whatever order the tree found them in.
         q = min(k + 1, n)
-        for start in range(0, len(Q), 65536):  # bounded memory on large inputs
-            sl = slice(start, start + 65536)
-            found = self._nearest(Q[sl], q)
-            found_d2 = _rdist_rows(Q[sl], self.X_train[found])
-            ind[sl], d2[sl] = found[:, :k], found_d2[:, :k]
-            if q > k:
-                ambiguous.append(start + np.flatnonzero(found_d2[:, k] <= found_d2[:, k - 1]))
+        starts = range(0, len(Q), START_BLOCK_ROWS)  # blocks: bounded memory, a bar that moves
+        with _start_bar(verbose and len(starts) > 1, len(Q)) as advance:
+            for start in starts:
+                sl = slice(start, start + START_BLOCK_ROWS)
+                found = self._nearest(Q[sl], q)
+                found_d2 = _rdist_rows(Q[sl], self.X_train, found)
+                ind[sl], d2[sl] = found[:, :k], found_d2[:, :k]
+                if q > k:
+                    ambiguous.append(start + np.flatnonzero(found_d2[:, k] <= found_d2[:, k - 1]))
+                advance(len(found))
         if ambiguous:
             self._break_ties(Q, np.concatenate(ambiguous), d2, ind)
         # Sort each row by (squared distance, training index): the fit order of ties.
@@ -279,7 +301,7 @@ class ExactKNNUpdater(_Updater):
             approx = sq_q[:, None] + sq_x[None, :] - 2.0 * (block @ X.T)
             cand = np.argpartition(approx, m - 1, axis=1)[:, :m] if m < n else \
                 np.broadcast_to(np.arange(n), (len(block), n))
-            exact = _rdist_rows(block, X[cand])
+            exact = _rdist_rows(block, X, cand)
             order = _lexsort_rows(exact, cand)
             cand = np.take_along_axis(cand, order, axis=1)
             exact = np.take_along_axis(exact, order, axis=1)
@@ -297,29 +319,48 @@ class ExactKNNUpdater(_Updater):
 
     def _break_ties(self, Q, rows, d2, ind):
         """Rows with more than k points within the k-th distance: keep the points strictly
-        closer, then the lowest training indices among those at exactly the k-th distance."""
+        closer, then the lowest training indices among those at exactly the k-th distance.
+
+        Quadratic no more in duplicated rows (20,000 identical rows took 62 s, twenty-second
+        audit), in two ways that leave every row's result as it was: identical rows have the
+        same neighbours, so each distinct row is resolved once and its result copied to its
+        duplicates; and a ball is searched over the distinct training points, each standing
+        for its copies, of which the lowest ``slots`` training indices are all the rule can
+        take.
+        """
+        if len(rows) == 0:  # nothing to resolve: the distinct points need not be built
+            return
         k, n = self.k, len(self.X_train)
+        _, one, group = np.unique(_row_keys(Q[rows]), return_index=True, return_inverse=True)
+        distinct = rows[one]
+        points, tree, members, starts = self._distinct_training_points()
+        counts = np.diff(starts)
         # Blocks sized by the points their balls hold, not by rows: where thousands of rows
         # are identical each ball holds thousands of points, and 2048 rows' balls took 3 GB
         # (twenty-second audit). The first block is small; each next one is sized from the
         # points per row seen so far. Every row's result is its own, whatever the blocks.
         start, size = 0, 64
-        while start < len(rows):
-            block = rows[start:start + size]
+        while start < len(distinct):
+            block = distinct[start:start + size]
             start += len(block)
             kth = d2[block].max(axis=1)
             inside = d2[block] < kth[:, None]  # all strictly closer points are in the k found
             slots = k - inside.sum(axis=1)
-            # Everything within the k-th distance (a hair more, so no tie is missed).
-            found = self._tree.query_radius(Q[block], np.sqrt(kth) * (1 + 1e-9))
+            # Every distinct point within the k-th distance (a hair more, so no tie is missed).
+            found = tree.query_radius(Q[block], np.sqrt(kth) * (1 + 1e-9))
             owner = np.repeat(np.arange(len(block)), [len(f) for f in found])
             cand = np.concatenate(found)
             cd2 = np.zeros(len(cand))
             for j in range(Q.shape[1]):  # feature by feature, as _rdist_rows
-                t = Q[block, j][owner] - self.X_train[cand, j]
+                t = Q[block, j][owner] - points[cand, j]
                 cd2 += t * t
             tie = cd2 == kth[owner]
-            key = np.sort(owner[tie].astype(np.int64) * n + cand[tie])
+            # Each tied point stands for the first ``slots`` of its copies' training indices.
+            tie_owner, tie_point = owner[tie], cand[tie]
+            take = np.minimum(counts[tie_point], slots[tie_owner])
+            offset = np.arange(take.sum()) - np.repeat(np.cumsum(take) - take, take)
+            copies = members[np.repeat(starts[tie_point], take) + offset]
+            key = np.sort(np.repeat(tie_owner, take).astype(np.int64) * n + copies)
             tie_owner, tie_cand = key // n, key % n
             first = np.searchsorted(tie_owner, np.arange(len(block)))
             n_tie = np.bincount(tie_owner, minlength=len(block))
@@ -334,7 +375,28 @@ class ExactKNNUpdater(_Updater):
             new_ind = np.where(fill, tie_cand[pick] if len(tie_cand) else 0, new_ind)
             new_d2 = np.where(fill, kth[:, None], new_d2)
             ind[block[ok]], d2[block[ok]] = new_ind[ok], new_d2[ok]
-            size = int(np.clip(TIE_BLOCK_POINTS * len(block) // max(len(cand), 1), 1, 2048))
+            held = max(len(cand), len(tie_cand), 1)
+            size = int(np.clip(TIE_BLOCK_POINTS * len(block) // held, 1, 2048))
+        ind[rows], d2[rows] = ind[distinct][group], d2[distinct][group]
+
+    def _distinct_training_points(self):
+        """The training split's distinct rows, a KD-tree over them, and the training indices
+        of each one's copies: ``members[starts[i]:starts[i + 1]]``, ascending.
+
+        Built at the first tie and kept; without duplicates, the training rows and their tree.
+        """
+        if self._distinct is None:
+            n = len(self.X_train)
+            _, first, which, counts = np.unique(_row_keys(self.X_train), return_index=True,
+                                                return_inverse=True, return_counts=True)
+            starts = np.concatenate([[0], np.cumsum(counts)])
+            if len(first) == n:
+                self._distinct = self.X_train, self._tree, np.arange(n), np.arange(n + 1)
+            else:
+                points = self.X_train[first]
+                tree = KDTree(points, leaf_size=self.estimator.leaf_size, metric="euclidean")
+                self._distinct = points, tree, np.argsort(which, kind="stable"), starts
+        return self._distinct
 
     def set_validation(self, X_val):
         X_val = np.asarray(X_val, dtype=float)
@@ -343,7 +405,7 @@ class ExactKNNUpdater(_Updater):
         self._d2_0 = np.vstack([d2, self._d2_0[n:]])
         self._lab_0 = np.vstack([lab, self._lab_0[n:]])
         self._ones_0 = self._lab_0.sum(axis=1, dtype=np.intp)
-        self._cols = np.ascontiguousarray(np.vstack([X_val, self.X_train]).T)
+        self._cols = _feature_major(X_val, self.X_train)
         self.X_val, self._n_val = X_val, len(X_val)
         added = self._added
         self._d2 = None  # the next reset copies every row
@@ -422,6 +484,40 @@ class ExactKNNUpdater(_Updater):
         for x, y, copies in self._added:
             self._insert(D, L, ones, kth, self._rdist_to(x, cols), y, copies)
         return self._proba(ones)
+
+
+def _row_keys(A):
+    """One opaque value per row of ``A`` holding its bytes: equal keys, identical rows."""
+    A = np.ascontiguousarray(A)
+    return A.view(np.dtype((np.void, A.dtype.itemsize * A.shape[1]))).ravel()
+
+
+def _feature_major(X_val, X_train):
+    """The tracked rows (validation, then training) feature-major: (n_features, n_rows).
+
+    Each step reads them one feature at a time; built without first stacking the rows, which
+    would hold a second copy of them all.
+    """
+    cols = np.empty((X_train.shape[1], len(X_val) + len(X_train)))
+    cols[:, :len(X_val)] = X_val.T
+    cols[:, len(X_val):] = X_train.T
+    return cols
+
+
+@contextlib.contextmanager
+def _start_bar(show, total):
+    """A progress bar over the rows of the updater's start, or nothing; yields ``advance(rows)``.
+
+    The start (one neighbour query per row) comes before the episodes' bar: 300,000 rows in
+    10 dimensions took about 250 s and showed nothing (twenty-second audit).
+    """
+    if not show:
+        yield lambda rows: None
+        return
+    from ._progress import progress_bar  # rich, loaded only when a bar is shown
+
+    with progress_bar(True, total, "exact-KNN start, rows") as (progress, task):
+        yield lambda rows: progress.update(task, advance=rows)
 
 
 def _lexsort_rows(d2, ind):
@@ -572,18 +668,21 @@ def resolve_update(name, estimator, prefer_warm_start=False):
     return "refit"
 
 
-def make_updater(name, estimator, X_train, y_train, X_val=None):
+def make_updater(name, estimator, X_train, y_train, X_val=None, verbose=False):
     """Build the updater called ``name`` for a fit on (X_train, y_train) scored on ``X_val``.
 
     ``"auto"`` picks ``"exact-knn"`` for a ``KNeighborsClassifier`` with uniform weights and
-    the euclidean metric (same answers as refit, much faster), else ``"refit"``.
+    the euclidean metric (same answers as refit, much faster), else ``"refit"``. ``verbose``
+    lets exact-knn show its start's progress on stderr (a long start, see
+    :class:`ExactKNNUpdater`); pass it only where no other progress bar is showing, as rich
+    draws one live display at a time.
     """
     if name == "auto":
         name = "exact-knn" if exact_knn_problem(estimator) is None else "refit"
     if name == "refit":
         return RefitUpdater(estimator, X_train, y_train, X_val)
     if name == "exact-knn":
-        return ExactKNNUpdater(estimator, X_train, y_train, X_val)
+        return ExactKNNUpdater(estimator, X_train, y_train, X_val, verbose=verbose)
     if name == "warm-start":
         return WarmStartUpdater(estimator, X_train, y_train, X_val)
     raise ValueError(f"update must be one of {UPDATE_NAMES}, got {name!r}")

@@ -91,7 +91,8 @@ def split(X, y, seed):
     X_train, X_val, y_train, y_val = train_test_split(X_tr, y_tr, test_size=VALIDATION_SIZE,
                                                       stratify=y_tr, random_state=seed)
     _check_parts_hold_every_class(y, {"train": y_train, "validation": y_val, "test": y_test})
-    scaler = MinMaxScaler().fit(X_train)
+    # Arrays out, whatever sklearn.set_config(transform_output=...) says.
+    scaler = MinMaxScaler().set_output(transform="default").fit(X_train)
     return Split(scaler.transform(X_train), y_train, scaler.transform(X_val), y_val,
                  scaler.transform(X_test), y_test, scaler)
 
