@@ -142,9 +142,17 @@ def critic_target(rewards, next_q, dones, gamma):
 
 
 def soft_update(target, source, tau):
-    """``target <- tau * source + (1 - tau) * target``."""
+    """``target <- tau * source + (1 - tau) * target``.
+
+    ``target`` and ``source`` are modules or lists of their parameters (lists made once save
+    walking the modules at every update).
+    """
+    if isinstance(target, nn.Module):
+        target = list(target.parameters())
+    if isinstance(source, nn.Module):
+        source = list(source.parameters())
     with torch.no_grad():
-        for t, s in zip(target.parameters(), source.parameters()):
+        for t, s in zip(target, source):
             t.mul_(1.0 - tau).add_(s, alpha=tau)
 
 
@@ -205,8 +213,11 @@ class DDPGAgent:
         # Copies, not new networks: building one would draw from the global generator.
         self.actor_target = copy.deepcopy(self.actor)
         self.critic_target = copy.deepcopy(self.critic)
-        self.actor_opt = torch.optim.Adam(self.actor.parameters(), lr=actor_lr)
-        self.critic_opt = torch.optim.Adam(self.critic.parameters(), lr=critic_lr)
+        # Parameter lists made once: the update walks them several times per call.
+        self._params = {name: list(getattr(self, name).parameters())
+                        for name in ("actor", "critic", "actor_target", "critic_target")}
+        self.actor_opt = torch.optim.Adam(self._params["actor"], lr=actor_lr)
+        self.critic_opt = torch.optim.Adam(self._params["critic"], lr=critic_lr)
         self.buffer = ReplayBuffer(state_dim, buffer_size)
 
     def load_weights(self, actor_state, critic_state):
@@ -259,9 +270,12 @@ class DDPGAgent:
         if self.action_penalty > 0:
             loss_pi = loss_pi + self.action_penalty * (raw ** 2).mean()
         self.actor_opt.zero_grad()
-        loss_pi.backward()
+        # Only the actor's gradients: the critic's from this loss were cleared unread by the
+        # next critic update, and the actor's are the same numbers without them.
+        loss_pi.backward(inputs=self._params["actor"])
         self.actor_opt.step()
 
-        soft_update(self.actor_target, self.actor, self.tau)
-        soft_update(self.critic_target, self.critic, self.tau)
+        params = self._params
+        soft_update(params["actor_target"], params["actor"], self.tau)
+        soft_update(params["critic_target"], params["critic"], self.tau)
         return float(critic_loss.detach()), float(loss_pi.detach())

@@ -21,11 +21,11 @@ import numpy as np
 from sklearn.neighbors import NearestNeighbors
 
 from .env import model_features, nearest_opposite
-from .mixup import mix, mix_pair
+from .mixup import _block_rows, mix_pair, mix_rows
 
 __all__ = ["ROLLOUT_KINDS", "ACTOR_FREE_KINDS", "scale_actions", "Rollout", "rollout",
            "others_first", "spread", "swap", "copies", "landing_ratio", "off_majority",
-           "spread_off_majority"]
+           "spread_off_majority", "head_end"]
 
 #: How a rollout step mixes (see :func:`rollout`).
 ROLLOUT_KINDS = ("paper", "boundary", "interior")
@@ -62,13 +62,7 @@ class Rollout:
 
     def head(self, n_minority):
         """The shortest prefix holding ``n_minority`` minority rows (all rows if fewer)."""
-        if n_minority <= 0:
-            end = 0
-        else:
-            cum = np.cumsum(self.y == 1)
-            hit = np.flatnonzero(cum >= n_minority)
-            end = int(hit[0]) + 1 if len(hit) else len(self.y)
-        return self.take(slice(end))
+        return self.take(slice(head_end(self.y, n_minority)))
 
     def take(self, rows):
         """The rows at ``rows`` (indices in the order wanted, a mask or a slice)."""
@@ -82,6 +76,23 @@ class Rollout:
         """No rows (what every generator returns when there is nothing to generate)."""
         return cls(np.empty((0, n_features)), np.empty(0, dtype=int),
                    np.empty((0, 2), dtype=np.intp), np.empty(0))
+
+
+def head_end(y, n_minority):
+    """Length of the shortest prefix of labels ``y`` holding ``n_minority`` minority rows (1):
+    all of ``y`` if it holds fewer, 0 for ``n_minority <= 0``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> head_end(np.array([0, 1, 1, 0, 1]), 2), head_end(np.array([0, 1]), 5)
+    (3, 2)
+    """
+    if n_minority <= 0:
+        return 0
+    cum = np.cumsum(np.asarray(y) == 1)
+    hit = np.flatnonzero(cum >= n_minority)
+    return int(hit[0]) + 1 if len(hit) else len(cum)
 
 
 def others_first(near, rows):
@@ -189,7 +200,7 @@ def rollout(policy, X, y, n_minority, *, z_transform, max_neighbors, max_oversam
             # duplicates tie at distance 0). Put x0 last, or the farthest if x0 is not listed.
             near = others_first(pool[knn.kneighbors(X[current], return_distance=False)], current)
             mate = near[rows, (rng.random(len(current)) * k).astype(int)]
-            x_syn, weight = mix(X[current], X[mate], alpha), alpha
+            x_syn, weight = mix_rows(X, current, mate, alpha), alpha
             y_syn = np.ones(len(current), dtype=int)
             sources = np.column_stack([current, mate])
         else:
@@ -197,8 +208,8 @@ def rollout(policy, X, y, n_minority, *, z_transform, max_neighbors, max_oversam
                                                    y[partner], alpha, eta)
             sources = np.where(first[:, None], np.column_stack([current, partner]),
                                np.column_stack([partner, current]))
-        parts.append((np.repeat(x_syn, n, axis=0), np.repeat(y_syn, n),
-                      np.repeat(sources, n, axis=0), np.repeat(weight, n)))
+        parts.append((x_syn, n, np.repeat(y_syn, n), np.repeat(sources, n, axis=0),
+                      np.repeat(weight, n)))
         n_done += int(np.sum(n[y_syn == 1]))
         if n_done >= n_minority:
             break
@@ -211,8 +222,29 @@ def rollout(policy, X, y, n_minority, *, z_transform, max_neighbors, max_oversam
         current[ended], age[ended] = anchors[ended], 0
     if not parts:  # max_rounds <= 0: no step ran (np.concatenate would fail on nothing)
         return empty
-    out = Rollout(*(np.concatenate([p[i] for p in parts]) for i in range(4)))
-    return out.head(n_minority)
+    y_out, sources, weight = (np.concatenate([p[i] for p in parts]) for i in (2, 3, 4))
+    end = head_end(y_out, n_minority)
+    return Rollout(_repeated_rows([p[:2] for p in parts], end, n_features), y_out[:end],
+                   sources[:end], weight[:end])
+
+
+def _repeated_rows(parts, end, n_features):
+    """The first ``end`` rows of ``np.concatenate([np.repeat(x, n, axis=0) for x, n in
+    parts])``, written straight into one array.
+
+    Why: on wide data the repeated rows of every round, their concatenation and the rows
+    past ``end`` were each a copy of the whole rollout (10,000 x 1,000 features: 63 MB
+    each); the rounds' own rows are a fraction of it (each row is repeated ``n`` times).
+    """
+    out = np.empty((end, n_features))
+    at = 0
+    for x_syn, n in parts:
+        if at >= end:
+            break
+        which = np.repeat(np.arange(len(x_syn)), n)[:end - at]
+        np.take(x_syn, which, axis=0, out=out[at:at + len(which)], mode="clip")  # valid indices
+        at += len(which)
+    return out
 
 
 def spread(X, y, n_minority, rng):
@@ -250,7 +282,8 @@ def spread(X, y, n_minority, rng):
     sources = minority_pairs(y, n_minority, rng)
     if len(sources) == 0:
         return Rollout.empty(X.shape[1])
-    return Rollout(mix(X[sources[:, 0]], X[sources[:, 1]], np.full(n_minority, 0.5)),
+    # mix_rows: the midpoints without the two gathered sets and the products of mix
+    return Rollout(mix_rows(X, sources[:, 0], sources[:, 1], np.full(n_minority, 0.5)),
                    np.ones(n_minority, dtype=int), sources, np.full(n_minority, 0.5))
 
 
@@ -310,9 +343,18 @@ def swap(X, y, n_minority, rng):
     pairs = minority_pairs(y, n_minority, rng)  # spread's pairs, without its midpoints
     if len(pairs) == 0:
         return Rollout.empty(X.shape[1])
-    first = rng.random((len(pairs), X.shape[1])) < 0.5
-    return Rollout(np.where(first, X[pairs[:, 0]], X[pairs[:, 1]]),
-                   np.ones(len(pairs), dtype=int), pairs, first.mean(axis=1))
+    draws = rng.random((len(pairs), X.shape[1]))  # one call, as many draws as ever
+    # The crossover a block of rows at a time: of shape (n_minority, n_features) only the
+    # draws and the result are held, not also the mask and both rows' gathered sets.
+    out, share = np.empty((len(pairs), X.shape[1])), np.empty(len(pairs))
+    step = _block_rows(X.shape[1])
+    for start in range(0, len(pairs), step):
+        rows = slice(start, start + step)
+        first, block = draws[rows] < 0.5, out[rows]
+        np.take(X, pairs[rows, 1], axis=0, out=block, mode="clip")  # valid rows
+        np.copyto(block, X[pairs[rows, 0]], where=first)
+        share[rows] = first.mean(axis=1)
+    return Rollout(out, np.ones(len(pairs), dtype=int), pairs, share)
 
 
 def copies(X, y, n_minority, rng):
