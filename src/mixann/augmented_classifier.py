@@ -11,12 +11,13 @@ from sklearn.utils._available_if import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .defaults import default_estimator
-from .input_checks import check_labels_present, check_nested_estimator_params
+from .input_checks import NestedEstimatorParams, check_labels_present
 from .sampler import MixAnN
 from .seeding import drawn_seed, seed_unset_random_states
 
 
-class MixAnNClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+class MixAnNClassifier(NestedEstimatorParams, MetaEstimatorMixin, ClassifierMixin,
+                       BaseEstimator):
     """Augment with :class:`MixAnN`, then fit a clone of ``estimator`` on the result.
 
     Takes exactly the parameters of :class:`MixAnN` (the same ``__init__`` is reused so the
@@ -100,24 +101,6 @@ class MixAnNClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             self.estimator_ = clone(base).fit(np.asarray(X_res, dtype=float), y_res)
             self.classes_ = self.estimator_.classes_
         return self
-
-    def set_params(self, **params):
-        """Set parameters, nested ones (``estimator__n_neighbors``) included.
-
-        Nested ``estimator__<name>`` parameters need an ``estimator``: with the default
-        ``estimator=None`` a ``ValueError`` says to pass the classifier first.
-
-        Parameters
-        ----------
-        **params : dict
-            Parameter names mapped to their values.
-
-        Returns
-        -------
-        self : MixAnNClassifier
-        """
-        check_nested_estimator_params(self, params)
-        return super().set_params(**params)
 
     def _checked(self, X):
         check_is_fitted(self, "estimator_")

@@ -199,6 +199,29 @@ def check_nested_estimator_params(owner, params):
                          "<step>__estimator), then set its parameters")
 
 
+
+class NestedEstimatorParams:
+    """``set_params`` for MixAnN and MixAnNClassifier: :func:`check_nested_estimator_params`
+    first, then scikit-learn's own (the next class in the method resolution order)."""
+
+    def set_params(self, **params):
+        """Set parameters, nested ones (``estimator__n_neighbors``) included.
+
+        Nested ``estimator__<name>`` parameters need an ``estimator``: with the default
+        ``estimator=None`` a ``ValueError`` says to pass the classifier first.
+
+        Parameters
+        ----------
+        **params : dict
+            Parameter names mapped to their values.
+
+        Returns
+        -------
+        self : estimator
+        """
+        check_nested_estimator_params(self, params)
+        return super().set_params(**params)
+
 def labels_of(y):
     """``(labels, one_hot)``: a one-hot y (imbalanced-learn's one-vs-all encoding) as the
     column index of each row's 1, with the one-hot array to encode the result back; any

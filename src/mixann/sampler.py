@@ -33,7 +33,7 @@ from .defaults import (BALANCE_PICK, DEFAULT_MINORITY_MULTIPLES, DEFAULT_VOLUMES
 from .env import Episode, MixUpEnv, in_sample_proba
 from .input_checks import (TrainingSplitTooSmall, check_columns_by_position, check_dense,
                            check_estimator_has_proba, check_labels_present, check_magnitude,
-                           check_nested_estimator_params, check_neighbours, encode_binary,
+                           NestedEstimatorParams, check_neighbours, encode_binary,
                            fewer_neighbours_advice, labels_of, validation_like_y)
 from .metrics import check_metric, score_proba
 from .multiclass import fit_one_vs_rest, largest_gap_volume, plain_label, row_classes
@@ -52,7 +52,7 @@ STATE_FEATURES = ("pair", "model-aware")
 MIX_KINDS = (*ROLLOUT_KINDS, *ACTOR_FREE_KINDS)
 
 
-class MixAnN(BaseOverSampler):
+class MixAnN(NestedEstimatorParams, BaseOverSampler):
     """Learned mix-up over-sampling for imbalanced data with diverse minorities (MixAnN, CIKM'23).
 
     A DDPG actor-critic walks the training set: at each step it sees a pair of training
@@ -530,24 +530,6 @@ class MixAnN(BaseOverSampler):
         """
         self.fit_resample(X, y)
         return self
-
-    def set_params(self, **params):
-        """Set parameters, nested ones (``estimator__n_neighbors``) included.
-
-        Nested ``estimator__<name>`` parameters need an ``estimator``: with the default
-        ``estimator=None`` a ``ValueError`` says to pass the classifier first.
-
-        Parameters
-        ----------
-        **params : dict
-            Parameter names mapped to their values.
-
-        Returns
-        -------
-        self : MixAnN
-        """
-        check_nested_estimator_params(self, params)
-        return super().set_params(**params)
 
     def save_policy(self, path):
         """Save the trained actor and critic weights (no code is pickled).
