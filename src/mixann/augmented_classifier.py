@@ -11,7 +11,7 @@ from sklearn.utils._available_if import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .defaults import default_estimator
-from .input_checks import NestedEstimatorParams, check_labels_present
+from .input_checks import NestedEstimatorParams
 from .sampler import MixAnN
 from .seeding import drawn_seed, seed_unset_random_states
 
@@ -66,7 +66,6 @@ class MixAnNClassifier(NestedEstimatorParams, MetaEstimatorMixin, ClassifierMixi
         self : MixAnNClassifier
         """
         self._validate_params()  # errors name MixAnNClassifier, the class the user called
-        check_labels_present(y)
         params = self.get_params(deep=False)
         if isinstance(self.random_state, np.random.RandomState):
             # The sampler draws from a copy, so that the draw seeding the classifier below is

@@ -47,7 +47,8 @@ def mix(x0, x1, alpha):
 BLOCK_ELEMENTS = 1 << 20
 
 
-def _block_rows(n_features):
+def block_rows(n_features):
+    """Rows per block: :data:`BLOCK_ELEMENTS` values of ``n_features`` each (at least 1)."""
     return max(1, BLOCK_ELEMENTS // max(int(n_features), 1))
 
 
@@ -93,7 +94,7 @@ def mix_rows(X, first, second, alpha):
                              f"got shape {alpha.shape}")
         alpha = alpha[:, None]
     out = np.empty((len(first), X.shape[1]))
-    step = _block_rows(X.shape[1])
+    step = block_rows(X.shape[1])
     for start in range(0, len(first), step):
         rows = slice(start, start + step)
         a, block = (alpha[rows] if alpha.ndim else alpha), out[rows]

@@ -21,7 +21,7 @@ import numpy as np
 from sklearn.neighbors import NearestNeighbors
 
 from .env import model_features, nearest_opposite
-from .mixup import _block_rows, mix_pair, mix_rows
+from .mixup import block_rows, mix_pair, mix_rows
 
 __all__ = ["ROLLOUT_KINDS", "ACTOR_FREE_KINDS", "scale_actions", "Rollout", "rollout",
            "others_first", "spread", "swap", "copies", "landing_ratio", "off_majority",
@@ -347,7 +347,7 @@ def swap(X, y, n_minority, rng):
     # The crossover a block of rows at a time: of shape (n_minority, n_features) only the
     # draws and the result are held, not also the mask and both rows' gathered sets.
     out, share = np.empty((len(pairs), X.shape[1])), np.empty(len(pairs))
-    step = _block_rows(X.shape[1])
+    step = block_rows(X.shape[1])
     for start in range(0, len(pairs), step):
         rows = slice(start, start + step)
         first, block = draws[rows] < 0.5, out[rows]
