@@ -31,7 +31,8 @@ WITH_EXAMPLES = ("sampler", "classifiers", "baselines", "baselines.autosmote",
                  "bench.report", "bench.margins", "detectors", "detectors.threshold",
                  "detectors.deepsad", "detectors.devnet", "detectors.wrappers", "plots",
                  "cli_checks", "_output", "_files", "bench.timing", "multiclass", "defaults",
-                 "augmented_classifier", "input_checks", "seeding")
+                 "augmented_classifier", "input_checks", "seeding", "knn_votes",
+                 "neighbour_index")
 
 
 @pytest.mark.parametrize("name", WITH_EXAMPLES)

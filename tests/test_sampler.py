@@ -300,11 +300,17 @@ def test_on_fold_reports_every_fold():
 
     rng = np.random.default_rng(0)
     X = rng.normal(size=(60, 2)); y = (np.arange(60) < 8).astype(int)
-    calls = []
-    select_volume({"spread": spread}, KNeighborsClassifier(3), X[:40], y[:40], X[40:], y[40:],
-                  (0.0, 0.5), n_splits=3, n_repeats=2, metric="f1_macro", seed=0,
-                  on_fold=lambda done, total: calls.append((done, total)))
-    assert calls == [(i + j / 2, 6) for i in range(6) for j in (1, 2)]
+    for knn, expected in [
+            # refitted per candidate (a brute-force search)
+            (KNeighborsClassifier(3, algorithm="brute"),
+             [(i + j / 2, 6) for i in range(6) for j in (1, 2)]),
+            # one neighbour search per fold (mixann.knn_votes): every candidate at once
+            (KNeighborsClassifier(3), [(i + 1, 6) for i in range(6)])]:
+        calls = []
+        select_volume({"spread": spread}, knn, X[:40], y[:40], X[40:], y[40:],
+                      (0.0, 0.5), n_splits=3, n_repeats=2, metric="f1_macro", seed=0,
+                      on_fold=lambda done, total: calls.append((done, total)))
+        assert calls == expected
 
 
 def test_accumulate_returns_union_of_kept_episodes(vowels, paper_tiny):

@@ -21,12 +21,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.neighbors import KDTree, NearestNeighbors
+from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import StandardScaler
 
 from .ddpg import scale_action
 from .metrics import score_proba
 from .mixup import mix_pair
+from .neighbour_index import NeighbourIndex
 from .reward import MovingBaseline, step_reward, uncertainty
 from .selection import _proba  # [P(y=0), P(y=1)] whatever order the estimator keeps
 
@@ -201,13 +202,7 @@ class MixUpEnv:
         # transform_output says (a DataFrame would be indexed by column, not by row).
         self.scaler = StandardScaler().set_output(transform="default").fit(self.X_train)
         self._z = self.scaler.transform(self.X_train).astype(np.float32)
-        # Where NearestNeighbors would pick a KD-tree anyway (its "auto" rule), build and query
-        # that tree directly: identical neighbours without the per-call input validation.
-        if self.X_train.shape[1] <= 15 and max_neighbors < len(self.X_train) // 2:
-            self._tree, self._knn = KDTree(self.X_train, leaf_size=30, metric="euclidean"), None
-        else:
-            self._tree = None
-            self._knn = NearestNeighbors(n_neighbors=max_neighbors).fit(self.X_train)
+        self._neighbours = NeighbourIndex(self.X_train, max_neighbors)
         self._opposite = nearest_opposite(self.X_train, self.y_train)
         self.state_proba = None if state_proba is None else np.asarray(state_proba, dtype=float)
         if self.state_proba is not None and self.state_proba.shape != (len(self.X_train),):
@@ -261,10 +256,7 @@ class MixUpEnv:
         ep.X.append(x_syn), ep.y.append(y_syn), ep.copies.append(a.n)
         ep.sources.append(sources), ep.alpha.append(weight)
 
-        if self._tree is not None:
-            neighbors = self._tree.query(x_syn[None], k=a.k, return_distance=False)[0]
-        else:
-            neighbors = self._knn.kneighbors(x_syn[None], n_neighbors=a.k, return_distance=False)[0]
+        neighbors = self._neighbours.query(x_syn[None], a.k)[0]
         # The updater answers by row: the validation rows (the same every step) and the
         # training rows around x_syn, so an incremental updater needs no full query.
         metric_value, reward_value = self._score(self.updater.proba_validation())

@@ -22,6 +22,7 @@ from sklearn.neighbors import NearestNeighbors
 
 from .env import model_features, nearest_opposite
 from .mixup import block_rows, mix_pair, mix_rows
+from .neighbour_index import NeighbourIndex
 
 __all__ = ["ROLLOUT_KINDS", "ACTOR_FREE_KINDS", "scale_actions", "Rollout", "rollout",
            "others_first", "spread", "swap", "copies", "landing_ratio", "off_majority",
@@ -172,14 +173,16 @@ def rollout(policy, X, y, n_minority, *, z_transform, max_neighbors, max_oversam
         return empty
     Z = np.asarray(z_transform(X), dtype=np.float32)
     opposite = nearest_opposite(X, y)
+    # One neighbour query per round, thousands of rounds on smtp: NeighbourIndex answers as
+    # NearestNeighbors does, without its per-call input checks.
     if kind == "interior":  # neighbours among the minority rows only
         pool = anchors
         k_max = int(min(max_neighbors, len(pool) - 1))
-        knn = NearestNeighbors(n_neighbors=k_max + 1).fit(X[pool])
+        knn = NeighbourIndex(X[pool], k_max + 1)
     else:
         pool = np.arange(len(X))
         k_max = int(min(max_neighbors, len(X)))
-        knn = NearestNeighbors(n_neighbors=k_max).fit(X)
+        knn = NeighbourIndex(X, k_max)
     if max_rounds is None:
         max_rounds = 200 + -(-int(n_minority) // len(anchors))
     anchors = rng.permutation(anchors)
@@ -198,7 +201,7 @@ def rollout(policy, X, y, n_minority, *, z_transform, max_neighbors, max_oversam
         if kind == "interior":
             # The k_max + 1 nearest minority points hold x0 itself, usually first (not always:
             # duplicates tie at distance 0). Put x0 last, or the farthest if x0 is not listed.
-            near = others_first(pool[knn.kneighbors(X[current], return_distance=False)], current)
+            near = others_first(pool[knn.query(X[current], k_max + 1)], current)
             mate = near[rows, (rng.random(len(current)) * k).astype(int)]
             x_syn, weight = mix_rows(X, current, mate, alpha), alpha
             y_syn = np.ones(len(current), dtype=int)
@@ -215,7 +218,7 @@ def rollout(policy, X, y, n_minority, *, z_transform, max_neighbors, max_oversam
             break
         # Next x0: uniform among the k nearest points of x_syn (k from the action; minority
         # points only for "interior").
-        neighbors = pool[knn.kneighbors(x_syn, n_neighbors=k_max, return_distance=False)]
+        neighbors = pool[knn.query(x_syn, k_max)]
         current = neighbors[rows, (rng.random(len(current)) * k).astype(int)]
         age += 1
         ended = (eps >= 0.5) | (age >= max_steps)

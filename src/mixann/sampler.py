@@ -246,7 +246,9 @@ class MixAnN(NestedEstimatorParams, BaseOverSampler):
         ``None`` means 1 unless inside :func:`joblib.parallel_config`, ``-1`` every core).
         The search fits the classifier once per fold and candidate (85 times by default),
         which is most of the time for a slow classifier (an MLP: over 90 %). The rollouts stay in
-        this process, so the same seed returns the same samples whatever ``n_jobs`` is.
+        this process, so the same seed returns the same samples whatever ``n_jobs`` is. A
+        ``KNeighborsClassifier`` that searches by KD-tree is not refitted per candidate: one
+        neighbour search per fold gives its votes (:mod:`mixann.knn_votes`), in this process.
     device : str or torch.device, default="cpu"
         Torch device of the actor and critic (``"cuda"`` where present), checked before
         training; the classifier, the environment and the rollouts stay on the CPU. A policy

@@ -8,18 +8,22 @@ fold's training part (:mod:`mixann.rollout`), the classifier is fitted on that p
 rollout's first ``volume * (n_majority - n_minority)`` minority rows, and it predicts the held-out
 fold. Pooling the out-of-fold probabilities of every row gives one score per volume and
 repeat from five times more anomalies than the validation split alone. Volume 0 (no
-augmentation) is always a candidate, so the selection is also the guard.
+augmentation) is always a candidate, so the selection is also the guard. A KNN that searches
+by KD-tree is not refitted per candidate: :mod:`mixann.knn_votes` gives the same votes from
+one neighbour search per fold.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.model_selection import RepeatedStratifiedKFold, train_test_split
 
+from .knn_votes import knn_fold_probas, knn_votes_apply
 from .metrics import score_proba
 from .multiclass import row_classes
 
@@ -198,6 +202,11 @@ def _fit_predict(estimator, X_tr, y_tr, part, X_te, n_classes=2):
     return out
 
 
+def _refit_rows(estimator, X_tr, y_tr, X_te, part, rows):
+    """:func:`_fit_predict` for the held-out rows ``X_te[rows]`` alone."""
+    return _fit_predict(estimator, X_tr, y_tr, part, X_te[rows])
+
+
 #: The fewest minority rows :func:`sample_rows` keeps (all of them, when there are fewer).
 MIN_SAMPLED_MINORITY = 100
 
@@ -273,7 +282,10 @@ def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_split
     n_jobs : int or None
         Classifier fits run at once (joblib; ``None`` means 1 unless in a
         :func:`joblib.parallel_config` context, ``-1`` all cores). The rollouts stay in this
-        process, in fold order, so the result does not depend on ``n_jobs``.
+        process, in fold order, so the result does not depend on ``n_jobs``. A KNN that
+        searches by KD-tree is not refitted per candidate: each fold's votes come from one
+        neighbour search (:mod:`mixann.knn_votes`, the same numbers as refits), in this
+        process.
     on_fold : callable or None
         Called as ``on_fold(done, total)`` as the fits come back: ``done`` counts the folds
         scored, in fractions of a fold while its fits return, of ``total`` folds. A progress
@@ -318,6 +330,10 @@ def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_split
     # workers, all folds' fits in one pool so that no fold waits for another. The same seed
     # therefore gives the same choice whatever n_jobs is.
     plans = []  # per fold: ({candidate: key of its fit}, the distinct keys in fitting order)
+    # A KNN's candidates share the fold's training rows: one neighbour search per fold, in
+    # this process (the fits take milliseconds, less than starting workers).
+    one_search = judge is None and knn_votes_apply(
+        estimator, min(len(tr) for tr, _ in fold_list), X_all.shape[1])
 
     def tasks():
         for tr, te in fold_list:
@@ -332,6 +348,11 @@ def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_split
                 keys[(kind, v)] = key
                 fits.setdefault(key, part)
             plans.append((keys, list(fits)))
+            if one_search:
+                refit = partial(_refit_rows, estimator, X_tr, y_tr, X_all[te])
+                yield delayed(knn_fold_probas)(estimator, X_tr, y_tr, X_all[te], full,
+                                               list(fits), refit)
+                continue
             for part in fits.values():
                 if judge is not None and part is not None:
                     part = judge.relabel(part, fit_all[tr], y_tr)
@@ -340,17 +361,20 @@ def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_split
 
     # Results come back in order as they finish (lazily with one job), so each fold is
     # scored, and reported to on_fold, as soon as its fits are done.
-    probas = Parallel(n_jobs=n_jobs, return_as="generator")(tasks())
+    probas = Parallel(n_jobs=1 if one_search else n_jobs, return_as="generator")(tasks())
     oof = {c: np.zeros((n_repeats, len(y_all), n_classes)) for c in candidates}
     per_fold = {c: [] for c in candidates}
     for i, (tr, te) in enumerate(fold_list):
         first = next(probas)  # fold i's plan is in ``plans`` once one of its fits is back
         keys, fit_keys = plans[i]
-        fitted = {fit_keys[0]: first}
-        for j, key in enumerate(fit_keys[1:], start=1):
-            if on_fold is not None:  # a bar that moves with each fit, not each fold's 17
-                on_fold(i + j / len(fit_keys), len(fold_list))
-            fitted[key] = next(probas)
+        if one_search:  # every candidate's votes at once
+            fitted = dict(zip(fit_keys, first))
+        else:
+            fitted = {fit_keys[0]: first}
+            for j, key in enumerate(fit_keys[1:], start=1):
+                if on_fold is not None:  # a bar that moves with each fit, not each fold's 17
+                    on_fold(i + j / len(fit_keys), len(fold_list))
+                fitted[key] = next(probas)
         repeat = i // n_splits
         for c, key in keys.items():
             oof[c][repeat, te] = fitted[key]
@@ -450,8 +474,16 @@ def choose_draw(draws, estimator, X, y, X_val, y_val, *, metric, n_jobs=None, ju
         draws = [judge.relabel(draw, judge.codes, y) for draw in draws]
         y, y_val = judge.codes, judge.codes_val
     n_classes = 2 if judge is None else judge.n_classes
-    probas = Parallel(n_jobs=n_jobs)(delayed(_fit_predict)(estimator, X, y, draw, X_val,
-                                                           n_classes) for draw in draws)
+    X = np.asarray(X, dtype=float)
+    if judge is None and knn_votes_apply(estimator, len(X), X.shape[1]):
+        # One neighbour search of the validation rows among X, each draw's rows added to it.
+        X_val = np.asarray(X_val, dtype=float)
+        probas = knn_fold_probas(estimator, X, y, X_val, dict(enumerate(draws)),
+                                 [(i, len(draw)) for i, draw in enumerate(draws)],
+                                 partial(_refit_rows, estimator, X, y, X_val))
+    else:
+        probas = Parallel(n_jobs=n_jobs)(delayed(_fit_predict)(estimator, X, y, draw, X_val,
+                                                               n_classes) for draw in draws)
     score = score_proba if judge is None else _judged_score
     scores = [float(score(metric, proba, y_val)) for proba in probas]
     return int(np.argmax(scores)), scores
