@@ -13,7 +13,9 @@ draw's score are the same to the bit::
         --data-dir ../shared/datasets/adbench
 
 Datasets with more than 15 features (satellite, cifar10) are searched by brute force, so
-both ways refit there.
+both ways refit there. Run with an older checkout's ``src`` first on ``PYTHONPATH`` (before
+session 52: ``git worktree add before d685a4e``, then ``PYTHONPATH=before/src python
+benchmarks/knn_votes.py ...``), both columns time that code.
 """
 
 from __future__ import annotations
@@ -31,7 +33,10 @@ def refit_only():
     """Every volume search and draw choice inside refits the KNN per candidate, as before."""
     import mixann.selection as selection
 
-    saved = selection.knn_votes_apply
+    saved = getattr(selection, "knn_votes_apply", None)
+    if saved is None:  # code from before session 52, which refits anyway
+        yield
+        return
     selection.knn_votes_apply = lambda *args: False
     try:
         yield

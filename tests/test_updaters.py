@@ -407,11 +407,11 @@ def _break_ties_before(up, Q, rows, d2, ind):
 def _start_neighbours(up, Q, break_ties):
     """The start's k nearest (squared distances, training indices) of each ``Q`` row, sorted
     by (distance, index), with ``break_ties`` resolving the ambiguous rows; and those rows."""
-    from mixann.updaters import _lexsort_rows, _rdist_rows
+    from mixann.updaters import _lexsort_rows, rdist_rows
 
     k = up.k
     found = up._nearest(Q, k + 1)
-    found_d2 = _rdist_rows(Q, up.X_train, found)
+    found_d2 = rdist_rows(Q, up.X_train, found)
     rows = np.flatnonzero(found_d2[:, k] <= found_d2[:, k - 1])
     d2, ind = found_d2[:, :k].copy(), found[:, :k].copy()
     break_ties(Q, rows, d2, ind)

@@ -4,14 +4,14 @@ The volume search (:mod:`mixann.selection`) fits the classifier on a fold's trai
 plus each candidate's synthetic rows, and the candidates of one kind are the prefixes of one
 rollout. For a KNN a fit is a neighbour index, and a refit per candidate searched the
 held-out rows' neighbours among the same training rows again every time (smtp: 29 KD-trees
-over 46,000 rows and 29 queries of 11,600 rows per fold, two thirds of ``fit_resample``).
+over 46,000 rows and 29 queries of 11,600 rows per fold: about half of ``fit_resample``).
 :class:`FoldVotes` searches them once, then adds each kind's rows a block at a time.
 
 The votes are a refit's, bit for bit, wherever scikit-learn would search by KD-tree
 (:func:`knn_votes_apply`):
 
 * Squared distances are summed feature by feature as the KD-tree sums them
-  (:func:`mixann.updaters._rdist_rows`), so they are the numbers a refit compares.
+  (:func:`mixann.updaters.rdist_rows`), so they are the numbers a refit compares.
 * Each held-out row keeps its k + 1 nearest points. Where the (k+1)-th is strictly farther
   than the k-th, the k nearest are the same points whatever order a search meets them in.
 * Where they are at exactly the same distance (duplicated rows, a synthetic row on a
@@ -27,9 +27,10 @@ import numpy as np
 from sklearn.neighbors import KDTree, KNeighborsClassifier
 
 from .neighbour_index import searches_by_kd_tree
-from .updaters import _rdist_rows, exact_knn_problem
+from .updaters import exact_knn_problem, rdist_pairs, rdist_rows
 
 __all__ = ["knn_votes_apply", "FoldVotes", "knn_fold_probas"]
+
 
 def knn_votes_apply(estimator, n_fit, n_features):
     """Whether :class:`FoldVotes` answers for ``estimator`` fitted on at least ``n_fit`` rows
@@ -85,7 +86,7 @@ class FoldVotes:
         self._leaf_size = estimator.leaf_size
         self._tree = KDTree(self.X_tr, leaf_size=self._leaf_size, metric="euclidean")
         ind = self._tree.query(self.X_te, k=self.k + 1, return_distance=False)
-        d2 = _rdist_rows(self.X_te, self.X_tr, ind)
+        d2 = rdist_rows(self.X_te, self.X_tr, ind)
         order = np.argsort(d2, axis=1, kind="stable")
         self._d2_0 = np.take_along_axis(d2, order, axis=1)
         self._lab_0 = self.y_tr[np.take_along_axis(ind, order, axis=1)]
@@ -118,7 +119,7 @@ class FoldVotes:
         self._reached[rows] = True
         q = min(self.k + 1, len(X_block))
         ind = tree.query(self.X_te[rows], k=q, return_distance=False)
-        d2 = np.hstack([self._d2[rows], _rdist_rows(self.X_te[rows], X_block, ind)])
+        d2 = np.hstack([self._d2[rows], rdist_rows(self.X_te[rows], X_block, ind)])
         lab = np.hstack([self._lab[rows], y_block[ind]])
         order = np.argsort(d2, axis=1, kind="stable")[:, :self.k + 1]
         self._d2[rows] = np.take_along_axis(d2, order, axis=1)
@@ -162,11 +163,7 @@ def _labels_at(tree, X, y, Q, t):
     found = tree.query_radius(Q, _radius(t))
     owner = np.repeat(np.arange(len(Q)), [len(f) for f in found])
     cand = np.concatenate(found) if len(found) else np.empty(0, dtype=np.intp)
-    d2 = np.zeros(len(cand))
-    for j in range(Q.shape[1]):  # feature by feature, as the tree sums them
-        diff = Q[owner, j] - X[cand, j]
-        d2 += diff * diff
-    at = d2 == t[owner]
+    at = rdist_pairs(Q, X, owner, cand) == t[owner]  # summed as the tree sums them
     has = np.zeros((len(Q), 2), dtype=bool)
     has[owner[at], y[cand[at]]] = True
     return has

@@ -132,7 +132,7 @@ BRUTE_MIN_FEATURES = 32
 #: Candidate points one tie-breaking block holds, about: 32 MiB per array of them.
 TIE_BLOCK_POINTS = 2 ** 22
 
-#: Feature values :func:`_rdist_rows` gathers at once, about: 32 MiB.
+#: Feature values :func:`rdist_rows` gathers at once, about: 32 MiB.
 RDIST_BLOCK_VALUES = 2 ** 22
 
 #: Rows the updater's start asks the neighbour search for at once; with ``verbose`` a start
@@ -140,7 +140,7 @@ RDIST_BLOCK_VALUES = 2 ** 22
 START_BLOCK_ROWS = 8192
 
 
-def _rdist_rows(Q, X, idx):
+def rdist_rows(Q, X, idx):
     """Squared euclidean distances between rows ``Q[i]`` and ``X[idx[i, j]]`` -> (m, k).
 
     Summed feature by feature in order, the way scikit-learn's KD-tree computes its
@@ -148,6 +148,13 @@ def _rdist_rows(Q, X, idx):
     neighbours' feature rows are gathered a block of rows at a time: gathered all at once,
     10,000 rows' 11 neighbours with 1,000 features took 0.9 GB (twenty-second audit). Each
     value is the same sum whatever the blocks.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mixann.updaters import rdist_rows
+    >>> rdist_rows(np.array([[0.0, 0.0]]), np.array([[3.0, 4.0], [1.0, 0.0]]), np.array([[0, 1]]))
+    array([[25.,  1.]])
     """
     m, k = idx.shape
     acc = np.zeros((m, k))
@@ -159,6 +166,25 @@ def _rdist_rows(Q, X, idx):
             t = Q[sl, None, j] - P[:, :, j]
             out += t * t
     return acc
+
+
+def rdist_pairs(Q, X, owner, cand):
+    """Squared euclidean distances between rows ``Q[owner[i]]`` and ``X[cand[i]]``, summed
+    feature by feature as :func:`rdist_rows` (and the KD-tree) sums them.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mixann.updaters import rdist_pairs
+    >>> Q, X = np.array([[0.0, 0.0], [1.0, 1.0]]), np.array([[3.0, 4.0], [1.0, 0.0]])
+    >>> rdist_pairs(Q, X, np.array([0, 1, 1]), np.array([0, 0, 1]))
+    array([25., 13.,  1.])
+    """
+    d2 = np.zeros(len(cand))
+    for j in range(Q.shape[1]):
+        t = Q[owner, j] - X[cand, j]
+        d2 += t * t
+    return d2
 
 
 class ExactKNNUpdater(_Updater):
@@ -261,7 +287,7 @@ class ExactKNNUpdater(_Updater):
             for start in starts:
                 sl = slice(start, start + START_BLOCK_ROWS)
                 found = self._nearest(Q[sl], q)
-                found_d2 = _rdist_rows(Q[sl], self.X_train, found)
+                found_d2 = rdist_rows(Q[sl], self.X_train, found)
                 ind[sl], d2[sl] = found[:, :k], found_d2[:, :k]
                 if q > k:
                     ambiguous.append(start + np.flatnonzero(found_d2[:, k] <= found_d2[:, k - 1]))
@@ -281,7 +307,7 @@ class ExactKNNUpdater(_Updater):
         query degrades towards comparing every pair, slower than one matrix product: on
         cifar10's 512 features the tree took 7.3 s for the rows a product ranks in 0.3 s. The
         product's rounded distances only pick candidates (``q + 16`` per row); their exact
-        distances are summed as the tree sums them (:func:`_rdist_rows`), and a row is kept
+        distances are summed as the tree sums them (:func:`rdist_rows`), and a row is kept
         only when every other training row's distance, bounded below through the product's
         rounding error, is larger than its ``q``-th candidate's. The tree answers the rest
         (runs of near-equal distances), so the nearest sets are the tree's own.
@@ -301,7 +327,7 @@ class ExactKNNUpdater(_Updater):
             approx = sq_q[:, None] + sq_x[None, :] - 2.0 * (block @ X.T)
             cand = np.argpartition(approx, m - 1, axis=1)[:, :m] if m < n else \
                 np.broadcast_to(np.arange(n), (len(block), n))
-            exact = _rdist_rows(block, X, cand)
+            exact = rdist_rows(block, X, cand)
             order = _lexsort_rows(exact, cand)
             cand = np.take_along_axis(cand, order, axis=1)
             exact = np.take_along_axis(exact, order, axis=1)
@@ -350,10 +376,7 @@ class ExactKNNUpdater(_Updater):
             found = tree.query_radius(Q[block], np.sqrt(kth) * (1 + 1e-9))
             owner = np.repeat(np.arange(len(block)), [len(f) for f in found])
             cand = np.concatenate(found)
-            cd2 = np.zeros(len(cand))
-            for j in range(Q.shape[1]):  # feature by feature, as _rdist_rows
-                t = Q[block, j][owner] - points[cand, j]
-                cd2 += t * t
+            cd2 = rdist_pairs(Q[block], points, owner, cand)
             tie = cd2 == kth[owner]
             # Each tied point stands for the first ``slots`` of its copies' training indices.
             tie_owner, tie_point = owner[tie], cand[tie]
