@@ -88,6 +88,10 @@ def test_cli_two_cell_grid_then_report(tmp_path, data_dir):
                                                           ("mixann", "ok")]
     for r in rows:
         assert 0 <= r["f1"] <= 1 and r["config_json"] and '"torch"' in r["versions_json"]
+        # torch's kernels, hence MixAnN's last bits, depend on the CPU's instruction set
+        import torch
+        cpu = json.loads(r["versions_json"])["torch_cpu"]
+        assert cpu == torch.backends.cpu.get_cpu_capability() and cpu
     paper_cfg, default_cfg = (json.loads(r["config_json"])["mixann"] for r in rows[1:])
     assert paper_cfg["preset"] == "paper" and paper_cfg["K"] == 5  # the test budget's only K
     assert default_cfg["preset"] == "default" and "volume" in default_cfg["trials"][0]

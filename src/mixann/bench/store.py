@@ -59,7 +59,13 @@ _UPSERT = (f"INSERT INTO results ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' 
 
 
 def versions():
-    """Versions of Python and the libraries a result depends on."""
+    """Versions of Python and the libraries a result depends on, and the CPU's instruction set
+    as torch uses it (``torch_cpu``: ``"AVX512"``, ``"AVX2"``, ...).
+
+    Why the CPU: torch picks its kernels by instruction set, and the DDPG networks' last bits,
+    hence MixAnN's draws, can differ between machines with the same packages (session 52: the
+    KNN tables' MixAnN cells moved on an AVX-512 machine; every baseline cell stayed).
+    """
     out = {"python": platform.python_version()}
     for name, module in (("numpy", "numpy"), ("sklearn", "sklearn"), ("imblearn", "imblearn"),
                          ("torch", "torch"), ("xgboost", "xgboost"), ("mixann", "mixann")):
@@ -67,6 +73,12 @@ def versions():
             out[name] = __import__(module).__version__
         except Exception:  # a missing optional library is recorded, not fatal
             out[name] = None
+    try:
+        import torch
+
+        out["torch_cpu"] = torch.backends.cpu.get_cpu_capability()
+    except Exception:  # no torch, or one without the query
+        out["torch_cpu"] = None
     return out
 
 
