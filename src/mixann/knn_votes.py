@@ -53,11 +53,10 @@ def knn_votes_apply(estimator, n_fit, n_features):
     """
     if type(estimator) is not KNeighborsClassifier or exact_knn_problem(estimator) is not None:
         return False  # a subclass may fit or vote otherwise: it is refitted and asked
-    if int(estimator.n_neighbors) >= n_fit // 2:  # scikit-learn searches by brute force,
-        return False  # or refuses with its own message when the rows are too few
-    return estimator.algorithm == "kd_tree" or (
-        estimator.algorithm == "auto"
-        and searches_by_kd_tree(n_fit, n_features, int(estimator.n_neighbors)))
+    k = int(estimator.n_neighbors)
+    if estimator.algorithm == "kd_tree":  # too few rows: a refit refuses with its own message
+        return k < n_fit // 2
+    return estimator.algorithm == "auto" and searches_by_kd_tree(n_fit, n_features, k)
 
 
 def _radius(d2):
@@ -79,7 +78,6 @@ class FoldVotes:
     """
 
     def __init__(self, estimator, X_tr, y_tr, X_te):
-        self.estimator = estimator
         self.k = int(estimator.n_neighbors)
         self.X_tr, self.y_tr = np.asarray(X_tr, dtype=float), np.asarray(y_tr).astype(np.int8)
         self.X_te = np.ascontiguousarray(X_te, dtype=float)

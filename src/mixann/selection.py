@@ -474,10 +474,9 @@ def choose_draw(draws, estimator, X, y, X_val, y_val, *, metric, n_jobs=None, ju
         draws = [judge.relabel(draw, judge.codes, y) for draw in draws]
         y, y_val = judge.codes, judge.codes_val
     n_classes = 2 if judge is None else judge.n_classes
-    X = np.asarray(X, dtype=float)
-    if judge is None and knn_votes_apply(estimator, len(X), X.shape[1]):
+    if judge is None and knn_votes_apply(estimator, len(X), np.shape(X)[1]):
         # One neighbour search of the validation rows among X, each draw's rows added to it.
-        X_val = np.asarray(X_val, dtype=float)
+        X, X_val = np.asarray(X, dtype=float), np.asarray(X_val, dtype=float)
         probas = knn_fold_probas(estimator, X, y, X_val, dict(enumerate(draws)),
                                  [(i, len(draw)) for i, draw in enumerate(draws)],
                                  partial(_refit_rows, estimator, X, y, X_val))
