@@ -269,13 +269,20 @@ def blend_counts(scores, m, targets):
 
 
 def load_extra_kinds():
-    """``benchmarks/extra_kinds.py`` as a module (the benchmarks folder is not a package)."""
+    """``benchmarks/extra_kinds.py`` as a module (the benchmarks folder is not a package).
+
+    Registered as ``extra_kinds``, as ``import extra_kinds`` (``benchmarks/multiclass.py``)
+    would: with two copies in one process, doctest looked each function's module up in
+    ``sys.modules``, found the other copy and ran none of this one's examples.
+    """
     import importlib.util
+    import sys
     from pathlib import Path
 
     path = Path(__file__).resolve().with_name("extra_kinds.py")
     spec = importlib.util.spec_from_file_location("extra_kinds", path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules["extra_kinds"] = module
     spec.loader.exec_module(module)
     return module
 

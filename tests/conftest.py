@@ -48,18 +48,25 @@ def shared_datasets():
 
 
 @pytest.fixture
-def extra_kinds(ceiling):
-    """``benchmarks/extra_kinds.py`` as loaded by the test module's ``ceiling`` fixture (the
-    ``choice_ceiling`` script), with the library's kind tables restored after the test
-    (``register`` edits them)."""
+def kind_tables_restored():
+    """The library's kind tables (``MIX_KINDS``, ``ACTOR_FREE_KINDS``) restored after the test:
+    ``benchmarks/extra_kinds.py``'s ``register`` edits them for the whole process, and a kind
+    left registered (``smote``) made a later test's "unknown kind" error pass silently."""
     import mixann.rollout as rollout_module
     import mixann.sampler as sampler_module
 
     kinds, table = sampler_module.MIX_KINDS, dict(rollout_module.ACTOR_FREE_KINDS)
-    yield ceiling.load_extra_kinds()
+    yield
     sampler_module.MIX_KINDS = kinds
     rollout_module.ACTOR_FREE_KINDS.clear()
     rollout_module.ACTOR_FREE_KINDS.update(table)
+
+
+@pytest.fixture
+def extra_kinds(ceiling, kind_tables_restored):
+    """``benchmarks/extra_kinds.py`` as loaded by the test module's ``ceiling`` fixture (the
+    ``choice_ceiling`` script), with the library's kind tables restored after the test."""
+    return ceiling.load_extra_kinds()
 
 
 @pytest.fixture(scope="session")

@@ -177,7 +177,8 @@ def test_paper_preset_per_class(three, paper_tiny):
                                           if c != "big" or n > 0}
 
 
-def test_multiclass_benchmark_scores_every_method_on_the_same_split(tmp_path, capsys):
+def test_multiclass_benchmark_scores_every_method_on_the_same_split(tmp_path, capsys,
+                                                                   kind_tables_restored):
     import doctest
 
     from conftest import load_benchmark
