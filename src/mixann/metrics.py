@@ -67,6 +67,53 @@ def check_metric(metric):
     return metric
 
 
+def macro_f1(y_true, y_pred):
+    """Macro-F1 of integer labels, the same float as ``f1_score(y_true, y_pred,
+    average="macro")``, computed without scikit-learn's input checks.
+
+    Why: MixAnN scores the same validation set after every step and every candidate; the
+    checks around scikit-learn's F1 took about a tenth of a default KNN fit on vowels. The
+    arithmetic is scikit-learn's own, so the result is the same to the last bit: per label
+    present in either array, ``2 tp / (n_true + n_pred)`` (an exact division of integers),
+    then ``numpy.nanmean`` over the labels.
+
+    Parameters
+    ----------
+    y_true, y_pred : ndarray of shape (n,) of integers (or booleans)
+        Labels and predictions.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    Labels 0, 1, 1 predicted 0, 1, 0: class 0 has tp 1, 1 true and 2 predicted (F1 2/3),
+    class 1 has tp 1, 2 true and 1 predicted (F1 2/3).
+
+    >>> import numpy as np
+    >>> from mixann.metrics import macro_f1
+    >>> round(macro_f1(np.array([0, 1, 1]), np.array([0, 1, 0])), 4)
+    0.6667
+    """
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    if y_true.shape != y_pred.shape or y_true.ndim != 1 or len(y_true) == 0:
+        raise ValueError(f"y_true and y_pred must be 1-D arrays of the same non-zero length, "
+                         f"got shapes {y_true.shape} and {y_pred.shape}")
+    if y_true.dtype.kind not in "iub" or y_pred.dtype.kind not in "iub":
+        raise TypeError(f"macro_f1 takes integer labels, got dtypes {y_true.dtype} and "
+                        f"{y_pred.dtype}; use sklearn.metrics.f1_score for other labels")
+    # Codes 0 .. L-1 of the labels seen in either array: scikit-learn's labels, in its order.
+    _, codes = np.unique(np.concatenate([y_true, y_pred]), return_inverse=True)
+    codes_true, codes_pred = codes[:len(y_true)], codes[len(y_true):]
+    width = int(codes.max()) + 1
+    n_true = np.bincount(codes_true, minlength=width).astype(np.float64)
+    n_pred = np.bincount(codes_pred, minlength=width).astype(np.float64)
+    tp = np.bincount(codes_true[codes_true == codes_pred], minlength=width).astype(np.float64)
+    f1 = 2 * tp / (n_true + n_pred)
+    return float(np.nanmean(f1))
+
+
 def score_proba(metric, proba, y_true):
     """Score class probabilities ``proba`` (n, k) against labels ``y_true`` in {0, ..., k - 1}
     (column ``j`` is class ``j``; k = 2 for MixAnN's binary problems).
@@ -92,7 +139,11 @@ def score_proba(metric, proba, y_true):
     if proba.ndim != 2 or proba.shape[1] < 2 or len(proba) != len(y_true):
         raise ValueError(f"proba must have shape (n, k) with one column per class (k >= 2) and "
                          f"one row per label ({len(y_true)}), got shape {proba.shape}")
-    value = float(scorer(_FrozenProba(proba), proba, y_true))
+    if metric == "f1_macro" and y_true.ndim == 1 and len(y_true) and y_true.dtype.kind in "iub":
+        # The fast path for the default metric: the same float as the scorer's.
+        value = macro_f1(y_true, proba.argmax(axis=1))
+    else:
+        value = float(scorer(_FrozenProba(proba), proba, y_true))
     if np.isnan(value):
         # Why: scikit-learn only warns (ROC AUC of one class is NaN), and a NaN reward or
         # baseline would then poison the policy's training without an error.
