@@ -16,11 +16,10 @@ draw's score are the same to the bit::
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
-import time
-import warnings
 from contextlib import contextmanager
+
+# The same timed fit and digest, for any of the bench's classifiers, and its options.
+from knn_votes import add_fit_arguments, fit, warm_up
 
 
 @contextmanager
@@ -45,45 +44,17 @@ def scorer_only():
         metrics.macro_f1 = saved
 
 
-def fit(split, classifier, seed, budget):
-    """(fit seconds, digest of the rows and of every score)."""
-    import numpy as np
-
-    from mixann import MixAnN
-    from mixann.bench.runner import mixann_params
-    from mixann.classifiers import make_classifier
-
-    estimator = make_classifier(classifier, random_state=seed)
-    sampler = MixAnN(estimator=estimator, validation_data=(split.X_val, split.y_val),
-                     random_state=seed, **mixann_params(budget, estimator))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        begin = time.perf_counter()
-        X_res, y_res = sampler.fit_resample(split.X_train, split.y_train)
-        seconds = time.perf_counter() - begin
-    history = sampler.history_
-    scores = json.dumps([history.get("candidates"), history.get("draw_scores")]).encode()
-    digest = hashlib.md5(np.ascontiguousarray(X_res).tobytes() + np.asarray(y_res).tobytes()
-                         + scores).hexdigest()
-    return seconds, digest
-
-
 def main(argv=None):
     from mixann.bench.protocol import split as bench_split
     from mixann.datasets import load_dataset
 
     parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
-    parser.add_argument("--datasets", default="vowels,annthyroid,mammography,satellite")
+    add_fit_arguments(parser, "vowels,annthyroid,mammography,satellite")
     parser.add_argument("--classifiers", default="knn,xgboost")
-    parser.add_argument("--seeds", type=int, default=1, help="seeds 0 .. n-1")
-    parser.add_argument("--budget", default="paper", choices=("test", "quick", "paper"))
-    parser.add_argument("--data-dir", default=None)
     args = parser.parse_args(argv)
-
-    # torch's first use costs a second or two: not the first row's to carry
-    X, y = load_dataset(args.datasets.split(",")[0], data_dir=args.data_dir)
-    fit(bench_split(X, y, 0), "knn", 0, "test")
-    print("| dataset | classifier | seed | scorer: fit s | own macro-F1: fit s | speed-up | same |")
+    warm_up(args)
+    print("| dataset | classifier | seed | scorer: fit s | own macro-F1: fit s | speed-up "
+          "| same |")
     print("|---|---|---:|---:|---:|---:|---|")
     totals = {}
     for dataset in args.datasets.split(","):
@@ -92,8 +63,8 @@ def main(argv=None):
             for seed in range(args.seeds):
                 split = bench_split(X, y, seed)
                 with scorer_only():
-                    old_fit, old = fit(split, classifier, seed, args.budget)
-                new_fit, new = fit(split, classifier, seed, args.budget)
+                    old_fit, _, old = fit(split, seed, args.budget, classifier)
+                new_fit, _, new = fit(split, seed, args.budget, classifier)
                 total = totals.setdefault(classifier, [0.0, 0.0])
                 total[0], total[1] = total[0] + old_fit, total[1] + new_fit
                 print(f"| {dataset} | {classifier} | {seed} | {old_fit:.2f} | {new_fit:.2f} "
