@@ -132,7 +132,7 @@ def score_proba(metric, proba, y_true):
     >>> round(score_proba("f1_macro", proba, np.array([0, 1, 2])), 4)
     0.5556
     """
-    scorer = get_scorer(check_metric(metric))
+    check_metric(metric)
     proba, y_true = np.asarray(proba, dtype=float), np.asarray(y_true)
     # Why: a 1-D or one-column array failed deep in scikit-learn ("tuple index out of range",
     # "pos_label=1 is not a valid label") or scored every row as class 0 without a word.
@@ -143,7 +143,7 @@ def score_proba(metric, proba, y_true):
         # The fast path for the default metric: the same float as the scorer's.
         value = macro_f1(y_true, proba.argmax(axis=1))
     else:
-        value = float(scorer(_FrozenProba(proba), proba, y_true))
+        value = float(get_scorer(metric)(_FrozenProba(proba), proba, y_true))
     if np.isnan(value):
         # Why: scikit-learn only warns (ROC AUC of one class is NaN), and a NaN reward or
         # baseline would then poison the policy's training without an error.
