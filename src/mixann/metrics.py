@@ -132,14 +132,17 @@ def score_proba(metric, proba, y_true):
     >>> round(score_proba("f1_macro", proba, np.array([0, 1, 2])), 4)
     0.5556
     """
-    check_metric(metric)
+    # Why: called after every step; the default metric is a known scorer, only others are checked.
+    fast = isinstance(metric, str) and metric == "f1_macro"
+    if not fast:
+        check_metric(metric)
     proba, y_true = np.asarray(proba, dtype=float), np.asarray(y_true)
     # Why: a 1-D or one-column array failed deep in scikit-learn ("tuple index out of range",
     # "pos_label=1 is not a valid label") or scored every row as class 0 without a word.
     if proba.ndim != 2 or proba.shape[1] < 2 or len(proba) != len(y_true):
         raise ValueError(f"proba must have shape (n, k) with one column per class (k >= 2) and "
                          f"one row per label ({len(y_true)}), got shape {proba.shape}")
-    if metric == "f1_macro" and y_true.ndim == 1 and len(y_true) and y_true.dtype.kind in "iub":
+    if fast and y_true.ndim == 1 and len(y_true) and y_true.dtype.kind in "iub":
         # The fast path for the default metric: the same float as the scorer's.
         value = macro_f1(y_true, proba.argmax(axis=1))
     else:
