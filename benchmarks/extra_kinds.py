@@ -4,7 +4,7 @@ Each is a generator with the signature of :data:`mixann.rollout.ACTOR_FREE_KINDS
 ``generate(X, y, n_minority, rng) -> Rollout``, so that the default preset's choice can score it
 next to its own kinds (``boundary``, ``spread``) on the same folds. :func:`register` makes one
 of them a valid ``MixAnN(mix_kinds=...)`` name *in this process only*; nothing here changes the
-library. ``docs/quality.md`` (rows 36, 43, 46, 47, 53, 56, 61-64, 66, 69, 71, 73) has what
+library. ``docs/quality.md`` (rows 36, 43, 46, 47, 53, 56, 61-64, 66, 69, 71, 73, 86) has what
 each did:
 
 * ``segment``: a point at a uniform ratio on the segment of a random minority pair (row 36);
@@ -57,7 +57,10 @@ each did:
   midpoints within clusters of anomalies only (single linkage cut at the median distance from
   an anomaly to the majority, or twice it), clusters drawn by size or evenly
   (:func:`spread_cluster`), and ``spread-across``, midpoints across clusters only
-  (:func:`spread_across`) (probed on validation splits in session 34, row 73; not screened).
+  (:func:`spread_across`) (probed on validation splits in session 34, row 73; not screened);
+* ``spread-on-majority``: ``spread``'s midpoints drawn four times over, those that land nearest
+  a majority row kept first (:func:`on_majority`, the landing filter's order reversed; probed
+  for KNN on validation splits in session 55, row 86; not screened).
 
 ``rose``, ``local`` and ``smote`` use the minority rows in whole shuffled passes, as ``copy``
 does (``borderline`` the danger rows), so any prefix uses each row equally often, up to one.
@@ -793,6 +796,35 @@ def spread_across(X, y, n_minority, rng, cut=1.0):
                    pairs.astype(np.intp), np.full(len(pairs), 0.5))
 
 
+def on_majority(generate, pool=4):
+    """``generate``'s kind with the rows that land among the majority first: the complement of
+    :func:`mixann.rollout.off_majority`'s order (session 55, row 86; KNN only).
+
+    ``pool`` times the rows asked for are drawn; those whose nearest row of the data is a
+    majority row (:func:`mixann.rollout.landing_ratio` above 1) come first, in the order drawn,
+    then the others from the most to the least inside the majority. Why try it: keeping the
+    off-majority rows first cost KNN 0.008 (row 61), a hint that a vote among ten neighbours
+    wants the samples that reach into the majority.
+
+    Examples
+    --------
+    >>> from mixann.rollout import spread
+    >>> X = np.array([[0.0], [2.0], [10.0], [6.0]]); y = np.array([1, 1, 1, 0])
+    >>> on_majority(spread)(X, y, 3, np.random.default_rng(0)).X[:, 0].tolist()
+    [6.0, 6.0, 6.0]
+    """
+    from mixann.rollout import landing_ratio, passing_first
+
+    def kept(X, y, n_minority, rng):
+        n_minority = max(int(n_minority), 0)
+        out = generate(X, y, pool * n_minority, rng)
+        ratio = landing_ratio(X, y, out.X)
+        return out.take(passing_first(ratio > 1, 1.0 / np.maximum(ratio, 1e-12), n_minority))
+
+    kept.__name__ = f"{generate.__name__}_on_majority"
+    return kept
+
+
 EXTRA_KINDS = {"segment": segment, "rose": rose, "local": local, "smote": smote,
                "borderline": borderline, "hard": hard, "swap": swap, "swap-near": swap_near,
                "mosaic": mosaic,
@@ -820,7 +852,9 @@ EXTRA_KINDS = {"segment": segment, "rose": rose, "local": local, "smote": smote,
                "spread-cluster": spread_cluster,
                "spread-cluster-even": partial(spread_cluster, weight="even"),
                "spread-cluster-wide": partial(spread_cluster, cut=2.0),
-               "spread-across": spread_across}
+               "spread-across": spread_across,
+               # Session 55's validation probe (row 86): the landing filter's complement.
+               "spread-on-majority": on_majority(spread)}
 #: Kinds that score rows with the classifier: :func:`register` binds its ``estimator``.
 NEEDS_ESTIMATOR = ("hard",)
 

@@ -270,6 +270,28 @@ def test_off_majority_extra_kinds_are_the_librarys_filter(extra_kinds):
     assert ours.X.tobytes() == theirs.X.tobytes()
 
 
+def test_on_majority_puts_the_rows_among_the_majority_first(extra_kinds):
+    # Row 86: anomalies at 0, 2 and 10, the majority row at 6. Landing ratios (nearest anomaly
+    # over nearest majority row) of the drawn points 1, 5, 0.5, 6 and 4: 1/5, 3/1, 0.5/5.5,
+    # 4/0 = inf and 2/2 = 1. Above 1 (5 and 6) come first in the order drawn, then the rest from
+    # the largest ratio down: 4, 1, 0.5.
+    from mixann.rollout import Rollout
+
+    X = np.array([[0.0], [2.0], [10.0], [6.0]])
+    y = np.array([1, 1, 1, 0])
+    drawn = np.array([[1.0], [5.0], [0.5], [6.0], [4.0]])
+
+    def fixed(X, y, n_minority, rng):
+        return Rollout(drawn, np.ones(5, dtype=int), np.zeros((5, 2), dtype=np.intp),
+                       np.full(5, 0.5))
+
+    out = extra_kinds.on_majority(fixed, pool=1)(X, y, 5, np.random.default_rng(0))
+    assert out.X[:, 0].tolist() == [5.0, 6.0, 4.0, 1.0, 0.5]
+    assert extra_kinds.on_majority(fixed, pool=1)(X, y, 2, None).X[:, 0].tolist() == [5.0, 6.0]
+    assert extra_kinds.EXTRA_KINDS["spread-on-majority"](X, y, 0, np.random.default_rng(0)) \
+        .X.shape == (0, 1)
+
+
 def test_extrapolate_pushes_each_anomaly_half_a_step_from_a_near_anomaly(extra_kinds):
     # Anomalies at 0, 1 and 10 (majority at 5): each one's nearest anomaly is 1, 0 and 1, so
     # the samples are 0 + (0 - 1) / 2 = -0.5, 1 + (1 - 0) / 2 = 1.5 and 10 + (10 - 1) / 2 = 14.5.
