@@ -171,6 +171,30 @@ def test_cli_prints_why_cells_failed(tmp_path, data_dir, monkeypatch):
     assert "2 x ValueError: smote broke" in flat and "second line" not in flat
 
 
+def test_cli_first_seed_runs_fresh_seeds_and_report_says_which(tmp_path, data_dir):
+    # --first-seed runs seeds beside a database of 0..n-1 (session 56 needed the Python API for
+    # seeds 10-14); a report asked for the first n seeds of such a database names what it holds.
+    from mixann.cli import app
+
+    db = tmp_path / "fresh.sqlite"
+    args = ["bench", "--db", str(db), "--datasets", "vowels", "--classifiers", "knn",
+            "--methods", "none", "--seeds", "2", "--first-seed", "3", "--budget", "test",
+            "--data-dir", str(data_dir)]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, res.output
+    assert "2 seed(s) (3..4) = 2" in " ".join(res.output.split())
+    assert sorted(r["seed"] for r in _rows(db)) == [3, 4]
+    again = CliRunner().invoke(app, args)
+    assert again.exit_code == 0 and "skipped (already done) 2" in again.output
+    report = ["report", "--db", str(db), "--budget", "test", "--out", str(tmp_path / "r")]
+    res = CliRunner().invoke(app, [*report, "--seeds", "2"])
+    flat = " ".join(res.output.replace("│", " ").split())
+    assert res.exit_code == 2 and "Invalid value for --seeds" in flat
+    assert "hold seeds 3..4 (run with --first-seed)" in flat
+    assert CliRunner().invoke(app, report).exit_code == 0
+    assert "seeds per cell: 2" in (tmp_path / "r" / "table2.md").read_text()
+
+
 def test_cli_refuses_missing_data_files_before_any_cell(tmp_path, data_dir):
     # A wrong data folder would fail every cell: it is refused before the first, naming the
     # file, the folder and the fix, and the database holds no row.

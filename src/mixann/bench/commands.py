@@ -46,7 +46,10 @@ def bench(
                                               "takes K and warmup_steps through --methods "
                                               "'mixann-paper\\[warmup_steps=5]'. Without "
                                               "--methods only the sweep runs."),
-    seeds: int = typer.Option(5, min=1, help="Number of seeds: n runs seeds 0..n-1."),
+    seeds: int = typer.Option(5, min=1, help="Number of seeds: n runs seeds 0..n-1 (from "
+                              "--first-seed on when given)."),
+    first_seed: int = typer.Option(0, min=0, help="The first seed: --seeds 5 --first-seed 10 "
+                                   "runs seeds 10..14, fresh splits beside a database of 0..9."),
     budget: str = typer.Option("quick", help="quick or paper (test: tiny, for the test-suite)."),
     db: Path = typer.Option(Path("results.sqlite"), dir_okay=False, help="SQLite results file."),
     data_dir: Optional[Path] = typer.Option(None, file_okay=False, help="Folder of the ADBench "
@@ -95,7 +98,8 @@ def bench(
     except SchedulerError as exc:
         raise typer.BadParameter(str(exc), param_hint="--scheduler") from None
 
-    n_cells = len(build_cells(ds, clfs, ms, seeds, budget))
+    seed_list = range(first_seed, first_seed + seeds)
+    n_cells = len(build_cells(ds, clfs, ms, seed_list, budget))
     # Detectors take no classifier (one cell per dataset and seed): the header's product must
     # give the cells run, so they are counted beside the classifier x method grid.
     n_det = sum(map(is_detector, ms))
@@ -103,12 +107,13 @@ def bench(
     per_dataset = (grid if not n_det else f"{n_det} detector(s)" if n_det == len(ms)
                    else f"({grid} + {n_det} detector(s))")
     # markup=False: a path like run[bold]/r.sqlite is user text, not Rich markup.
-    console.print(f"bench: {len(ds)} dataset(s) x {per_dataset} x {seeds} seed(s) = {n_cells} "
-                  f"cells, budget {budget}, db {db}, jobs {jobs}"
+    which = f" ({first_seed}..{seed_list[-1]})" if first_seed else ""
+    console.print(f"bench: {len(ds)} dataset(s) x {per_dataset} x {seeds} seed(s){which} = "
+                  f"{n_cells} cells, budget {budget}, db {db}, jobs {jobs}"
                   + (f", scheduler {scheduler}" if scheduler else ""), markup=False)
     try:
         with _sigterm_as_interrupt():
-            summary = run_grid(ds, clfs, ms, seeds, budget, db, data_dir=data_dir, jobs=jobs,
+            summary = run_grid(ds, clfs, ms, seed_list, budget, db, data_dir=data_dir, jobs=jobs,
                                console=console, scheduler=scheduler)
     except FileNotFoundError as exc:  # raised before the first cell: nothing was written
         raise typer.BadParameter(str(exc), param_hint="--data-dir") from None
@@ -131,7 +136,7 @@ def bench(
     if summary["failed"]:
         console.print(f"[yellow]{summary['failed']} cell(s) failed; their errors are in "
                       f"{escape(str(db))}; rerun the same command to retry them.[/yellow]")
-        for message, count in _failures(db, build_cells(ds, clfs, ms, seeds, budget)):
+        for message, count in _failures(db, build_cells(ds, clfs, ms, seed_list, budget)):
             console.print(f"  {count} x {escape(message)}")
 
 

@@ -198,14 +198,39 @@ def _load(dbs, budget, datasets=None, seeds=None):
         if isinstance(seeds, bool) or not isinstance(seeds, numbers.Integral) or seeds < 1:
             raise ValueError(f"seeds must be an integer >= 1 (seeds 0..n-1 are reported), "
                              f"got {seeds!r}")
-        held = int(frame["seed"].max()) + 1 if len(frame) else 0
-        if held < seeds:
+        held = sorted({int(seed) for seed in frame["seed"]})
+        if held and held[0] > 0:
+            # Why: a database run with --first-seed holds no seed 0; --seeds n would report
+            # nothing, or a few of its seeds as if they were the first n.
+            raise ValueError(f"seeds 0..{seeds - 1} asked for, but the {budget!r} results in "
+                             f"{source} hold seeds {seed_span(held)} (run with --first-seed); "
+                             f"leave --seeds out to report the seeds they hold")
+        n_held = held[-1] + 1 if held else 0
+        if n_held < seeds:
             # Why: asked for n seeds, a report of fewer would read as the n-seed table.
             raise ValueError(f"seeds {seeds} asked for, but the {budget!r} results in {source} "
-                             f"hold seeds 0..{held - 1} only; run mixann bench --seeds {seeds} "
-                             f"to add the rest (it resumes), or report --seeds {held}")
+                             f"hold seeds {seed_span(held)} only; run mixann bench --seeds "
+                             f"{seeds} to add the rest (it resumes), or report --seeds {n_held}")
         frame = frame[frame["seed"] < seeds]
     return frame[frame["status"] == "ok"], frame[frame["status"] == "failed"], budget, budgets
+
+
+def seed_span(seeds):
+    """``seeds`` (sorted ints) as runs: ``0..9``, ``0..4, 10..14``, ``3``.
+
+    Examples
+    --------
+    >>> from mixann.bench.report import seed_span
+    >>> seed_span([0, 1, 2, 3, 4, 10, 11, 12, 13, 14]), seed_span([3]), seed_span([])
+    ('0..4, 10..14', '3', 'none')
+    """
+    runs = []
+    for seed in seeds:
+        if runs and seed == runs[-1][1] + 1:
+            runs[-1][1] = seed
+        else:
+            runs.append([seed, seed])
+    return ", ".join(f"{a}..{b}" if b > a else f"{a}" for a, b in runs) or "none"
 
 
 class NoResults(ValueError):
