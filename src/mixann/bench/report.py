@@ -981,7 +981,7 @@ def write_report(db, out_dir, budget=None, case_study=False, datasets=None, seed
     if len(sweeps):
         paths["fig4_csv"] = out_dir / "fig4.csv"
         sweeps.to_csv(paths["fig4_csv"], index=False)
-        figs.append(f"\nThe plotted numbers: [fig4.csv](fig4.csv) (mean and std of test "
+        figs.append("\nThe plotted numbers: [fig4.csv](fig4.csv) (mean and std of test "
                     "macro-F1 over seeds per point; error bars = std).")
     sections.append(("Figure 4: hyperparameter study", "\n\n".join(figs)))
 
