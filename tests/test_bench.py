@@ -193,6 +193,14 @@ def test_cli_first_seed_runs_fresh_seeds_and_report_says_which(tmp_path, data_di
     assert "hold seeds 3..4 (run with --first-seed)" in flat
     assert CliRunner().invoke(app, report).exit_code == 0
     assert "seeds per cell: 2" in (tmp_path / "r" / "table2.md").read_text()
+    # --first-seed reports a window of them; one the database lacks names the flag to change.
+    res = CliRunner().invoke(app, [*report, "--seeds", "1", "--first-seed", "4"])
+    assert res.exit_code == 0, res.output
+    assert "seeds per cell: 1" in (tmp_path / "r" / "table2.md").read_text()
+    res = CliRunner().invoke(app, [*report, "--first-seed", "5"])
+    flat = " ".join(res.output.replace("│", " ").split())
+    assert res.exit_code == 2 and "Invalid value for --first-seed" in flat
+    assert "hold seeds 3..4; lower --first-seed" in flat
 
 
 def test_cli_refuses_missing_data_files_before_any_cell(tmp_path, data_dir):

@@ -353,9 +353,38 @@ def test_report_keeps_only_the_datasets_and_first_seeds_asked_for(tmp_path):
     numpy_five = write_report(db, tmp_path / "np", seeds=np.int64(5), datasets=["vowels"])
     assert numpy_five["csv"].read_bytes() == first5["csv"].read_bytes()
     # More seeds than the database holds: refused, not a ten-seed table of ten (session 43).
-    with pytest.raises(ValueError, match=r"seeds 12 asked for, but the 'quick' results in .* "
-                                         r"hold seeds 0..9 only; run mixann bench --seeds 12"):
+    with pytest.raises(ValueError, match=r"seeds 0..11 asked for, but the 'quick' results in .* "
+                                         r"hold seeds 0..9 only \(not 10..11\); run mixann bench "
+                                         r"--seeds 12 to add"):
         write_report(db, tmp_path / "bad", seeds=12)
+
+
+def test_report_first_seed_keeps_the_fresh_seeds_a_later_run_added(tmp_path):
+    # Seeds 0-4 give MixAnN 0.9 and none 0.8; seeds 5-9 give 0.6 and 0.7: the report of the
+    # later seeds alone reads 0.6, all ten 0.75 (session 57 extended a 15-seed database).
+    db = tmp_path / "fresh.sqlite"
+    _fake_rows(db, [("vowels", "knn", m, s, (f if s < 5 else g))
+                    for m, f, g in (("none", 0.8, 0.7), ("mixann", 0.9, 0.6)) for s in range(10)])
+
+    def mixann_row(paths):
+        with open(paths["csv"], newline="") as fh:
+            return {r["method"]: r for r in csv.DictReader(fh)}["mixann"]
+
+    later = mixann_row(write_report(db, tmp_path / "later", first_seed=5))
+    assert float(later["avg_f1"]) == pytest.approx(0.6) and later["vowels_n"] == "5"
+    window = mixann_row(write_report(db, tmp_path / "window", first_seed=3, seeds=4))  # 3..6
+    assert float(window["avg_f1"]) == pytest.approx((2 * 0.9 + 2 * 0.6) / 4)
+    assert window["vowels_n"] == "4"
+    with pytest.raises(ValueError, match=r"seeds 8..10 asked for, .* hold seeds 0..9 only "
+                                         r"\(not 10\); run mixann bench --seeds 3 --first-seed 8"):
+        write_report(db, tmp_path / "bad", first_seed=8, seeds=3)
+    with pytest.raises(ValueError, match=r"seeds 10 and on asked for, .* hold seeds 0..9; lower "
+                                         r"--first-seed"):
+        write_report(db, tmp_path / "bad", first_seed=10)
+    for bad in (-1, 1.5, True):
+        with pytest.raises(ValueError, match="first_seed must be an integer >= 0"):
+            write_report(db, tmp_path / "bad", first_seed=bad)
+    assert not (tmp_path / "bad").exists()  # nothing written for a refused window
 
 
 def test_cli_report_filters_and_rejects_an_unknown_dataset(tmp_path):

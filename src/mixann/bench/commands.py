@@ -199,6 +199,9 @@ def report(
                                            "leave out one whose cells are unfinished."),
     seeds: Optional[int] = typer.Option(None, min=1, help="Report seeds 0..n-1 only (default: "
                                         "all), e.g. --seeds 5 on a database run with --seeds 10."),
+    first_seed: int = typer.Option(0, min=0, help="Start the seeds reported here: --seeds 5 "
+                                   "--first-seed 10 reports seeds 10..14; without --seeds, every "
+                                   "seed from here on (fresh seeds a later bench added)."),
 ):
     """Write the paper's tables and figures from a results file into --out.
 
@@ -217,7 +220,7 @@ def report(
     try:
         # An empty or all-failed database is refused: a report without a number says nothing.
         paths = write_report(db, out, budget=budget, case_study=case_study, datasets=names,
-                             seeds=seeds, require_results=True,
+                             seeds=seeds, first_seed=first_seed, require_results=True,
                              notify=lambda message: console.print(message, markup=False,
                                                                   soft_wrap=True))
     except (FileNotFoundError, NotAResultsFile, CannotOpenDatabase, NoResults) as exc:
@@ -225,6 +228,8 @@ def report(
     except ValueError as exc:
         hint = ("--db" if "more than one database" in str(exc) else
                 "--budget" if str(exc).startswith("budget ") else
+                "--first-seed" if str(exc).startswith("first_seed") or
+                str(exc).endswith("lower --first-seed") else
                 "--seeds" if str(exc).startswith("seeds ") else
                 "--datasets" if "dataset" in str(exc) else None)
         raise typer.BadParameter(str(exc), param_hint=hint) from None

@@ -144,7 +144,7 @@ def _ordered(values, preferred):
     return head + sorted(v for v in values if v not in head)
 
 
-def _load(dbs, budget, datasets=None, seeds=None):
+def _load(dbs, budget, datasets=None, seeds=None, first_seed=0):
     from .store import ResultStore
 
     # The same file given twice (--db X --db ./X) is one database, not a clash of every cell.
@@ -193,26 +193,52 @@ def _load(dbs, budget, datasets=None, seeds=None):
             raise ValueError(f"datasets {missing or list(datasets)} have no {budget!r} results "
                              f"in {source}; choose from {present}")
         frame = frame[frame["dataset"].isin(list(datasets))]
-    if seeds is not None:
-        # Why: report the first n seeds of a database that holds more (e.g. a protocol's 5 of 10).
-        if isinstance(seeds, bool) or not isinstance(seeds, numbers.Integral) or seeds < 1:
-            raise ValueError(f"seeds must be an integer >= 1 (seeds 0..n-1 are reported), "
-                             f"got {seeds!r}")
-        held = sorted({int(seed) for seed in frame["seed"]})
-        if held and held[0] > 0:
-            # Why: a database run with --first-seed holds no seed 0; --seeds n would report
-            # nothing, or a few of its seeds as if they were the first n.
-            raise ValueError(f"seeds 0..{seeds - 1} asked for, but the {budget!r} results in "
-                             f"{source} hold seeds {seed_span(held)} (run with --first-seed); "
-                             f"leave --seeds out to report the seeds they hold")
-        n_held = held[-1] + 1 if held else 0
-        if n_held < seeds:
-            # Why: asked for n seeds, a report of fewer would read as the n-seed table.
-            raise ValueError(f"seeds {seeds} asked for, but the {budget!r} results in {source} "
-                             f"hold seeds {seed_span(held)} only; run mixann bench --seeds "
-                             f"{seeds} to add the rest (it resumes), or report --seeds {n_held}")
-        frame = frame[frame["seed"] < seeds]
+    if seeds is not None or first_seed:
+        frame = _keep_seeds(frame, seeds, first_seed, budget, source)
     return frame[frame["status"] == "ok"], frame[frame["status"] == "failed"], budget, budgets
+
+
+def _keep_seeds(frame, seeds, first_seed, budget, source):
+    """The rows of seeds ``first_seed..first_seed+seeds-1`` (``seeds=None``: every seed from
+    ``first_seed`` on), as ``mixann bench --seeds n --first-seed f`` runs them.
+
+    A window the results do not hold whole is a ``ValueError`` that names the seeds they hold:
+    a report of fewer seeds, or of others, would read as the table asked for.
+    """
+    if first_seed is None:
+        first_seed = 0
+    if isinstance(first_seed, bool) or not isinstance(first_seed, numbers.Integral) or \
+            first_seed < 0:
+        raise ValueError(f"first_seed must be an integer >= 0 (the first seed reported), got "
+                         f"{first_seed!r}")
+    if seeds is not None and (isinstance(seeds, bool) or not isinstance(seeds, numbers.Integral)
+                              or seeds < 1):
+        raise ValueError(f"seeds must be an integer >= 1 (seeds 0..n-1 are reported), "
+                         f"got {seeds!r}")
+    held = sorted({int(seed) for seed in frame["seed"]})
+    if seeds is None:
+        # Why: the fresh seeds of a database that a later run extended (e.g. 15..24 beside 0..14).
+        if not any(seed >= first_seed for seed in held):
+            raise ValueError(f"seeds {first_seed} and on asked for, but the {budget!r} results in "
+                             f"{source} hold seeds {seed_span(held)}; lower --first-seed")
+        return frame[frame["seed"] >= first_seed]
+    last = first_seed + seeds - 1
+    window = f"{first_seed}..{last}"
+    if first_seed == 0 and held and held[0] > 0:
+        # Why: a database run with --first-seed holds no seed 0; --seeds n would report
+        # nothing, or a few of its seeds as if they were the first n.
+        raise ValueError(f"seeds {window} asked for, but the {budget!r} results in {source} hold "
+                         f"seeds {seed_span(held)} (run with --first-seed); leave --seeds out to "
+                         f"report the seeds they hold, or give --first-seed")
+    missing = [seed for seed in range(first_seed, last + 1) if seed not in held]
+    if missing:
+        # Why: asked for n seeds, a report of fewer would read as the n-seed table.
+        start = f" --first-seed {first_seed}" if first_seed else ""
+        raise ValueError(f"seeds {window} asked for, but the {budget!r} results in {source} hold "
+                         f"seeds {seed_span(held)} only (not {seed_span(missing)}); run mixann "
+                         f"bench --seeds {seeds}{start} to add the rest (it resumes), or ask for "
+                         f"seeds they hold")
+    return frame[(frame["seed"] >= first_seed) & (frame["seed"] <= last)]
 
 
 def seed_span(seeds):
@@ -863,7 +889,7 @@ def _draw_case_study(path):
 
 
 def write_report(db, out_dir, budget=None, case_study=False, datasets=None, seeds=None,
-                 require_results=False, notify=None):
+                 require_results=False, notify=None, first_seed=0):
     """Write the report files (see the module docstring) for ``db`` into ``out_dir``.
 
     ``db`` is one results file or a list of them (e.g. one per classifier, run apart); their
@@ -872,8 +898,11 @@ def write_report(db, out_dir, budget=None, case_study=False, datasets=None, seed
     ``budget=None`` reports the ``paper`` budget if the database has it, else ``quick``, else
     the only one present. ``case_study=True`` also draws ``fig5.png`` (toy2 case study).
     ``datasets`` (names) keeps only those datasets' rows, ``seeds`` (an integer n) only seeds
-    0..n-1, as ``mixann bench --seeds n`` runs them; a dataset without rows for the budget is
-    a ``ValueError`` that lists the ones present. ``require_results=True`` (``mixann
+    0..n-1, as ``mixann bench --seeds n`` runs them, and ``first_seed`` (an integer f) starts
+    them at f: seeds f..f+n-1, or every seed from f on when ``seeds`` is None (the fresh seeds
+    a later ``--first-seed`` run added to a database); seeds asked for that the database does
+    not hold are a ``ValueError`` naming those it holds, as is a dataset without rows for the
+    budget, which lists the ones present. ``require_results=True`` (``mixann
     report``) raises :class:`NoResults` instead of writing a report without a number, when
     the selected rows hold no ok cell (an empty database, or only failed cells); nothing is
     written then.
@@ -897,10 +926,11 @@ def write_report(db, out_dir, budget=None, case_study=False, datasets=None, seed
     for path in dbs:
         if not path.is_file():
             raise FileNotFoundError(f"no results database at {path}")
-    ok, failed, budget, budgets = _load(dbs, budget, datasets=datasets, seeds=seeds)
+    ok, failed, budget, budgets = _load(dbs, budget, datasets=datasets, seeds=seeds,
+                                        first_seed=first_seed)
     if require_results and not len(ok):
         raise NoResults(_no_results(dbs, failed, budget, datasets is not None or
-                                    seeds is not None))
+                                    seeds is not None or bool(first_seed)))
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     earlier_report = _is_report_md(out_dir / "report.md")
