@@ -28,7 +28,7 @@ from .ddpg import scale_action
 from .metrics import score_proba
 from .mixup import mix_pair
 from .neighbour_index import NeighbourIndex
-from .reward import MovingBaseline, step_reward, uncertainty
+from .reward import step_reward, uncertainty
 from .selection import _proba  # [P(y=0), P(y=1)] whatever order the estimator keeps
 
 

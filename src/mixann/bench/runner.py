@@ -248,7 +248,7 @@ def resolve_methods(text, sweeps=()):
         else:
             try:
                 base, overrides = parse_method(token)
-            except ValueError as exc:
+            except ValueError:
                 if token.partition("[")[0] in MIXANN_REWARDS and token.endswith("]"):
                     # A MixAnN sweep point with a bad value (mixann[K=0]): its own message,
                     # not "unknown method" beside a list that offers mixann[K=..].
