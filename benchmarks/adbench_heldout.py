@@ -42,6 +42,12 @@ missing value dropped), ``votes10`` (124 democrats, 10 republicans, 16 votes as 
 rows with a missing vote dropped) and ``letter10`` (2,000 rows drawn of the other letters, 10
 "A", 16 features). ``--tiny-anomalies N`` cuts the same seven tables to ``N`` anomalies instead
 (``sonar25``, ...; session 39's row 78 used 25: 20 in train + validation, 5 in test).
+``--tiny-fresh`` (session 59, row 87) cuts *another* class of the same seven tables, from its own
+``default_rng(59)`` stream: ``sonar_rock10`` (111 mines, 10 rocks), ``vehicle_bus10`` (628
+other vehicles, 10 buses), ``vowel_hed10`` (900 other vowels, 10 of "hEd"), ``dna_ie10`` (2,421
+"ei" and "n", 10 "ie"), ``soybean_leafspot10`` (471 other diseases, 10 "alternarialeaf-spot"),
+``votes_democrat10`` (108 republicans, 10 democrats) and ``letter_b10`` (2,000 other letters, 10
+"B"): sets on which to test a rule chosen on the ``--tiny`` sets.
 
 With R and mlbench installed, ``--mlbench`` is ``$(Rscript -e 'cat(system.file("data",
 package="mlbench"))')``.
@@ -195,13 +201,27 @@ TINY = {
     "letter": TinySet("LetterRecognition", "lettr", "A", n_normal=2000),
 }
 
+#: ``--tiny-fresh`` sets (session 59, row 87): the same seven tables with *another* class cut to
+#: a few anomalies, drawn from their own ``default_rng(59)`` stream, so no rule chosen on the
+#: ``--tiny`` sets has seen their anomalies (the ``--tiny`` files keep their bytes).
+TINY_FRESH = {
+    "sonar_rock": TinySet("Sonar", "Class", "R"),
+    "vehicle_bus": TinySet("Vehicle", "Class", "bus"),
+    "vowel_hed": TinySet("Vowel", "Class", "hEd", dropped=("V1",)),
+    "dna_ie": TinySet("DNA", "Class", "ie"),
+    "soybean_leafspot": TinySet("Soybean", "Class", "alternarialeaf-spot", drop_missing=True),
+    "votes_democrat": TinySet("HouseVotes84", "Class", "democrat", drop_missing=True,
+                              codes={"n": 0, "y": 1}),
+    "letter_b": TinySet("LetterRecognition", "lettr", "B", n_normal=2000),
+}
 
-def tiny(tables, seed=123, n_anomalies=10):
+
+def tiny(tables, seed=123, n_anomalies=10, sets=None):
     """The ``--tiny`` sets from mlbench's tables (``{table name: DataFrame}``), ``n_anomalies``
-    each, named ``<stem><n_anomalies>``."""
+    each, named ``<stem><n_anomalies>``; ``sets`` (default :data:`TINY`) says how each is cut."""
     rng = np.random.default_rng(seed)
     out = {}
-    for stem, spec in TINY.items():
+    for stem, spec in (TINY if sets is None else sets).items():
         frame = tables[spec.table].drop(columns=list(spec.dropped))
         if spec.drop_missing:
             frame = frame.dropna()
@@ -236,22 +256,28 @@ def main(argv=None):
     parser.add_argument("--tiny", action="store_true", help="also write seven sets of a few "
                         "anomalies (not ADBench's; needs --mlbench): "
                         + ", ".join(f"{stem}10" for stem in TINY))
+    parser.add_argument("--tiny-fresh", action="store_true", help="also write seven sets with "
+                        "another class of the same tables cut to a few anomalies (session 59; "
+                        "needs --mlbench): " + ", ".join(f"{stem}10" for stem in TINY_FRESH))
     parser.add_argument("--tiny-anomalies", type=int, default=10, metavar="N",
                         help="anomalies in each --tiny set (default 10; the files are named "
                         "<stem>N, e.g. sonar25)")
     args = parser.parse_args(argv)
-    if args.tiny and not args.mlbench:
-        parser.error("--tiny needs --mlbench")
+    for flag, given in (("--tiny", args.tiny), ("--tiny-fresh", args.tiny_fresh)):
+        if given and not args.mlbench:
+            parser.error(f"{flag} needs --mlbench")
     if args.tiny_anomalies < 2:
         parser.error("--tiny-anomalies must be at least 2 (a stratified split needs them)")
     datasets = from_sklearn()
     if args.mlbench:
         datasets.update(from_mlbench(args.mlbench))
     check_counts(datasets)
-    if args.tiny:
-        tables = read_mlbench(args.mlbench, [t.table for t in TINY.values()])
+    for given, sets, seed in ((args.tiny, TINY, 123), (args.tiny_fresh, TINY_FRESH, 59)):
+        if not given:
+            continue
+        tables = read_mlbench(args.mlbench, sorted({t.table for t in sets.values()}))
         try:
-            datasets.update(tiny(tables, n_anomalies=args.tiny_anomalies))
+            datasets.update(tiny(tables, seed=seed, n_anomalies=args.tiny_anomalies, sets=sets))
         except ValueError as error:  # a table with fewer anomalies: say so, no traceback
             parser.error(str(error))
     out = Path(args.out)

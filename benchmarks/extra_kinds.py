@@ -58,6 +58,9 @@ each did:
   an anomaly to the majority, or twice it), clusters drawn by size or evenly
   (:func:`spread_cluster`), and ``spread-across``, midpoints across clusters only
   (:func:`spread_across`) (probed on validation splits in session 34, row 73; not screened);
+* ``beta-mix``: MixBoost's mix without its entropy boost: an anomaly and a random majority row
+  at a ratio from ``Beta(5, 2)``, labelled by the ratio (session 59, row 87; it passed its
+  test as XGBoost's rule for tiny minorities and is now :func:`mixann.rollout.beta_mix`);
 * ``spread-on-majority``: ``spread``'s midpoints drawn four times over, those that land nearest
   a majority row kept first (:func:`on_majority`, the landing filter's order reversed; probed
   for KNN on validation splits in session 55, row 86; not screened).
@@ -76,7 +79,7 @@ import numpy as np
 # ``--extra-kind swap`` scores it next to the default's kinds, as row 53 did (for XGBoost, whose
 # default kinds hold it since row 54, the list is unchanged and ``without:swap`` is the old
 # default).
-from mixann.rollout import off_majority, spread, spread_off_majority, swap
+from mixann.rollout import beta_mix, off_majority, spread, spread_off_majority, swap
 
 
 def _around(rows, points):
@@ -854,7 +857,11 @@ EXTRA_KINDS = {"segment": segment, "rose": rose, "local": local, "smote": smote,
                "spread-cluster-wide": partial(spread_cluster, cut=2.0),
                "spread-across": spread_across,
                # Session 55's validation probe (row 86): the landing filter's complement.
-               "spread-on-majority": on_majority(spread)}
+               "spread-on-majority": on_majority(spread),
+               # Session 59 (row 87): passed its test as XGBoost's rule for 8 training
+               # anomalies and is now mixann.rollout.beta_mix (named here too, so that
+               # --extra-kind scores it next to any classifier's kinds).
+               "beta-mix": beta_mix}
 #: Kinds that score rows with the classifier: :func:`register` binds its ``estimator``.
 NEEDS_ESTIMATOR = ("hard",)
 

@@ -140,6 +140,47 @@ def test_tiny_sets_keep_ten_of_the_anomaly_class_and_drop_the_speaker(tmp_path):
         module.main(["--mlbench", str(tmp_path), "--tiny", "--tiny-anomalies", "1"])
 
 
+def test_fresh_tiny_sets_cut_another_class_from_their_own_stream(tmp_path):
+    module = _module()
+    n = 12  # rows per class in the stand-ins; 10 of the anomaly class are kept
+    tables = {
+        "Sonar": pd.DataFrame({"V1": np.arange(2.0 * n), "Class": _factor(["R", "M"] * n)}),
+        "Vehicle": pd.DataFrame({"Comp": np.arange(2.0 * n),
+                                 "Class": _factor(["bus", "van"] * n)}),
+        "Vowel": pd.DataFrame({"V1": _factor([3] * 2 * n), "V2": np.arange(2.0 * n),
+                               "Class": _factor(["hEd", "hid"] * n)}),
+        "DNA": pd.DataFrame({"V1": np.arange(2.0 * n), "Class": _factor(["ie", "ei"] * n)}),
+        "Soybean": pd.DataFrame({"leaves": np.arange(2.0 * n),
+                                 "Class": _factor(["alternarialeaf-spot", "brown-spot"] * n)}),
+        "HouseVotes84": pd.DataFrame({"V1": _factor(["y", "n"] * n),
+                                      "Class": _factor(["democrat", "republican"] * n)}),
+        "LetterRecognition": pd.DataFrame({"x.box": np.arange(3600.0),
+                                           "lettr": _factor(["B", "A", "C"] * 1200)}),
+    }
+    fresh = module.tiny(tables, seed=59, sets=module.TINY_FRESH)
+    assert sorted(fresh) == sorted(f"{stem}10" for stem in module.TINY_FRESH)
+    for name, (X, y) in fresh.items():
+        if name == "votes_democrat10":  # democrats voted "y" (1) here, republicans "n" (0)
+            np.testing.assert_array_equal(X[:, 0], y)
+            continue
+        # Every other stand-in puts the fresh set's anomaly class at the even rows (every third
+        # for the letters), so the anomalies are exactly those rows.
+        step = 3 if name == "letter_b10" else 2
+        column = -1 if name == "vowel_hed10" else 0  # vowel: V1 (the speaker) dropped
+        assert int(y.sum()) == 10, name
+        assert set(X[y == 1, column] % step) == {0.0}, name
+        assert 0.0 not in set(X[y == 0, column] % step), name
+    assert len(fresh["letter_b10"][1]) == 2010
+    # A fixed draw from its own stream: the same bytes again, other bytes from --tiny's seed.
+    again = module.tiny(tables, seed=59, sets=module.TINY_FRESH)
+    other = module.tiny(tables, seed=123, sets=module.TINY_FRESH)
+    for name, (X, y) in fresh.items():
+        np.testing.assert_array_equal(X, again[name][0])
+    assert any(not np.array_equal(X, other[name][0]) for name, (X, y) in fresh.items())
+    with pytest.raises(SystemExit):  # --tiny-fresh alone: argparse names the missing --mlbench
+        module.main(["--tiny-fresh", "--out", str(tmp_path / "out")])
+
+
 def test_sklearn_sets_have_adbench_s_counts_and_fixed_bytes(tmp_path):
     module = _module()
     module.main(["--out", str(tmp_path)])  # without --mlbench: WDBC and wine only

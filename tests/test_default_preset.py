@@ -10,8 +10,8 @@ from xgboost import XGBClassifier, XGBRFClassifier
 from mixann import MixAnN
 from mixann.ddpg import scale_action
 from mixann.mixup import minority_mix
-from mixann.rollout import (copies, landing_ratio, off_majority, rollout, scale_actions, spread,
-                            spread_off_majority, swap)
+from mixann.rollout import (beta_mix, copies, landing_ratio, off_majority, rollout,
+                            scale_actions, spread, spread_off_majority, swap)
 from mixann.sampler import default_mix_kinds, default_n_draws
 from mixann.selection import minority_volumes, select_volume, volume_target
 from mixann.updaters import resolve_update
@@ -587,6 +587,100 @@ def test_auto_selection_rule_balances_an_mlp_only_with_twelve_anomalies_or_fewer
     three.fit_resample(X3, y3)
     assert three.selection_rule_ == {1: "best", 2: "balance"}
     assert three.history_["selection_rule"] == three.selection_rule_
+
+
+def test_beta_mix_hand_computed():
+    # Three anomalies, two normal rows: the draws are rng.choice over each class, then the
+    # Beta(5, 2) shares, in that order, until 5 rows are labelled anomalies (share >= 0.5).
+    X = np.array([[0.0, 0.0], [4.0, 0.0], [1.0, 1.0], [2.0, 2.0], [3.0, 3.0]])
+    y = np.array([0, 0, 1, 1, 1])
+    out = beta_mix(X, y, 5, np.random.default_rng(7))
+    rng = np.random.default_rng(7)
+    first, second = rng.choice([2, 3, 4], 16), rng.choice([0, 1], 16)
+    lam = rng.beta(5.0, 2.0, 16)
+    end = int(np.flatnonzero(np.cumsum(lam >= 0.5) >= 5)[0]) + 1
+    np.testing.assert_array_equal(out.sources, np.column_stack([first, second])[:end])
+    np.testing.assert_array_equal(out.alpha, lam[:end])
+    np.testing.assert_array_equal(out.y, (lam[:end] >= 0.5).astype(int))
+    np.testing.assert_allclose(out.X, lam[:end, None] * X[first[:end]]
+                               + (1 - lam[:end, None]) * X[second[:end]])
+    assert int(out.y.sum()) == 5 and out.y[-1] == 1
+    # One row by hand: anomaly (1, 1) and normal (4, 0) at a share of 0.75 give (1.75, 0.75).
+    lam_row = 0.75
+    assert np.allclose(lam_row * X[2] + (1 - lam_row) * X[1], [1.75, 0.75])
+    # A prefix is a smaller volume of the same draw; nothing to mix: nothing or copies.
+    np.testing.assert_array_equal(out.head(2).X, beta_mix(X, y, 2, np.random.default_rng(7)).X)
+    assert len(beta_mix(X, y, 0, np.random.default_rng(0))) == 0
+    assert len(beta_mix(X, np.zeros(5, dtype=int), 4, np.random.default_rng(0))) == 0
+    only = beta_mix(X[2:], y[2:], 4, np.random.default_rng(0))  # no majority row: copies
+    assert only.y.tolist() == [1, 1, 1, 1] and np.all(only.alpha == 1.0)
+
+
+def test_auto_selection_rule_takes_beta_mix_for_xgboost_with_twelve_anomalies_or_fewer(tiny):
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from mixann.defaults import FIXED_PICKS, default_selection_rule
+
+    xgb = XGBClassifier(n_estimators=5, max_depth=2, n_jobs=1)
+    kinds = default_mix_kinds(xgb)
+    assert FIXED_PICKS["beta-mix"] == ("beta-mix", 0.5)  # row 87
+    assert default_selection_rule(xgb, 12, kinds) == "beta-mix"
+    assert default_selection_rule(xgb, 13, kinds) == "best"
+    assert default_selection_rule(make_pipeline(StandardScaler(), xgb), 8,
+                                  default_mix_kinds(make_pipeline(StandardScaler(), xgb))) \
+        == "beta-mix"
+    assert default_selection_rule(xgb, 8, ("spread",)) == "best"  # kinds given by hand
+    assert default_selection_rule(xgb, 8, ("spread", "beta-mix")) == "beta-mix"
+    for other in (XGBRFClassifier(), XGBClassifier(booster="gblinear"), KNeighborsClassifier()):
+        assert default_selection_rule(other, 8, default_mix_kinds(other)) == "best"
+    # Through the sampler: 8 anomalies in train + validation (6 given, 2 for validation).
+    X, y = _few_anomalies(6)
+    X_val, y_val = _few_anomalies(2, n_majority=20, seed=1)
+    params = dict(tiny, validation_data=(X_val, y_val), random_state=0)
+    fixed = MixAnN(xgb, **params)
+    X_res, y_res = fixed.fit_resample(X, y)
+    h = fixed.history_
+    assert fixed.selection_rule_ == "beta-mix"
+    assert (h["selection_rule"], h["mix_kind"], h["volume"], h["candidates"]) == (
+        "beta-mix", "beta-mix", 0.5, [])
+    new_y = y_res[len(y):]
+    assert int(new_y.sum()) == volume_target(0.5, y) == 27  # half of the gap of 54
+    assert fixed.n_draws_ == 10 and len(h["draw_scores"]) == 10  # XGBoost's draws as ever
+    # Every synthetic row mixes one given anomaly with one given normal row, at its share
+    # (labelled an anomaly where the share is at least one half).
+    first, second = fixed.synthetic_sources_.T
+    assert np.all(y[first] == 1) and np.all(y[second] == 0)
+    share = fixed.synthetic_alpha_
+    np.testing.assert_allclose(fixed.synthetic_X_, share[:, None] * X[first]
+                               + (1 - share[:, None]) * X[second])
+    np.testing.assert_array_equal(new_y, (share >= 0.5).astype(int))
+    assert (new_y == 0).any()  # a few normal rows between the classes
+    # The same rows as asking for "beta-mix" by name; "best" searches instead.
+    named = MixAnN(xgb, selection_rule="beta-mix", **params).fit_resample(X, y)[0]
+    assert named.tobytes() == X_res.tobytes()
+    searched = MixAnN(xgb, selection_rule="best", **params)
+    searched.fit_resample(X, y)
+    assert searched.selection_rule_ == "best" and searched.history_["candidates"]
+    # With 13 anomalies in train + validation XGBoost keeps its choice.
+    X13, y13 = _few_anomalies(11)
+    assert MixAnN(xgb, **params).fit(X13, y13).selection_rule_ == "best"
+    from mixann.cli import describe_choice
+
+    assert "beta-mix mixing, volume 0.5" in describe_choice(fixed)
+    assert "no volume search" in describe_choice(fixed)
+    # More than two classes: a class of 6 rows against the rest takes half of the volume that
+    # balances it with the largest class, as "balance" takes all of it.
+    from mixann.multiclass import rest_volumes
+
+    X14, y14 = _few_anomalies(14)
+    X3 = np.vstack([X14, X[y == 1] - 6.0])  # a third class of 6 rows, far from both
+    y3 = np.r_[y14, np.full(6, 2)]
+    three = MixAnN(xgb, **dict(tiny, random_state=0))  # validation carved out of X3: 14, 6
+    three.fit_resample(X3, y3)
+    assert three.selection_rule_ == {1: "best", 2: "beta-mix"}
+    balance_volume = rest_volumes([1.0], 6, 60, len(y3) - 6)[0]
+    assert three.samplers_[2].history_["volume"] == pytest.approx(0.5 * balance_volume)
 
 
 def test_best_larger_sends_exact_ties_to_the_larger_volume(tiny):

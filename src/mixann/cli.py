@@ -140,10 +140,10 @@ def describe_choice(sampler):
         return (f"returned episode {h['returned_episode']} (validation {sampler.metric} "
                 f"{max(e['score'] for e in h['episodes']):.3f} vs {h['baseline_score']:.3f} "
                 "without)")
-    if h["selection_rule"] == "balance":
-        return (f"{h['mix_kind']} mixing up to balance (volume {h['volume']:g}), with no volume "
-                f"search: too few anomalies for the folds to choose on (selection_rule "
-                f"{sampler.selection_rule!r})")
+    if h["selection_rule"] in ("balance", "beta-mix"):
+        return (f"{h['mix_kind']} mixing, volume {h['volume']:g} of the class gap, with no "
+                f"volume search: too few anomalies for the folds to choose on (selection_rule "
+                f"{sampler.selection_rule!r} -> {h['selection_rule']!r})")
     scores = {(c["kind"], c["volume"]): c["score"] for c in h["candidates"]}
     none = scores.get((None, 0.0), float("nan"))
     if h["mix_kind"] is None:

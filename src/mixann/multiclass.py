@@ -164,7 +164,8 @@ def fit_one_vs_rest(sampler, X, y):
             X_val, y_val = validation
             params["validation_data"] = (X_val, (y_val == label).astype(int))
         binary = MixAnN(**params)  # params carry policy=: each class starts from its weights
-        # selection_rule="balance" balances with the largest class, as volume 1 does.
+        # selection_rule="balance" balances with the largest class, as volume 1 does
+        # ("beta-mix" takes half of that volume).
         binary._balance_volume = rest_volumes([BALANCE_PICK[1]], *sizes)[0]
         if judged:
             code = int(np.searchsorted(classes, label))

@@ -28,8 +28,8 @@ from .ddpg import DDPGAgent
 # The defaults, seeding and policy-file names are also this module's, as before the split
 # (the README and users' code name mixann.sampler.default_mix_kinds, .drawn_seed ...).
 from .defaults import (BALANCE_PICK, DEFAULT_MINORITY_MULTIPLES, DEFAULT_VOLUMES,  # noqa: F401
-                       SELECTION_RULES, SMALL_MINORITY, default_estimator, default_mix_kinds,
-                       default_n_draws, default_selection_rule)
+                       FIXED_PICKS, SELECTION_RULES, SMALL_MINORITY, default_estimator,
+                       default_mix_kinds, default_n_draws, default_selection_rule)
 from .env import Episode, MixUpEnv, in_sample_proba
 from .input_checks import (TrainingSplitTooSmall, check_columns_by_position, check_dense,
                            check_estimator_has_proba, check_labels_present, check_magnitude,
@@ -216,16 +216,20 @@ class MixAnN(NestedEstimatorParams, BaseOverSampler):
         costs ``n_draws`` more fits of the classifier on the training rows. Measured with
         ``validation_data`` given (as the bench does); without it, the anomalies carved out
         for validation are not mixed into the returned rows when ``n_draws > 1``.
-    selection_rule : {"auto", "best", "best-larger", "one-se", "balance"}, default="auto"
+    selection_rule : {"auto", "best", "best-larger", "one-se", "balance", "beta-mix"}, \
+default="auto"
         Default preset: ``"best"`` takes the volume with the best pooled out-of-fold score
         (exact ties: the smaller); ``"best-larger"`` the same with exact ties going to the
         larger volume; ``"one-se"`` the smallest volume within one standard error of it
         (fewer samples unless more clearly help; measured slightly worse, docs/quality.md);
         ``"balance"`` skips the volume search and returns ``spread`` at volume 1.0 (midpoints
         of random anomaly pairs up to the majority's count; ``spread`` must be among the
-        kinds, and no volume-0 candidate means no guard). ``"auto"`` is ``"balance"`` for an
-        MLP when train + validation hold at most 12 minority rows (too few for the folds to
-        choose: docs/quality.md, rows 77 and 80) and ``"best"`` otherwise
+        kinds, and no volume-0 candidate means no guard); ``"beta-mix"`` skips it too and
+        returns :func:`mixann.rollout.beta_mix` (anomalies mixed towards random majority rows,
+        MixBoost's mix) at half the class gap, whatever the kinds. ``"auto"`` is ``"balance"``
+        for an MLP and ``"beta-mix"`` for XGBoost's boosted trees (with their default kinds)
+        when train + validation hold at most 12 minority rows (too few for the folds to
+        choose: docs/quality.md, rows 77, 80 and 87) and ``"best"`` otherwise
         (:func:`default_selection_rule`; ``"best-larger"`` passed a test for KNN on fresh
         sets of 25 anomalies and then lost on the held-out ADBench datasets, row 78); the
         rule used is ``selection_rule_`` after fitting.
@@ -759,8 +763,11 @@ class MixAnN(NestedEstimatorParams, BaseOverSampler):
                 return generate
 
             generators = {kind: generator(kind) for kind in kinds}
-            if self.selection_rule_ == "balance":  # too few anomalies to choose on folds
-                (kind, volume), scores = (BALANCE_PICK[0], balance_volume), {}
+            if self.selection_rule_ in FIXED_PICKS:  # too few anomalies to choose on folds
+                kind, share = FIXED_PICKS[self.selection_rule_]
+                # A share of the volume that balances (1.0, or one-vs-rest's own).
+                volume, scores = share * balance_volume, {}
+                generators.setdefault(kind, generator(kind))  # beta-mix: not among the kinds
             else:
                 (kind, volume), scores = self._search_volume(
                     generators, estimator, X_train, y_train, X_val, y_val, volumes, multiples,

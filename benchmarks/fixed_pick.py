@@ -1,0 +1,131 @@
+"""One fixed candidate for every cell, against the default's choice: read from ``choice_ceiling.py`` records.
+
+``choice_ceiling.py`` keeps, for every (dataset, seed) cell, each candidate's out-of-fold score
+and its test F1 on the same samples. A rule with no search (the MLP's ``balance``, XGBoost's
+``beta-mix``, docs/quality.md rows 77 and 87) returns one fixed (kind, volume) in every cell;
+this script asks which fixed candidate would have scored best over a file of records (to pick
+one on development sets) and how one given pick compares, cell by cell, with the default rule
+(``mixann.selection.choose``) replayed among the default's kinds only (to test it on fresh
+sets). Only volumes that are shares of the class gap (``--shares``) are fixed candidates:
+the minority-count volumes mean other shares on every dataset. Usage (session 59, row 87)::
+
+    python benchmarks/fixed_pick.py dev_xgb.jsonl                       # the best fixed picks
+    python benchmarks/fixed_pick.py fresh_xgb.jsonl --pick beta-mix:0.5  # the written test
+
+``--with-baseline`` records (``choice_ceiling.py --with-baseline mixboost``) also report that
+baseline's cells.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import defaultdict
+
+import numpy as np
+
+from mixann.selection import choose
+
+#: XGBoost's default kinds (mixann.defaults.default_mix_kinds).
+DEFAULT_KINDS = ("boundary", "spread", "swap", "spread-off-majority")
+#: The default preset's positive volumes (mixann.defaults.DEFAULT_VOLUMES).
+SHARES = (0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0)
+
+
+def cell_rows(records, kinds=DEFAULT_KINDS, shares=SHARES):
+    """Per record: the default rule's test F1 among ``kinds`` (and no augmentation), every fixed
+    candidate's test F1 (``{(kind, share): f1}``) and the baseline's, if recorded.
+
+    Examples
+    --------
+    >>> rec = {"dataset": "d", "seed": 0, "candidates": [
+    ...     {"kind": None, "volume": 0.0, "score": 0.5, "se": 0.1, "f1": 0.6},
+    ...     {"kind": "spread", "volume": 0.5, "score": 0.7, "se": 0.1, "f1": 0.7},
+    ...     {"kind": "beta-mix", "volume": 0.5, "score": 0.9, "se": 0.1, "f1": 0.8}]}
+    >>> row = cell_rows([rec], kinds=("spread",), shares=(0.5,))[0]
+    >>> row["best"], row["fixed"][("beta-mix", 0.5)], row["baseline"]
+    (0.7, 0.8, None)
+    """
+    rows = []
+    for record in records:
+        candidates = {(c["kind"], c["volume"]): c for c in record["candidates"]}
+        default = {k: (c["score"], c["se"]) for k, c in candidates.items()
+                   if k[0] is None or k[0] in kinds}
+        fixed = {k: c["f1"] for k, c in candidates.items()
+                 if k[0] is not None and any(abs(k[1] - s) < 1e-12 for s in shares)}
+        rows.append({"dataset": record["dataset"], "seed": record["seed"],
+                     "best": candidates[choose(default)]["f1"], "fixed": fixed,
+                     "baseline": (record.get("baseline") or {}).get("f1")})
+    return rows
+
+
+def paired(values, base):
+    """Mean difference ``values - base``, its standard error, and wins / ties / losses.
+
+    Examples
+    --------
+    >>> d, se, counts = paired([1.0, 0.5, 0.25], [0.5, 0.5, 0.5])
+    >>> round(d, 4), round(se, 4), counts
+    (0.0833, 0.2205, (1, 1, 1))
+    """
+    d = np.asarray(values, dtype=float) - np.asarray(base, dtype=float)
+    se = float(d.std(ddof=1) / np.sqrt(len(d))) if len(d) > 1 else float("nan")
+    ties = np.isclose(d, 0.0, rtol=0.0, atol=1e-12)
+    return float(d.mean()), se, (int((~ties & (d > 0)).sum()), int(ties.sum()),
+                                 int((~ties & (d < 0)).sum()))
+
+
+def best_fixed(rows, top=10):
+    """The ``top`` fixed candidates held by every row, by mean test F1 (highest first)."""
+    common = set.intersection(*(set(r["fixed"]) for r in rows))
+    means = {k: float(np.mean([r["fixed"][k] for r in rows])) for k in common}
+    return sorted(means.items(), key=lambda kv: (-kv[1], str(kv[0])))[:top]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
+    parser.add_argument("records", help="a choice_ceiling.py --out file (JSON lines)")
+    parser.add_argument("--pick", default=None, metavar="KIND:SHARE",
+                        help="a fixed candidate to pair against the default rule, e.g. "
+                        "beta-mix:0.5")
+    parser.add_argument("--kinds", default=",".join(DEFAULT_KINDS),
+                        help="the default rule's kinds (default: XGBoost's four)")
+    parser.add_argument("--top", type=int, default=10, help="fixed candidates listed")
+    args = parser.parse_args(argv)
+    with open(args.records) as handle:
+        records = [json.loads(line) for line in handle if line.strip()]
+    if not records:
+        parser.error(f"{args.records} holds no records")
+    rows = cell_rows(records, kinds=tuple(args.kinds.split(",")))
+    best = [r["best"] for r in rows]
+    print(f"{len(rows)} cells; the default rule among {args.kinds}: {np.mean(best):.3f}")
+    if all(r["baseline"] is not None for r in rows):
+        base = [r["baseline"] for r in rows]
+        print(f"baseline: {np.mean(base):.3f}")
+    print("fixed candidate                 mean   minus the default rule (SE), W / T / L")
+    for (kind, share), mean in best_fixed(rows, args.top):
+        d, se, (w, t, lo) = paired([r["fixed"][(kind, share)] for r in rows], best)
+        print(f"{kind + ' at ' + format(share, 'g'):30s} {mean:.3f}  {d:+.3f} ({se:.3f}), "
+              f"{w} / {t} / {lo}")
+    if args.pick:
+        kind, _, share = args.pick.rpartition(":")
+        key = (kind, float(share))
+        if not kind or any(key not in r["fixed"] for r in rows):
+            parser.error(f"--pick {args.pick!r} is not a fixed candidate of every record")
+        picked = [r["fixed"][key] for r in rows]
+        d, se, (w, t, lo) = paired(picked, best)
+        print(f"PICK {args.pick}: {np.mean(picked):.3f}, minus the default rule {d:+.4f} "
+              f"({se:.4f}), {w} / {t} / {lo}")
+        if all(r["baseline"] is not None for r in rows):
+            d, se, (w, t, lo) = paired(picked, [r["baseline"] for r in rows])
+            print(f"PICK {args.pick} minus the baseline {d:+.4f} ({se:.4f}), {w} / {t} / {lo}")
+        by_dataset = defaultdict(list)
+        for row, value in zip(rows, picked):
+            by_dataset[row["dataset"]].append((value, row["best"]))
+        for dataset, pairs in by_dataset.items():
+            pick_mean, best_mean = np.mean(pairs, axis=0)
+            print(f"  {dataset}: pick {pick_mean:.3f}, default rule {best_mean:.3f}")
+
+
+if __name__ == "__main__":
+    main()
