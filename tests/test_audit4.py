@@ -107,11 +107,14 @@ def _few(X, y, n_normal, n_anomalies=2):
 def test_guard_false_takes_volume_zero_out_of_the_default_volumes(data):
     # Volume 0 was in DEFAULT_VOLUMES, so guard=False still returned nothing, guard_fired True.
     X, y = _few(*data, 50)
-    sampler = MixAnN(guard=False, n_episodes=2, max_steps_per_episode=5, random_state=0).fit(X, y)
+    # selection_rule="best": with 2 anomalies "auto" would skip the search (row 88).
+    sampler = MixAnN(guard=False, n_episodes=2, max_steps_per_episode=5, random_state=0,
+                     selection_rule="best").fit(X, y)
     assert len(sampler.synthetic_X_) > 0 and sampler.history_["volume"] > 0
     assert sampler.history_["guard_fired"] is False
     assert all(c["volume"] > 0 for c in sampler.history_["candidates"])
-    guarded = MixAnN(n_episodes=2, max_steps_per_episode=5, random_state=0).fit(X, y)
+    guarded = MixAnN(n_episodes=2, max_steps_per_episode=5, random_state=0,
+                     selection_rule="best").fit(X, y)
     assert any(c["kind"] is None for c in guarded.history_["candidates"])
     with pytest.raises(ValueError, match=r"volumes=\(0.0,\) with guard=False leaves no volume"):
         MixAnN(guard=False, volumes=(0.0,), minority_multiples=()).fit(X, y)
@@ -127,7 +130,8 @@ def test_guard_false_takes_volume_zero_out_of_the_default_volumes(data):
                                r"split \(8 samples\); give more rows, or an estimator"),
     # The folds of the volume search (7 rows each here) used to fail with sklearn's
     # "Expected n_neighbors <= n_samples_fit" alone.
-    (12, {}, r"the volume search fits the estimator on folds of 7 rows \(of the 14 in train \+ "
+    (12, dict(selection_rule="best"),
+     r"the volume search fits the estimator on folds of 7 rows \(of the 14 in train \+ "
              r"validation\), fewer than its n_neighbors=10; give more rows, or an estimator "
              r"with fewer neighbours, e\.g\. estimator=KNeighborsClassifier\(n_neighbors=6\)"),
 ])

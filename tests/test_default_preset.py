@@ -299,7 +299,9 @@ def test_minority_multiples_add_candidates_only_under_extreme_imbalance(tiny):
     rng = np.random.default_rng(0)
     X = np.vstack([rng.normal(0, 1, (2000, 2)), rng.normal(3, 0.3, (12, 2))])
     y = np.array([0] * 2000 + [1] * 12)
-    params = {**tiny, "minority_multiples": (1, 2, 20), "random_state": 0}
+    # selection_rule="best": with 12 anomalies "auto" would skip the search (row 88).
+    params = {**tiny, "minority_multiples": (1, 2, 20), "random_state": 0,
+              "selection_rule": "best"}
     sampler = MixAnN(**params)
     sampler.fit_resample(X, y)
     volumes = sorted({c["volume"] for c in sampler.history_["candidates"]})
@@ -544,7 +546,7 @@ def test_auto_selection_rule_balances_an_mlp_only_with_twelve_anomalies_or_fewer
     assert default_selection_rule(make_pipeline(StandardScaler(), MLPClassifier()), 3,
                                   kinds) == "balance"
     assert default_selection_rule(MLPClassifier(), 3, ("boundary",)) == "best"  # no spread
-    for other in (KNeighborsClassifier(), XGBClassifier(), DecisionTreeClassifier()):
+    for other in (XGBClassifier(), DecisionTreeClassifier()):  # KNN: its own rule, below
         assert default_selection_rule(other, 3, kinds) == "best"
     # Through the sampler: 8 anomalies in train + validation (6 given, 2 for validation).
     X, y = _few_anomalies(6)
@@ -569,8 +571,10 @@ def test_auto_selection_rule_balances_an_mlp_only_with_twelve_anomalies_or_fewer
 
     assert "no volume search" in describe_choice(balanced)
     assert "out-of-fold" in describe_choice(searched)
-    # KNN with as few anomalies keeps its choice, and so does an MLP with 13 of them.
-    knn = MixAnN(KNeighborsClassifier(3), **params)
+    # KNN with as few anomalies has its own rule (row 88); kinds given by hand without its
+    # kind keep the choice, and so does an MLP with 13 anomalies.
+    assert MixAnN(KNeighborsClassifier(3), **params).fit(X, y).selection_rule_ == "swap"
+    knn = MixAnN(KNeighborsClassifier(3), **dict(params, mix_kinds=("boundary",)))
     knn.fit_resample(X, y)
     assert knn.selection_rule_ == "best" and knn.history_["candidates"]
     X13, y13 = _few_anomalies(11)  # 13 with validation's 2
@@ -632,8 +636,8 @@ def test_auto_selection_rule_takes_beta_mix_for_xgboost_with_twelve_anomalies_or
         == "beta-mix"
     assert default_selection_rule(xgb, 8, ("spread",)) == "best"  # kinds given by hand
     assert default_selection_rule(xgb, 8, ("spread", "beta-mix")) == "beta-mix"
-    for other in (XGBRFClassifier(), XGBClassifier(booster="gblinear"), KNeighborsClassifier()):
-        assert default_selection_rule(other, 8, default_mix_kinds(other)) == "best"
+    for other in (XGBRFClassifier(), XGBClassifier(booster="gblinear"), MLPClassifier()):
+        assert default_selection_rule(other, 8, ("boundary",)) == "best"
     # Through the sampler: 8 anomalies in train + validation (6 given, 2 for validation).
     X, y = _few_anomalies(6)
     X_val, y_val = _few_anomalies(2, n_majority=20, seed=1)
@@ -683,12 +687,44 @@ def test_auto_selection_rule_takes_beta_mix_for_xgboost_with_twelve_anomalies_or
     assert three.samplers_[2].history_["volume"] == pytest.approx(0.5 * balance_volume)
 
 
+def test_auto_selection_rule_takes_swap_for_knn_with_twelve_anomalies_or_fewer(tiny):
+    from mixann.defaults import FIXED_PICKS, default_selection_rule
+
+    knn = KNeighborsClassifier(3)
+    kinds = default_mix_kinds(knn)
+    assert FIXED_PICKS["swap"] == ("swap", 0.2)  # row 88
+    assert default_selection_rule(knn, 12, kinds) == "swap"
+    assert default_selection_rule(knn, 13, kinds) == "best"
+    assert default_selection_rule(knn, 8, ("spread",)) == "best"  # kinds given by hand
+    assert default_selection_rule(knn, 8, ("boundary", "swap")) == "swap"
+    X, y = _few_anomalies(6)
+    X_val, y_val = _few_anomalies(2, n_majority=20, seed=1)
+    params = dict(tiny, validation_data=(X_val, y_val), random_state=0)
+    fixed = MixAnN(knn, **params)
+    X_res, y_res = fixed.fit_resample(X, y)
+    h = fixed.history_
+    assert (fixed.selection_rule_, h["mix_kind"], h["volume"], h["candidates"]) == (
+        "swap", "swap", 0.2, [])
+    new_y = y_res[len(y):]
+    assert int(new_y.sum()) == len(new_y) == volume_target(0.2, y) == 11  # 0.2 of 54, rounded
+    # Every synthetic row takes each feature from one of its two given anomalies.
+    first, second = fixed.synthetic_sources_.T
+    assert np.all(y[first] == 1) and np.all(y[second] == 1)
+    rows = fixed.synthetic_X_
+    assert np.all((rows == X[first]) | (rows == X[second]))
+    named = MixAnN(knn, selection_rule="swap", **params).fit_resample(X, y)[0]
+    assert named.tobytes() == X_res.tobytes()
+    from mixann.cli import describe_choice
+
+    assert "swap mixing, volume 0.2" in describe_choice(fixed)
+
+
 def test_best_larger_sends_exact_ties_to_the_larger_volume(tiny):
     from mixann.selection import choose
 
     X, y = _few_anomalies(8)  # separable blobs: many candidates tie at the top
     picks = {}
-    for rule in ("auto", "best-larger", "best"):
+    for rule in ("best-larger", "best"):
         sampler = MixAnN(KNeighborsClassifier(3), selection_rule=rule, random_state=0, **tiny)
         X_res, _ = sampler.fit_resample(X, y)
         h = sampler.history_
@@ -696,7 +732,10 @@ def test_best_larger_sends_exact_ties_to_the_larger_volume(tiny):
         larger = sampler.selection_rule_ == "best-larger"
         assert (h["mix_kind"], h["volume"]) == choose(scores, larger_ties=larger)
         picks[rule] = ((h["mix_kind"], h["volume"]), X_res.tobytes())
-    assert picks["auto"] == picks["best"]  # KNN's default (row 78 kept it), the same rows
+    # KNN's "auto" with 8 anomalies is row 88's "swap" (no search); "best" above is its rule
+    # with more than 12 (row 78 kept it over "best-larger").
+    assert MixAnN(KNeighborsClassifier(3), random_state=0, **tiny).fit(X, y).selection_rule_ \
+        == "swap"
     # The same scores, tied at the top: the larger volume, where "best" takes the smaller.
     assert picks["best-larger"][0] == ("boundary", 1.0) and picks["best"][0] == ("boundary", 0.25)
 
@@ -734,7 +773,7 @@ def test_a_sampled_search_scores_a_rare_minority(tiny):
     X = rng.normal(size=(3000, 2))
     X[:4] += 6  # four anomalies far from the rest
     y = np.r_[np.ones(4, int), np.zeros(2996, int)]
-    sampler = MixAnN(random_state=0, selection_max_rows=1000,
+    sampler = MixAnN(random_state=0, selection_max_rows=1000, selection_rule="best",
                      **{**tiny, "volumes": (0.001, 0.01)}).fit(X, y)
     scores = {c["score"] for c in sampler.history_["candidates"]}
     assert len(scores) > 1  # before: every candidate tied, scored on no anomaly

@@ -12,6 +12,7 @@ from .cli_checks import (MAX_SEED, baselines_option, classifier_option,
                          convergence_warnings_counted, csv_header, output_file,
                          read_labelled_csv, resample_or_refuse, separator_option,
                          write_or_keep)
+from .defaults import FIXED_PICKS
 
 app = typer.Typer(help="MixAnN: learned mix-up augmentation for imbalanced data with diverse "
                        "minorities.", no_args_is_help=True, add_completion=False)
@@ -140,7 +141,7 @@ def describe_choice(sampler):
         return (f"returned episode {h['returned_episode']} (validation {sampler.metric} "
                 f"{max(e['score'] for e in h['episodes']):.3f} vs {h['baseline_score']:.3f} "
                 "without)")
-    if h["selection_rule"] in ("balance", "beta-mix"):
+    if h["selection_rule"] in FIXED_PICKS:
         return (f"{h['mix_kind']} mixing, volume {h['volume']:g} of the class gap, with no "
                 f"volume search: too few anomalies for the folds to choose on (selection_rule "
                 f"{sampler.selection_rule!r} -> {h['selection_rule']!r})")

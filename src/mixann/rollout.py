@@ -316,7 +316,9 @@ def swap(X, y, n_minority, rng):
     one-feature splits can carve out. For XGBoost it lifts the default's choice by +0.010 to
     +0.017 on three seed sets of the shared datasets (cifar10 by 0.05 to 0.07); KNN takes it
     in a few cells and gains nothing (docs/quality.md, row 53). Hence a default kind for
-    XGBoost only (:func:`mixann.defaults.default_mix_kinds`, row 54).
+    XGBoost only (:func:`mixann.defaults.default_mix_kinds`, row 54). For KNN with at most 12
+    anomalies in train + validation it is the fixed pick of ``selection_rule="auto"`` (at 0.2
+    of the class gap, no search; row 88).
 
     A crossover is no convex mix with one weight: each feature of a sample equals that
     feature of one of its two ``sources``, and ``alpha`` is the share of features taken

@@ -216,7 +216,7 @@ class MixAnN(NestedEstimatorParams, BaseOverSampler):
         costs ``n_draws`` more fits of the classifier on the training rows. Measured with
         ``validation_data`` given (as the bench does); without it, the anomalies carved out
         for validation are not mixed into the returned rows when ``n_draws > 1``.
-    selection_rule : {"auto", "best", "best-larger", "one-se", "balance", "beta-mix"}, \
+    selection_rule : {"auto", "best", "best-larger", "one-se", "balance", "beta-mix", "swap"}, \
 default="auto"
         Default preset: ``"best"`` takes the volume with the best pooled out-of-fold score
         (exact ties: the smaller); ``"best-larger"`` the same with exact ties going to the
@@ -226,10 +226,12 @@ default="auto"
         of random anomaly pairs up to the majority's count; ``spread`` must be among the
         kinds, and no volume-0 candidate means no guard); ``"beta-mix"`` skips it too and
         returns :func:`mixann.rollout.beta_mix` (anomalies mixed towards random majority rows,
-        MixBoost's mix) at half the class gap, whatever the kinds. ``"auto"`` is ``"balance"``
-        for an MLP and ``"beta-mix"`` for XGBoost's boosted trees (with their default kinds)
-        when train + validation hold at most 12 minority rows (too few for the folds to
-        choose: docs/quality.md, rows 77, 80 and 87) and ``"best"`` otherwise
+        MixBoost's mix) at half the class gap, and ``"swap"`` :func:`mixann.rollout.swap`
+        (crossovers of two anomalies) at 0.2 of it, whatever the kinds. ``"auto"`` is
+        ``"balance"`` for an MLP, ``"beta-mix"`` for XGBoost's boosted trees and ``"swap"`` for
+        KNN (with their default kinds) when train + validation hold at most 12 minority rows
+        (too few for the folds to choose: docs/quality.md, rows 77, 80, 87 and 88) and
+        ``"best"`` otherwise
         (:func:`default_selection_rule`; ``"best-larger"`` passed a test for KNN on fresh
         sets of 25 anomalies and then lost on the held-out ADBench datasets, row 78); the
         rule used is ``selection_rule_`` after fitting.
@@ -767,7 +769,7 @@ default="auto"
                 kind, share = FIXED_PICKS[self.selection_rule_]
                 # A share of the volume that balances (1.0, or one-vs-rest's own).
                 volume, scores = share * balance_volume, {}
-                generators.setdefault(kind, generator(kind))  # beta-mix: not among the kinds
+                generators.setdefault(kind, generator(kind))  # e.g. beta-mix: not among the kinds
             else:
                 (kind, volume), scores = self._search_volume(
                     generators, estimator, X_train, y_train, X_val, y_val, volumes, multiples,
