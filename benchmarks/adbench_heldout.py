@@ -216,12 +216,13 @@ TINY_FRESH = {
 }
 
 
-def tiny(tables, seed=123, n_anomalies=10, sets=None):
+def tiny(tables, seed=123, n_anomalies=10, sets=TINY):
     """The ``--tiny`` sets from mlbench's tables (``{table name: DataFrame}``), ``n_anomalies``
-    each, named ``<stem><n_anomalies>``; ``sets`` (default :data:`TINY`) says how each is cut."""
+    each, named ``<stem><n_anomalies>``; ``sets`` (:data:`TINY`, or :data:`TINY_FRESH`) says how
+    each is cut."""
     rng = np.random.default_rng(seed)
     out = {}
-    for stem, spec in (TINY if sets is None else sets).items():
+    for stem, spec in sets.items():
         frame = tables[spec.table].drop(columns=list(spec.dropped))
         if spec.drop_missing:
             frame = frame.dropna()

@@ -19,17 +19,18 @@ baseline's cells.
 from __future__ import annotations
 
 import argparse
-import json
-from collections import defaultdict
 
 import numpy as np
+from xgboost import XGBClassifier
 
+from choice_ceiling import keyed, paired, read_records, scored  # the records' own helpers
+from mixann.defaults import DEFAULT_VOLUMES, default_mix_kinds
 from mixann.selection import choose
 
-#: XGBoost's default kinds (mixann.defaults.default_mix_kinds).
-DEFAULT_KINDS = ("boundary", "spread", "swap", "spread-off-majority")
-#: The default preset's positive volumes (mixann.defaults.DEFAULT_VOLUMES).
-SHARES = (0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0)
+#: The default rule's kinds unless ``--kinds`` says otherwise: XGBoost's.
+DEFAULT_KINDS = default_mix_kinds(XGBClassifier())
+#: The fixed candidates' volumes: the default preset's positive shares of the class gap.
+SHARES = tuple(v for v in DEFAULT_VOLUMES if v > 0)
 
 
 def cell_rows(records, kinds=DEFAULT_KINDS, shares=SHARES):
@@ -48,31 +49,22 @@ def cell_rows(records, kinds=DEFAULT_KINDS, shares=SHARES):
     """
     rows = []
     for record in records:
-        candidates = {(c["kind"], c["volume"]): c for c in record["candidates"]}
-        default = {k: (c["score"], c["se"]) for k, c in candidates.items()
-                   if k[0] is None or k[0] in kinds}
-        fixed = {k: c["f1"] for k, c in candidates.items()
+        default = [c for c in record["candidates"] if c["kind"] is None or c["kind"] in kinds]
+        f1 = keyed(record["candidates"], "f1")
+        fixed = {k: v for k, v in f1.items()
                  if k[0] is not None and any(abs(k[1] - s) < 1e-12 for s in shares)}
         rows.append({"dataset": record["dataset"], "seed": record["seed"],
-                     "best": candidates[choose(default)]["f1"], "fixed": fixed,
+                     "best": f1[choose(scored(default))], "fixed": fixed,
                      "baseline": (record.get("baseline") or {}).get("f1")})
     return rows
 
 
-def paired(values, base):
-    """Mean difference ``values - base``, its standard error, and wins / ties / losses.
-
-    Examples
-    --------
-    >>> d, se, counts = paired([1.0, 0.5, 0.25], [0.5, 0.5, 0.5])
-    >>> round(d, 4), round(se, 4), counts
-    (0.0833, 0.2205, (1, 1, 1))
-    """
-    d = np.asarray(values, dtype=float) - np.asarray(base, dtype=float)
-    se = float(d.std(ddof=1) / np.sqrt(len(d))) if len(d) > 1 else float("nan")
-    ties = np.isclose(d, 0.0, rtol=0.0, atol=1e-12)
-    return float(d.mean()), se, (int((~ties & (d > 0)).sum()), int(ties.sum()),
-                                 int((~ties & (d < 0)).sum()))
+def against(rows, values, base="best"):
+    """``values`` (one per row) minus the rows' ``base`` (``"best"`` or ``"baseline"``), as
+    :func:`choice_ceiling.paired` counts it: (mean, standard error, wins / ties / losses)."""
+    cells = [{"dataset": r["dataset"], "rules": {"value": v, base: r[base]}}
+             for r, v in zip(rows, values)]
+    return paired(cells, "value", base)
 
 
 def best_fixed(rows, top=10):
@@ -92,19 +84,18 @@ def main(argv=None):
                         help="the default rule's kinds (default: XGBoost's four)")
     parser.add_argument("--top", type=int, default=10, help="fixed candidates listed")
     args = parser.parse_args(argv)
-    with open(args.records) as handle:
-        records = [json.loads(line) for line in handle if line.strip()]
+    records = read_records(args.records)
     if not records:
         parser.error(f"{args.records} holds no records")
     rows = cell_rows(records, kinds=tuple(args.kinds.split(",")))
-    best = [r["best"] for r in rows]
-    print(f"{len(rows)} cells; the default rule among {args.kinds}: {np.mean(best):.3f}")
-    if all(r["baseline"] is not None for r in rows):
-        base = [r["baseline"] for r in rows]
-        print(f"baseline: {np.mean(base):.3f}")
+    has_baseline = all(r["baseline"] is not None for r in rows)
+    print(f"{len(rows)} cells; the default rule among {args.kinds}: "
+          f"{np.mean([r['best'] for r in rows]):.3f}")
+    if has_baseline:
+        print(f"baseline: {np.mean([r['baseline'] for r in rows]):.3f}")
     print("fixed candidate                 mean   minus the default rule (SE), W / T / L")
     for (kind, share), mean in best_fixed(rows, args.top):
-        d, se, (w, t, lo) = paired([r["fixed"][(kind, share)] for r in rows], best)
+        d, se, (w, t, lo) = against(rows, [r["fixed"][(kind, share)] for r in rows])
         print(f"{kind + ' at ' + format(share, 'g'):30s} {mean:.3f}  {d:+.3f} ({se:.3f}), "
               f"{w} / {t} / {lo}")
     if args.pick:
@@ -113,17 +104,15 @@ def main(argv=None):
         if not kind or any(key not in r["fixed"] for r in rows):
             parser.error(f"--pick {args.pick!r} is not a fixed candidate of every record")
         picked = [r["fixed"][key] for r in rows]
-        d, se, (w, t, lo) = paired(picked, best)
+        d, se, (w, t, lo) = against(rows, picked)
         print(f"PICK {args.pick}: {np.mean(picked):.3f}, minus the default rule {d:+.4f} "
               f"({se:.4f}), {w} / {t} / {lo}")
-        if all(r["baseline"] is not None for r in rows):
-            d, se, (w, t, lo) = paired(picked, [r["baseline"] for r in rows])
+        if has_baseline:
+            d, se, (w, t, lo) = against(rows, picked, "baseline")
             print(f"PICK {args.pick} minus the baseline {d:+.4f} ({se:.4f}), {w} / {t} / {lo}")
-        by_dataset = defaultdict(list)
-        for row, value in zip(rows, picked):
-            by_dataset[row["dataset"]].append((value, row["best"]))
-        for dataset, pairs in by_dataset.items():
-            pick_mean, best_mean = np.mean(pairs, axis=0)
+        for dataset in dict.fromkeys(r["dataset"] for r in rows):  # in the records' order
+            mine = [(v, r["best"]) for r, v in zip(rows, picked) if r["dataset"] == dataset]
+            pick_mean, best_mean = np.mean(mine, axis=0)
             print(f"  {dataset}: pick {pick_mean:.3f}, default rule {best_mean:.3f}")
 
 

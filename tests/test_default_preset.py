@@ -532,6 +532,13 @@ def _few_anomalies(n_minority, n_majority=60, seed=0):
     return X, np.r_[np.zeros(n_majority, dtype=int), np.ones(n_minority, dtype=int)]
 
 
+def _eight_anomalies(tiny):
+    """``X, y`` and MixAnN's parameters with 8 anomalies in train + validation (6 given, 2 in
+    ``validation_data``): under the tiny-minority rules' bar of 12."""
+    X_val, y_val = _few_anomalies(2, n_majority=20, seed=1)
+    return (*_few_anomalies(6), dict(tiny, validation_data=(X_val, y_val), random_state=0))
+
+
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_auto_selection_rule_balances_an_mlp_only_with_twelve_anomalies_or_fewer(tiny):
     from sklearn.pipeline import make_pipeline
@@ -549,10 +556,8 @@ def test_auto_selection_rule_balances_an_mlp_only_with_twelve_anomalies_or_fewer
     for other in (XGBClassifier(), DecisionTreeClassifier()):  # KNN: its own rule, below
         assert default_selection_rule(other, 3, kinds) == "best"
     # Through the sampler: 8 anomalies in train + validation (6 given, 2 for validation).
-    X, y = _few_anomalies(6)
-    X_val, y_val = _few_anomalies(2, n_majority=20, seed=1)
+    X, y, params = _eight_anomalies(tiny)
     mlp = MLPClassifier(hidden_layer_sizes=(8,), max_iter=50, random_state=0)
-    params = dict(tiny, validation_data=(X_val, y_val), random_state=0)
     balanced = MixAnN(mlp, **params)
     X_res, y_res = balanced.fit_resample(X, y)
     h = balanced.history_
@@ -639,9 +644,7 @@ def test_auto_selection_rule_takes_beta_mix_for_xgboost_with_twelve_anomalies_or
     for other in (XGBRFClassifier(), XGBClassifier(booster="gblinear"), MLPClassifier()):
         assert default_selection_rule(other, 8, ("boundary",)) == "best"
     # Through the sampler: 8 anomalies in train + validation (6 given, 2 for validation).
-    X, y = _few_anomalies(6)
-    X_val, y_val = _few_anomalies(2, n_majority=20, seed=1)
-    params = dict(tiny, validation_data=(X_val, y_val), random_state=0)
+    X, y, params = _eight_anomalies(tiny)
     fixed = MixAnN(xgb, **params)
     X_res, y_res = fixed.fit_resample(X, y)
     h = fixed.history_
@@ -697,9 +700,7 @@ def test_auto_selection_rule_takes_swap_for_knn_with_twelve_anomalies_or_fewer(t
     assert default_selection_rule(knn, 13, kinds) == "best"
     assert default_selection_rule(knn, 8, ("spread",)) == "best"  # kinds given by hand
     assert default_selection_rule(knn, 8, ("boundary", "swap")) == "swap"
-    X, y = _few_anomalies(6)
-    X_val, y_val = _few_anomalies(2, n_majority=20, seed=1)
-    params = dict(tiny, validation_data=(X_val, y_val), random_state=0)
+    X, y, params = _eight_anomalies(tiny)
     fixed = MixAnN(knn, **params)
     X_res, y_res = fixed.fit_resample(X, y)
     h = fixed.history_

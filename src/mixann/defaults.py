@@ -179,17 +179,21 @@ def default_selection_rule(estimator, n_minority, kinds):
     >>> default_selection_rule(XGBClassifier(), 8, ("spread",))   # kinds given by hand
     'best'
     """
+    final = _final_step(estimator)
     if n_minority > SMALL_MINORITY:
         return "best"
-    if isinstance(_final_step(estimator), MLPClassifier) and BALANCE_PICK[0] in kinds:
-        return "balance"
-    final = _final_step(estimator)
-    for rule, chooser in (("beta-mix", _xgboost_trees(estimator)),
-                          ("swap", isinstance(final, KNeighborsClassifier))):
-        # The rule's kind needs no actor; kinds given by hand without it keep the search.
-        if chooser and (tuple(kinds) == default_mix_kinds(estimator)
-                        or FIXED_PICKS[rule][0] in kinds):
-            return rule
+    if isinstance(final, MLPClassifier):
+        rule = "balance"
+    elif _xgboost_trees(estimator):
+        rule = "beta-mix"
+    elif isinstance(final, KNeighborsClassifier):
+        rule = "swap"
+    else:
+        return "best"
+    # The rule's kind needs no actor; kinds given by hand without it keep the search (the
+    # MLP's default kinds hold "spread", so for it this is "spread among the kinds").
+    if tuple(kinds) == default_mix_kinds(estimator) or FIXED_PICKS[rule][0] in kinds:
+        return rule
     return "best"
 
 
