@@ -312,7 +312,8 @@ def run_one(job):
         # candidate next to the default's kinds unless --mix-kinds lists the kinds.
         model = make_classifier(classifier, seed)  # only read: binds `hard`, resolves "auto"
         load_extra_kinds().register(extra, model)
-        grid["mix_kinds"] = (*default_mix_kinds(model), extra)
+        kinds = default_mix_kinds(model)  # a kind the default already scores is not doubled
+        grid["mix_kinds"] = kinds + ((extra,) if extra not in kinds else ())
     if options.get("selection_folds"):
         grid["selection_folds"] = int(options["selection_folds"])
     if options.get("mix_kinds"):

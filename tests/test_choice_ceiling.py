@@ -389,6 +389,22 @@ def test_one_cell_with_an_extra_kind(ceiling, extra_kinds, shared_datasets):
     assert replayed["rules"]["oracle"] == record["rules"]["oracle-without:rose"]
 
 
+def test_an_extra_kind_the_default_already_scores_is_not_doubled(ceiling, extra_kinds,
+                                                                  shared_datasets):
+    # beta-mix joined XGBoost's default kinds in row 89; --extra-kind beta-mix still gives
+    # the rules without it, over the default's kinds listed once.
+    from xgboost import XGBClassifier
+
+    from mixann.defaults import default_mix_kinds
+    record = ceiling.run_one(("xgboost", "vowels", 0, "test", str(shared_datasets / "adbench"),
+                              {"extra_kind": "beta-mix"}))
+    assert record["mix_kinds"] == list(default_mix_kinds(XGBClassifier()))
+    assert record["mix_kinds"].count("beta-mix") == 1
+    assert {"without:beta-mix", "oracle-without:beta-mix"} <= set(record["rules"])
+    others = [c for c in record["candidates"] if c["kind"] != "beta-mix"]
+    assert record["rules"]["oracle-without:beta-mix"] == max(c["f1"] for c in others)
+
+
 def test_replay_keeps_no_augmentation_among_the_candidates(ceiling):
     record = {"dataset": "a", "candidates": [
         {"kind": None, "volume": 0.0, "score": 0.90, "se": 0.01, "f1": 0.8},

@@ -329,7 +329,7 @@ def test_auto_kinds_add_swap_and_off_majority_for_xgboost_trees_only():
     class TunedXGB(XGBClassifier):  # a user's subclass keeps XGBoost's kinds
         pass
 
-    trees = (*plain, "swap", "spread-off-majority")
+    trees = (*plain, "swap", "spread-off-majority", "beta-mix")
     assert default_mix_kinds(TunedXGB()) == trees
     for model in (XGBClassifier(), XGBClassifier(booster="gbtree"), XGBClassifier(booster="dart"),
                   make_pipeline(StandardScaler(), XGBClassifier())):
@@ -342,12 +342,12 @@ def test_auto_kinds_are_what_the_sampler_scores(diverse, tiny):
     sampler = MixAnN(xgb, random_state=0, guard=False, **tiny)
     sampler.fit_resample(X, y)
     assert sampler.mix_kinds == "auto"  # the parameter is left as given (sklearn's rule)
-    assert sampler.mix_kinds_ == ["boundary", "spread", "swap", "spread-off-majority"]
+    assert sampler.mix_kinds_ == ["boundary", "spread", "swap", "spread-off-majority", "beta-mix"]
     assert {c["kind"] for c in sampler.history_["candidates"]} == set(sampler.mix_kinds_)
     # "auto" given explicitly and the resolved list give the same bytes
     listed = MixAnN(xgb, random_state=0, guard=False,
                     **{**tiny, "mix_kinds": ("boundary", "spread", "swap",
-                                             "spread-off-majority")})
+                                             "spread-off-majority", "beta-mix")})
     listed.fit_resample(X, y)
     assert listed.synthetic_X_.tobytes() == sampler.synthetic_X_.tobytes()
     knn = MixAnN(random_state=0, guard=False, **tiny)

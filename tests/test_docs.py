@@ -65,7 +65,8 @@ def test_readme_python_blocks_run_and_say_what_they_do(tmp_path, monkeypatch):
     assert set(y_res[len(y):]) <= {sampler.minority_label_}
     assert sampler.history_["mix_kind"] in sampler.mix_kinds_
     clf = namespace["clf"]
-    assert clf.sampler_.mix_kinds_ == ["boundary", "spread", "swap", "spread-off-majority"]
+    assert clf.sampler_.mix_kinds_ == ["boundary", "spread", "swap", "spread-off-majority",
+                                       "beta-mix"]
     assert clf.sampler_.n_draws_ == 10
     assert set(namespace["pipe"].predict(X)) <= set(y)
     assert (tmp_path / "policy.pt").is_file()

@@ -40,15 +40,17 @@ def default_estimator():
 def default_mix_kinds(estimator):
     """The kinds ``mix_kinds="auto"`` scores for ``estimator``.
 
-    ``("boundary", "spread", "swap", "spread-off-majority")`` for XGBoost's boosted trees (an
-    ``XGBClassifier`` with ``booster`` ``"gbtree"``, ``"dart"`` or unset), alone or as the last
-    step of a pipeline; ``("boundary", "spread")`` for any other classifier. Why: ``swap``
-    (uniform crossover of two anomalies) lifted XGBoost on three seed sets and moved KNN and
-    the MLP by nothing measurable (docs/quality.md, rows 53 and 55); ``spread-off-majority``
-    (``spread``'s midpoints that land nearest an anomaly) lifted XGBoost on two seed sets,
-    smtp most, and cost KNN (row 61). Other tree ensembles (XGBoost's random forest
-    ``XGBRFClassifier`` included) were not measured, so they keep the kinds measured for
-    every classifier.
+    ``("boundary", "spread", "swap", "spread-off-majority", "beta-mix")`` for XGBoost's boosted
+    trees (an ``XGBClassifier`` with ``booster`` ``"gbtree"``, ``"dart"`` or unset), alone or as
+    the last step of a pipeline; ``("boundary", "spread")`` for any other classifier. Why:
+    ``swap`` (uniform crossover of two anomalies) lifted XGBoost on three seed sets and moved
+    KNN and the MLP by nothing measurable (docs/quality.md, rows 53 and 55);
+    ``spread-off-majority`` (``spread``'s midpoints that land nearest an anomaly) lifted XGBoost
+    on two seed sets, smtp most, and cost KNN (row 61); ``beta-mix``
+    (:func:`mixann.rollout.beta_mix`, an anomaly mixed with a random majority row) lifted
+    XGBoost on vowels on two seed sets and tied held out (row 89), and moved KNN by nothing
+    (row 87). Other tree ensembles (XGBoost's random forest ``XGBRFClassifier`` included) were
+    not measured, so they keep the kinds measured for every classifier.
 
     Parameters
     ----------
@@ -68,12 +70,12 @@ def default_mix_kinds(estimator):
     >>> default_mix_kinds(KNeighborsClassifier())
     ('boundary', 'spread')
     >>> default_mix_kinds(XGBClassifier())
-    ('boundary', 'spread', 'swap', 'spread-off-majority')
+    ('boundary', 'spread', 'swap', 'spread-off-majority', 'beta-mix')
     >>> default_mix_kinds(XGBClassifier(booster="gblinear"))
     ('boundary', 'spread')
     """
     if _xgboost_trees(estimator):
-        return ("boundary", "spread", "swap", "spread-off-majority")
+        return ("boundary", "spread", "swap", "spread-off-majority", "beta-mix")
     return ("boundary", "spread")
 
 

@@ -47,8 +47,8 @@ from .updaters import UPDATE_NAMES, make_updater, resolve_update
 
 PRESETS = ("default", "paper")
 STATE_FEATURES = ("pair", "model-aware")
-#: Mix kinds of the default preset: the actor's rollout kinds, plus "spread", "swap", "copy" and
-#: "spread-off-majority" (no actor).
+#: Mix kinds of the default preset: the actor's rollout kinds, plus "spread", "swap", "copy",
+#: "spread-off-majority" and "beta-mix" (no actor).
 MIX_KINDS = (*ROLLOUT_KINDS, *ACTOR_FREE_KINDS)
 
 
@@ -163,10 +163,11 @@ class MixAnN(NestedEstimatorParams, BaseOverSampler):
         least the best so far is kept, later episodes start from the data plus every kept
         set, and the union of the kept sets is returned. Paper preset only.
     mix_kinds : "auto", str or sequence of {"boundary", "spread", "swap", \
-"spread-off-majority", "interior", "paper", "copy"}, default="auto"
+"spread-off-majority", "beta-mix", "interior", "paper", "copy"}, default="auto"
         Default preset: the ways of generating, each scored with every volume (one kind may
         be given as its name, ``mix_kinds="spread"``). ``"auto"``:
-        ``("boundary", "spread", "swap", "spread-off-majority")`` for XGBoost's boosted trees,
+        ``("boundary", "spread", "swap", "spread-off-majority", "beta-mix")`` for XGBoost's
+        boosted trees,
         ``("boundary", "spread")`` for any other classifier (:func:`default_mix_kinds`).
         ``"boundary"``: the actor's rollout, a minority point towards its nearest majority
         point (the training mix); ``"spread"``: midpoints of random pairs of minority points
@@ -183,7 +184,10 @@ class MixAnN(NestedEstimatorParams, BaseOverSampler):
         ``"spread-off-majority"``: ``spread``'s midpoints, drawn four times over, those that
         land nearer an anomaly than any majority row first
         (:func:`mixann.rollout.spread_off_majority`), which lifted XGBoost on two seed sets
-        and cost KNN (row 61).
+        and cost KNN (row 61); ``"beta-mix"``: an anomaly mixed with a random majority row
+        at a ``Beta(5, 2)`` share, labelled an anomaly where the share is at least 0.5
+        (:func:`mixann.rollout.beta_mix`, MixBoost's mix), which lifted XGBoost on vowels on
+        two seed sets and moved KNN by nothing (rows 87 and 89).
     volumes : sequence of float, default=(0, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1)
         Default preset: the candidate numbers of minority samples to return, as shares of
         the class gap ``n_majority - n_minority`` (1 balances the classes). Volume 0 is added
