@@ -21,16 +21,15 @@ from __future__ import annotations
 import argparse
 
 import numpy as np
-from xgboost import XGBClassifier
 
 from choice_ceiling import keyed, paired, read_records, scored  # the records' own helpers
-from mixann.defaults import DEFAULT_VOLUMES, default_mix_kinds
+from mixann.defaults import DEFAULT_VOLUMES
 from mixann.selection import choose
 
 #: The default rule's kinds unless ``--kinds`` says otherwise: XGBoost's as row 87 tested
 #: against (row 89 has since added ``beta-mix``, the kind row 87 picked; its own candidates
-#: would compete with the pick). Today's: ``--kinds`` with :func:`default_mix_kinds`.
-DEFAULT_KINDS = tuple(k for k in default_mix_kinds(XGBClassifier()) if k != "beta-mix")
+#: would compete with the pick). Today's: ``--kinds`` with ``mixann.defaults.default_mix_kinds``.
+DEFAULT_KINDS = ("boundary", "spread", "swap", "spread-off-majority")
 #: The fixed candidates' volumes: the default preset's positive shares of the class gap.
 SHARES = tuple(v for v in DEFAULT_VOLUMES if v > 0)
 
