@@ -12,6 +12,9 @@ the minority-count volumes mean other shares on every dataset. Usage (session 59
     python benchmarks/fixed_pick.py dev_xgb.jsonl                       # the best fixed picks
     python benchmarks/fixed_pick.py fresh_xgb.jsonl --pick beta-mix:0.5  # the written test
 
+A rule that is itself a fixed candidate (the MLP's ``balance`` is ``spread`` at 1.0 of the gap)
+is paired against with ``--rule spread:1`` (session 61, row 91).
+
 ``--with-baseline`` records (``choice_ceiling.py --with-baseline mixboost``) also report that
 baseline's cells.
 """
@@ -60,6 +63,34 @@ def cell_rows(records, kinds=DEFAULT_KINDS, shares=SHARES):
     return rows
 
 
+def fixed_as_rule(rows, key):
+    """The rows with ``best`` replaced by the fixed candidate ``key`` (``(kind, share)``): a rule
+    without search, such as the MLP's ``balance`` (``("spread", 1.0)``), as the base to pair with.
+
+    Examples
+    --------
+    >>> rows = [{"best": 0.7, "fixed": {("spread", 1.0): 0.6, ("swap", 0.2): 0.8}}]
+    >>> fixed_as_rule(rows, ("spread", 1.0))[0]["best"]
+    0.6
+    """
+    return [dict(r, best=r["fixed"][key]) for r in rows]
+
+
+def parse_pick(text):
+    """``"kind:share"`` as a fixed candidate's key, ``(kind, share)``; None when malformed.
+
+    Examples
+    --------
+    >>> parse_pick("beta-mix:0.5"), parse_pick("spread"), parse_pick("swap:x")
+    (('beta-mix', 0.5), None, None)
+    """
+    kind, _, share = text.rpartition(":")
+    try:
+        return (kind, float(share)) if kind else None
+    except ValueError:
+        return None
+
+
 def against(rows, values, base="best"):
     """``values`` (one per row) minus the rows' ``base`` (``"best"`` or ``"baseline"``), as
     :func:`choice_ceiling.paired` counts it: (mean, standard error, wins / ties / losses)."""
@@ -84,30 +115,40 @@ def main(argv=None):
     parser.add_argument("--kinds", default=",".join(DEFAULT_KINDS),
                         help="the default rule's kinds (default: XGBoost's four before "
                         "row 89, i.e. without beta-mix)")
+    parser.add_argument("--rule", default=None, metavar="KIND:SHARE",
+                        help="pair against this fixed candidate instead of the default rule "
+                        "replayed, e.g. spread:1 (the MLP's balance)")
     parser.add_argument("--top", type=int, default=10, help="fixed candidates listed")
     args = parser.parse_args(argv)
     records = read_records(args.records)
     if not records:
         parser.error(f"{args.records} holds no records")
     rows = cell_rows(records, kinds=tuple(args.kinds.split(",")))
+    if args.rule:
+        key = parse_pick(args.rule)
+        if key is None or any(key not in r["fixed"] for r in rows):
+            parser.error(f"--rule {args.rule!r} is not a fixed candidate (kind:share) of every "
+                         "record")
+        rows = fixed_as_rule(rows, key)
+    rule = f"the fixed {args.rule}" if args.rule else f"the default rule among {args.kinds}"
+    base = args.rule or "the default rule"  # what every difference below is taken against
     has_baseline = all(r["baseline"] is not None for r in rows)
-    print(f"{len(rows)} cells; the default rule among {args.kinds}: "
+    print(f"{len(rows)} cells; {rule}: "
           f"{np.mean([r['best'] for r in rows]):.3f}")
     if has_baseline:
         print(f"baseline: {np.mean([r['baseline'] for r in rows]):.3f}")
-    print("fixed candidate                 mean   minus the default rule (SE), W / T / L")
+    print(f"fixed candidate                 mean   minus {base} (SE), W / T / L")
     for (kind, share), mean in best_fixed(rows, args.top):
         d, se, (w, t, lo) = against(rows, [r["fixed"][(kind, share)] for r in rows])
         print(f"{kind + ' at ' + format(share, 'g'):30s} {mean:.3f}  {d:+.3f} ({se:.3f}), "
               f"{w} / {t} / {lo}")
     if args.pick:
-        kind, _, share = args.pick.rpartition(":")
-        key = (kind, float(share))
-        if not kind or any(key not in r["fixed"] for r in rows):
+        key = parse_pick(args.pick)
+        if key is None or any(key not in r["fixed"] for r in rows):
             parser.error(f"--pick {args.pick!r} is not a fixed candidate of every record")
         picked = [r["fixed"][key] for r in rows]
         d, se, (w, t, lo) = against(rows, picked)
-        print(f"PICK {args.pick}: {np.mean(picked):.3f}, minus the default rule {d:+.4f} "
+        print(f"PICK {args.pick}: {np.mean(picked):.3f}, minus {base} {d:+.4f} "
               f"({se:.4f}), {w} / {t} / {lo}")
         if has_baseline:
             d, se, (w, t, lo) = against(rows, picked, "baseline")
@@ -115,7 +156,7 @@ def main(argv=None):
         for dataset in dict.fromkeys(r["dataset"] for r in rows):  # in the records' order
             mine = [(v, r["best"]) for r, v in zip(rows, picked) if r["dataset"] == dataset]
             pick_mean, best_mean = np.mean(mine, axis=0)
-            print(f"  {dataset}: pick {pick_mean:.3f}, default rule {best_mean:.3f}")
+            print(f"  {dataset}: pick {pick_mean:.3f}, {base} {best_mean:.3f}")
 
 
 if __name__ == "__main__":

@@ -52,3 +52,27 @@ def test_pick_is_paired_with_the_default_rule_replayed_among_its_kinds(tmp_path,
     empty.write_text("")
     with pytest.raises(SystemExit):
         module.main([str(empty)])
+
+
+def test_rule_that_is_a_fixed_candidate_is_the_base(tmp_path, capsys):
+    module = load_benchmark("fixed_pick")
+    # The MLP's balance is spread at 1.0 of the gap: --rule pairs the pick against it, not
+    # against the out-of-fold choice (which takes spread at 0.5 in both cells here).
+    records = [
+        _record("a", 0, [(None, 0.0, 0.5, 0.60), ("spread", 0.5, 0.9, 0.70),
+                         ("spread", 1.0, 0.6, 0.50), ("swap", 0.2, 0.7, 0.80)]),
+        _record("b", 0, [(None, 0.0, 0.5, 0.60), ("spread", 0.5, 0.9, 0.90),
+                         ("spread", 1.0, 0.6, 0.70), ("swap", 0.2, 0.7, 0.70)]),
+    ]
+    path = tmp_path / "records.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    module.main([str(path), "--rule", "spread:1", "--pick", "swap:0.2", "--kinds", "spread"])
+    out = capsys.readouterr().out
+    assert "2 cells; the fixed spread:1: 0.600" in out
+    # (0.80 - 0.50 + 0.70 - 0.70) / 2 = +0.15 over balance; over the choice it would be -0.05.
+    assert "PICK swap:0.2: 0.750, minus spread:1 +0.1500" in out
+    assert "1 / 1 / 0" in out
+    assert "  a: pick 0.800, spread:1 0.500" in out
+    for bad in ("spread", "swap:0.5", "spread:x"):
+        with pytest.raises(SystemExit):  # malformed or not a candidate: argparse says so
+            module.main([str(path), "--rule", bad])
