@@ -124,12 +124,15 @@ def main(argv=None):
     if not records:
         parser.error(f"{args.records} holds no records")
     rows = cell_rows(records, kinds=tuple(args.kinds.split(",")))
-    if args.rule:
-        key = parse_pick(args.rule)
+
+    def candidate(flag, text):  # --rule and --pick name a fixed candidate of every record
+        key = parse_pick(text)
         if key is None or any(key not in r["fixed"] for r in rows):
-            parser.error(f"--rule {args.rule!r} is not a fixed candidate (kind:share) of every "
-                         "record")
-        rows = fixed_as_rule(rows, key)
+            parser.error(f"{flag} {text!r} is not a fixed candidate (kind:share) of every record")
+        return key
+
+    if args.rule:
+        rows = fixed_as_rule(rows, candidate("--rule", args.rule))
     rule = f"the fixed {args.rule}" if args.rule else f"the default rule among {args.kinds}"
     base = args.rule or "the default rule"  # what every difference below is taken against
     has_baseline = all(r["baseline"] is not None for r in rows)
@@ -143,9 +146,7 @@ def main(argv=None):
         print(f"{kind + ' at ' + format(share, 'g'):30s} {mean:.3f}  {d:+.3f} ({se:.3f}), "
               f"{w} / {t} / {lo}")
     if args.pick:
-        key = parse_pick(args.pick)
-        if key is None or any(key not in r["fixed"] for r in rows):
-            parser.error(f"--pick {args.pick!r} is not a fixed candidate of every record")
+        key = candidate("--pick", args.pick)
         picked = [r["fixed"][key] for r in rows]
         d, se, (w, t, lo) = against(rows, picked)
         print(f"PICK {args.pick}: {np.mean(picked):.3f}, minus {base} {d:+.4f} "
