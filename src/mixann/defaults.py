@@ -137,6 +137,8 @@ def default_selection_rule(estimator, n_minority, kinds):
     (-0.007 ± 0.019). With 12 in train + validation it beat the MLP's choice again (+0.015 ±
     0.010 on seven fresh sets, row 80, which raised the bar from 10), with 20 it lost (-0.013 ±
     0.009, row 78). Balancing also skips the search, most of an MLP's fitting time.
+    ``boundary`` at 0.1 of the gap, the best fixed candidate for the MLP on seven other tiny sets,
+    lost to balancing on the seven fresh ones (-0.031 ± 0.014, row 91).
     ``"best-larger"`` (exact ties going to the larger volume) is not chosen for any classifier:
     for KNN it won and lost 5 cells each over 210 cells of fresh tiny sets (rows 75-79) and lost
     on the held-out ADBench datasets (-0.007 ± 0.003 over 60 cells, row 78).
