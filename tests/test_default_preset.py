@@ -13,7 +13,7 @@ from mixann.mixup import minority_mix
 from mixann.rollout import (beta_mix, copies, landing_ratio, off_majority, rollout,
                             scale_actions, spread, spread_off_majority, swap)
 from mixann.sampler import default_mix_kinds, default_n_draws
-from mixann.selection import minority_volumes, select_volume, volume_target
+from mixann.selection import kind_streams, minority_volumes, select_volume, volume_target
 from mixann.updaters import resolve_update
 
 
@@ -259,6 +259,41 @@ def test_select_volume_picks_augmentation_when_it_helps_and_none_when_not():
     best, scores = select_volume(gens, knn, Xs[::2], ys[::2], Xs[1::2], ys[1::2], (0.0, 0.5),
                                  n_splits=3, n_repeats=1, metric="f1_macro", seed=0)
     assert scores[(None, 0.0)][0] == 1.0 and best == (None, 0.0)
+
+
+
+def test_kind_streams_depend_on_the_seed_and_the_kinds_name_only():
+    both = kind_streams(["spread", "swap"], seed=3)
+    alone = kind_streams(["swap"], seed=3)
+    first = both["swap"].random(4)
+    assert np.array_equal(first, alone["swap"].random(4))  # the other kind does not matter
+    assert not np.array_equal(first, kind_streams(["swap"], seed=4)["swap"].random(4))
+    assert not np.array_equal(first, kind_streams(["spread"], seed=3)["spread"].random(4))
+
+
+def test_a_kind_added_to_the_search_leaves_the_other_kinds_scores():
+    # With one stream shared by every kind, a new kind redrew the others' rollouts (and moved
+    # XGBoost's chosen volume where the new kind was never chosen): each kind has its own now.
+    rng = np.random.default_rng(1)
+    X = np.vstack([rng.uniform(0, 1, (300, 2)), rng.normal(0.5, 0.02, (20, 2))])
+    X[300:310] += 0.3
+    y = np.array([0] * 300 + [1] * 20)
+    policy = _policy([0.0, -3.0, 0.0, -2.0])
+
+    def generator(kind):
+        def gen(Xp, yp, n, g):
+            return rollout(policy, Xp, yp, n, z_transform=lambda A: A, max_neighbors=5,
+                           max_oversample=3, eta=0.3, max_steps=4, noise=0.3, rng=g, kind=kind)
+        return gen
+
+    knn = KNeighborsClassifier(n_neighbors=10)
+    args = (knn, X[::2], y[::2], X[1::2], y[1::2], (0.0, 0.1, 0.5))
+    kw = dict(n_splits=3, n_repeats=2, metric="f1_macro", seed=0)
+    _, alone = select_volume({"interior": generator("interior")}, *args, **kw)
+    _, both = select_volume({"boundary": generator("boundary"),
+                             "interior": generator("interior")}, *args, **kw)
+    assert {c: s for c, s in both.items() if c[0] != "boundary"} == alone
+    assert set(both) - set(alone) == {("boundary", 0.1), ("boundary", 0.5)}
 
 
 def test_resolve_update():

@@ -15,6 +15,7 @@ one neighbour search per fold.
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from functools import partial
 
@@ -27,8 +28,8 @@ from .knn_votes import knn_fold_probas, knn_votes_apply
 from .metrics import score_proba
 from .multiclass import row_classes
 
-__all__ = ["volume_target", "minority_volumes", "MulticlassJudge", "select_volume", "choose",
-           "choose_draw"]
+__all__ = ["volume_target", "minority_volumes", "kind_streams", "MulticlassJudge", "select_volume",
+           "choose", "choose_draw"]
 
 
 def volume_target(volume, y):
@@ -72,6 +73,41 @@ def minority_volumes(multiples, y, below):
     if gap <= 0 or n_minority == 0:
         return []
     return sorted({m * n_minority / gap for m in multiples if m * n_minority / gap < below})
+
+
+def kind_streams(kinds, seed):
+    """One random generator per kind, seeded from ``seed`` and the kind's name.
+
+    :func:`select_volume` rolls each kind out from its own stream, so adding or removing a
+    kind leaves every other kind's rows, and so their scores, as they were: a screen that
+    scores a kind beside the others (``without:<kind>``) reads what the library without it
+    would return, and a new kind changes a choice only where it is itself chosen. (With one
+    shared stream, a fifth kind redrew the other four's rows and moved XGBoost's chosen
+    volume in 7 of 10 cells where it was never chosen; docs/quality.md, "Session 62".)
+
+    Parameters
+    ----------
+    kinds : iterable of str
+        The kinds' names.
+    seed : int
+        A non-negative seed.
+
+    Returns
+    -------
+    dict
+        ``{kind: numpy.random.Generator}``; a kind's generator depends only on ``seed`` and
+        its name (CRC-32, the same on every machine and Python run, unlike ``hash``).
+
+    Examples
+    --------
+    >>> from mixann.selection import kind_streams
+    >>> a = kind_streams(["spread", "swap"], seed=0)
+    >>> b = kind_streams(["swap"], seed=0)
+    >>> bool(a["swap"].random() == b["swap"].random())
+    True
+    """
+    return {kind: np.random.default_rng([int(seed), zlib.crc32(str(kind).encode("utf-8"))])
+            for kind in kinds}
 
 
 def keep_minority_in_validation(train_idx, val_idx, is_minority, seed):
@@ -269,7 +305,8 @@ def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_split
     metric : str
         scikit-learn scorer name, applied to the pooled out-of-fold probabilities.
     seed : int
-        Seeds the folds and the rollouts.
+        Seeds the folds and the rollouts (each kind from its own stream,
+        :func:`kind_streams`).
     one_se : bool
         The one-standard-error rule: the smallest volume whose score is within one standard
         error (of the best candidate's per-fold scores) of the best score.
@@ -323,10 +360,10 @@ def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_split
     n_min = int(np.sum(y_all == 1))
     n_splits = int(max(2, min(n_splits, n_min)))  # each fold needs a minority row
     folds = RepeatedStratifiedKFold(n_splits=n_splits, n_repeats=n_repeats, random_state=seed)
-    rng = np.random.default_rng(seed)
+    streams = kind_streams(kinds, seed)
     fold_list = list(folds.split(X_all, fit_all))
-    # The rollouts draw from one generator in fold order, so they stay in this process and
-    # in that order; only the classifier fits (the cost: 85 of them by default) run in the
+    # Each kind's rollouts draw from its own generator in fold order, so they stay in this
+    # process and in that order; only the classifier fits (the cost: 85 of them by default) run in the
     # workers, all folds' fits in one pool so that no fold waits for another. The same seed
     # therefore gives the same choice whatever n_jobs is.
     plans = []  # per fold: ({candidate: key of its fit}, the distinct keys in fitting order)
@@ -339,7 +376,7 @@ def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_split
         for tr, te in fold_list:
             X_tr, y_tr = X_all[tr], y_all[tr]
             targets = {v: volume_target(v, y_tr) for v in volumes}
-            full = {kind: generators[kind](X_tr, y_tr, max(targets.values()), rng)
+            full = {kind: generators[kind](X_tr, y_tr, max(targets.values()), streams[kind])
                     for kind in kinds}
             keys, fits = {}, {}  # a candidate whose rows equal another's reuses its fit
             for kind, v in candidates:
