@@ -494,7 +494,9 @@ def replay_rules(record, without=None):
     ``median-se:spread``, ``oracle``) can be applied again later: to records written before a
     rule existed, or among the default's kinds only (``without`` an ``--extra-kind``).
     Replaying a record as written gives its own picks (``tests/test_choice_ceiling.py`` checks
-    it).
+    it). Since session 63 each kind rolls out from its own random stream
+    (:func:`mixann.selection.kind_streams`), so ``without`` a kind gives the pick the library
+    makes without it; before, the extra kind had redrawn the other kinds' rows.
     """
     kept = without_kind(record["candidates"], without)
     scores = scored(kept)

@@ -49,7 +49,7 @@ def readme_python_blocks():
 @pytest.mark.slow
 def test_readme_python_blocks_run_and_say_what_they_do(tmp_path, monkeypatch):
     # The README's code runs as printed, one block after the other in one namespace (about
-    # 30 s, most of it XGBoost's choice among its four kinds), in a scratch folder.
+    # 30 s, most of it XGBoost's choice among its five kinds), in a scratch folder.
     blocks = readme_python_blocks()
     assert len(blocks) >= 4
     monkeypatch.chdir(tmp_path)

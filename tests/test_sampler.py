@@ -19,7 +19,8 @@ def _check_invariant(sampler, X, y):
     mixes it with a majority X[i1], alpha in [eta, 1] (mixann.mixup.minority_mix); "interior"
     with another minority point; "spread" is the midpoint of two distinct minority points; "copy"
     repeats a minority row. "swap" is no convex mix: each feature is one of its two distinct
-    minority sources', and alpha the share taken from the first."""
+    minority sources', and alpha the share taken from the first. "beta-mix" mixes an anomaly
+    X[i0] with a majority X[i1], labelled minority where alpha >= 0.5 and majority below."""
     X = np.asarray(X, dtype=float)
     y = np.asarray(y)
     i0, i1 = sampler.synthetic_sources_.T
@@ -42,6 +43,11 @@ def _check_invariant(sampler, X, y):
                                       np.where(alpha >= sampler.eta, y[i0], y[i1]))
         return
     minority = sampler.minority_label_
+    if sampler.history_["mix_kind"] == "beta-mix":
+        # MixBoost's mix: an anomaly and a majority row, an anomaly where its share >= 0.5.
+        assert np.all(y[i0] == minority) and np.all(y[i1] != minority)
+        np.testing.assert_array_equal(sampler.synthetic_y_ == minority, alpha >= 0.5)
+        return
     assert np.all(sampler.synthetic_y_ == minority) and np.all(y[i0] == minority)
     if sampler.history_["mix_kind"] == "boundary":
         assert np.all(y[i1] != minority) and np.all(alpha >= sampler.eta - 1e-12)
