@@ -224,21 +224,28 @@ def test_volume_target_hand_computed():
     assert [volume_target(v, y) for v in (0, 0.1, 0.5, 1.0)] == [0, 8, 40, 80]
 
 
-def test_select_volume_picks_augmentation_when_it_helps_and_none_when_not():
+def _two_minority_clusters():
     # Scattered minority points: a 10-NN vote never predicts them without augmentation.
     rng = np.random.default_rng(1)
     X = np.vstack([rng.uniform(0, 1, (300, 2)), rng.normal(0.5, 0.02, (20, 2))])
     X[300:310] += 0.3  # a second minority cluster
-    y = np.array([0] * 300 + [1] * 20)
+    return X, np.array([0] * 300 + [1] * 20), rng
+
+
+def _rollout_generator(kind):
+    # select_volume's generate(X_part, y_part, n_minority, rng), for a fixed policy.
     policy = _policy([0.0, -3.0, 0.0, -2.0])
 
     def gen(Xp, yp, n, g):
         return rollout(policy, Xp, yp, n, z_transform=lambda A: A, max_neighbors=5,
-                       max_oversample=3, eta=0.3, max_steps=4, noise=0.3, rng=g,
-                       kind="boundary")
+                       max_oversample=3, eta=0.3, max_steps=4, noise=0.3, rng=g, kind=kind)
+    return gen
 
+
+def test_select_volume_picks_augmentation_when_it_helps_and_none_when_not():
+    X, y, rng = _two_minority_clusters()
     knn = KNeighborsClassifier(n_neighbors=10)
-    gens = {"boundary": gen}
+    gens = {"boundary": _rollout_generator("boundary")}
     best, scores = select_volume(gens, knn, X[::2], y[::2], X[1::2], y[1::2], (0.0, 0.1, 0.5),
                                  n_splits=3, n_repeats=2, metric="f1_macro", seed=0)
     assert set(scores) == {(None, 0.0), ("boundary", 0.1), ("boundary", 0.5)}
@@ -261,7 +268,6 @@ def test_select_volume_picks_augmentation_when_it_helps_and_none_when_not():
     assert scores[(None, 0.0)][0] == 1.0 and best == (None, 0.0)
 
 
-
 def test_kind_streams_depend_on_the_seed_and_the_kinds_name_only():
     both = kind_streams(["spread", "swap"], seed=3)
     alone = kind_streams(["swap"], seed=3)
@@ -274,24 +280,13 @@ def test_kind_streams_depend_on_the_seed_and_the_kinds_name_only():
 def test_a_kind_added_to_the_search_leaves_the_other_kinds_scores():
     # With one stream shared by every kind, a new kind redrew the others' rollouts (and moved
     # XGBoost's chosen volume where the new kind was never chosen): each kind has its own now.
-    rng = np.random.default_rng(1)
-    X = np.vstack([rng.uniform(0, 1, (300, 2)), rng.normal(0.5, 0.02, (20, 2))])
-    X[300:310] += 0.3
-    y = np.array([0] * 300 + [1] * 20)
-    policy = _policy([0.0, -3.0, 0.0, -2.0])
-
-    def generator(kind):
-        def gen(Xp, yp, n, g):
-            return rollout(policy, Xp, yp, n, z_transform=lambda A: A, max_neighbors=5,
-                           max_oversample=3, eta=0.3, max_steps=4, noise=0.3, rng=g, kind=kind)
-        return gen
-
+    X, y, _ = _two_minority_clusters()
     knn = KNeighborsClassifier(n_neighbors=10)
     args = (knn, X[::2], y[::2], X[1::2], y[1::2], (0.0, 0.1, 0.5))
     kw = dict(n_splits=3, n_repeats=2, metric="f1_macro", seed=0)
-    _, alone = select_volume({"interior": generator("interior")}, *args, **kw)
-    _, both = select_volume({"boundary": generator("boundary"),
-                             "interior": generator("interior")}, *args, **kw)
+    _, alone = select_volume({"interior": _rollout_generator("interior")}, *args, **kw)
+    _, both = select_volume({"boundary": _rollout_generator("boundary"),
+                             "interior": _rollout_generator("interior")}, *args, **kw)
     assert {c: s for c, s in both.items() if c[0] != "boundary"} == alone
     assert set(both) - set(alone) == {("boundary", 0.1), ("boundary", 0.5)}
 

@@ -363,9 +363,9 @@ def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_split
     streams = kind_streams(kinds, seed)
     fold_list = list(folds.split(X_all, fit_all))
     # Each kind's rollouts draw from its own generator in fold order, so they stay in this
-    # process and in that order; only the classifier fits (the cost: 85 of them by default) run in the
-    # workers, all folds' fits in one pool so that no fold waits for another. The same seed
-    # therefore gives the same choice whatever n_jobs is.
+    # process and in that order; only the classifier fits (the cost: 85 of them by default)
+    # run in the workers, all folds' fits in one pool so that no fold waits for another. The
+    # same seed therefore gives the same choice whatever n_jobs is.
     plans = []  # per fold: ({candidate: key of its fit}, the distinct keys in fitting order)
     # A KNN's candidates share the fold's training rows: one neighbour search per fold, in
     # this process (the fits take milliseconds, less than starting workers).
