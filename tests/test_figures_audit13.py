@@ -132,3 +132,26 @@ def test_case_study_refuses_a_bad_method_or_format_before_training(tmp_path, mon
     X, y = make_diverse_minorities(n_samples=300, random_state=0)
     with pytest.raises(ValueError, match=message):
         case_study(tmp_path / out, X, y, methods=methods)
+
+
+def test_margin_figure_keeps_every_label_inside_the_image(tmp_path, saved):
+    # The x-axis label was centred under an axes narrowed by the long per-dataset tick labels,
+    # so its end ran off the image's right edge (session 68's seeds 0-14 figure showed "W/T/L"
+    # cut). Every text the panel draws must lie inside the figure.
+    rows = [{"classifier": "xgboost", "baseline": "autosmote", "dataset": d, "delta": v,
+             "se": se, "n": n, "wins": w, "ties": t, "losses": n - w - t}
+            for d, v, se, n, w, t in (("vowels", -0.007, 0.009, 15, 5, 3),
+                                      ("annthyroid", 0.010, 0.002, 15, 13, 0),
+                                      ("mammography", 0.001, 0.005, 15, 10, 0),
+                                      ("smtp", 0.101, 0.024, 15, 12, 3),
+                                      ("mean", 0.028, 0.006, 90, 62, 6))]
+    plot_margins(pd.DataFrame(rows), tmp_path / "m.png")
+    fig = saved[-1]
+    renderer = fig.canvas.get_renderer()
+    box = fig.bbox
+    texts = [t for ax in fig.axes for t in (ax.xaxis.label, ax.title, *ax.get_yticklabels())]
+    assert texts and all(t.get_text() for t in texts[:2])
+    for text in texts:
+        extent = text.get_window_extent(renderer)
+        assert box.x0 <= extent.x0 and extent.x1 <= box.x1, text.get_text()
+        assert box.y0 <= extent.y0 and extent.y1 <= box.y1, text.get_text()

@@ -171,7 +171,9 @@ def plot_margins(deltas, out, goal=GOAL, labels=None):
         ax.set_xlim(lo, hi)
         baseline = part["baseline"].iloc[0]
         ax.set_title(f"{clf}: MixAnN − {labels.get(baseline, baseline)}", fontsize=9)
-        ax.set_xlabel("test macro-F1 difference (± 1 SE over seeds; W/T/L)", fontsize=8)
+        # Two lines: on one, centred under an axes narrowed by the long tick labels, its end
+        # ran off the image's right edge.
+        ax.set_xlabel("test macro-F1 difference\n(± 1 SE over seeds; W/T/L)", fontsize=8)
         ax.grid(axis="x", alpha=0.3)
         ax.legend(fontsize=7, loc="lower right")
     fig.tight_layout()
