@@ -157,3 +157,19 @@ def test_the_command_line_loads_torch_only_when_it_works():
 
     with pytest.raises(AttributeError, match="no attribute 'Sampler'"):
         mixann.Sampler
+
+
+def test_resample_prune_keeps_a_share_of_the_candidates(tmp_path, diverse):
+    # --prune is MixAnN's selection_prune; a share outside (0, 1] is refused before any work.
+    X, y = diverse
+    src, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "label": y}).to_csv(src, index=False)
+    result = runner.invoke(app, ["resample", str(src), str(out), "--episodes", "2",
+                                 "--prune", "0.25"])
+    assert result.exit_code == 0, result.output
+    assert len(pd.read_csv(out)) >= len(X)
+    for bad in ("0", "1.5"):
+        result = runner.invoke(app, ["resample", str(src), str(tmp_path / "x.csv"),
+                                     "--prune", bad])
+        assert result.exit_code != 0 and "number in (0, 1]" in _flat(result.output)
+        assert not (tmp_path / "x.csv").exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
 import typer
 from rich.console import Console
@@ -170,6 +171,11 @@ def resample(
     seed: int = typer.Option(0, min=0, max=MAX_SEED, help="Random seed."),
     jobs: int = typer.Option(1, help="Classifier fits of the volume search run at once "
                              "(-1: every core); the output does not depend on it."),
+    prune: Optional[float] = typer.Option(None, help="Keep only this share of the volume "
+                                          "search's candidates after two of its five folds "
+                                          "(e.g. 0.25; MixAnN's selection_prune): for xgboost "
+                                          "or mlp, 40 to 50 % less time, the same rows unless "
+                                          "the full search would pick a dropped candidate."),
 ):
     """Augment a CSV file with MixAnN and write the result (original rows first).
 
@@ -180,6 +186,10 @@ def resample(
 
     if jobs == 0:
         raise typer.BadParameter("--jobs 0 runs nothing; give 1 or more, or -1 for every core")
+    if prune is not None and not 0 < prune <= 1:
+        raise typer.BadParameter(f"--prune {prune:g} is not a share of the candidates; give a "
+                                 "number in (0, 1], e.g. 0.25, or leave it out to score every "
+                                 "candidate on every fold", param_hint="--prune")
     if output_csv.exists() and output_csv.resolve() == input_csv.resolve():
         # Why: the input was overwritten, and a second run augmented the augmented rows,
         # nothing telling the synthetic ones apart.
@@ -193,7 +203,7 @@ def resample(
     from .sampler import MixAnN
 
     sampler = MixAnN(estimator=make_classifier(classifier, random_state=seed), n_episodes=episodes,
-                     n_jobs=jobs, random_state=seed, verbose=True)
+                     n_jobs=jobs, selection_prune=prune, random_state=seed, verbose=True)
     out, y_res = resample_or_refuse(sampler, X, y, "INPUT_CSV")  # a DataFrame, as X is
     # The label column goes back where the input had it: the output has the input's columns,
     # named as the file names them (a blank name stays blank).

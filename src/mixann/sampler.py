@@ -242,6 +242,16 @@ default="auto"
     selection_max_rows : int or None, default=100_000
         Default preset: the folds run on a stratified sample of at most this many rows
         (None: all), which bounds their cost on very large data.
+    selection_prune : float in (0, 1] or None, default=None
+        Default preset: a faster volume search for slow classifiers. After two of the five
+        folds (:func:`mixann.selection.prune_folds`), only this share of the candidates, the
+        best on those folds (no augmentation always among them), is scored on the other
+        folds; the rest are never chosen (``history_["pruned"]`` lists them with their score
+        on the first folds). With 0.25, XGBoost's 41 candidates become the 11 best and no
+        augmentation after two folds: 118 fits instead of 205. The kept candidates' rows and scores are those of the full
+        search, so the choice only differs where the full search would have chosen a
+        dropped candidate (measured in docs/quality.md, row 93). ``None`` scores every
+        candidate on every fold.
     multiclass_choice : {"one-vs-rest", "all-classes"}, default="one-vs-rest"
         Default preset, more than two classes (:mod:`mixann.multiclass`): what judges each
         class's kind, volume and draw. ``"one-vs-rest"`` fits and scores the classifier on
@@ -301,8 +311,10 @@ default="auto"
         default preset: ``"mix_kind"`` and ``"volume"`` (the chosen ones; None and 0 when
         nothing is returned) and ``"candidates"`` (one dict per (kind, volume): its pooled
         out-of-fold ``score`` and the standard error ``se`` of its per-fold scores; empty
-        when ``selection_rule_`` is ``"balance"``, which scores none), ``"selection_rule"``
-        (``selection_rule_``), and
+        when ``selection_rule_`` is ``"balance"``, which scores none; with
+        ``selection_prune``, the candidates scored on every fold), ``"pruned"`` (the
+        candidates ``selection_prune`` dropped, each with its ``score`` on the first folds;
+        empty without it), ``"selection_rule"`` (``selection_rule_``), and
         ``"draw_scores"`` (each draw's validation score when ``n_draws_ > 1``, else None).
         With more than two classes: ``"preset"``, ``"one_vs_rest"`` (each augmented class's
         own history), and ``"baseline_score"``, ``"guard_fired"`` and (default preset)
@@ -382,6 +394,7 @@ default="auto"
         "n_draws": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "selection_rule": [StrOptions(set(SELECTION_RULES))],
         "selection_max_rows": [Interval(numbers.Integral, 10, None, closed="left"), None],
+        "selection_prune": [Interval(numbers.Real, 0, 1, closed="right"), None],
         "multiclass_choice": [StrOptions({"one-vs-rest", "all-classes"})],
         "n_jobs": [Interval(numbers.Integral, 1, None, closed="left"),
                    Interval(numbers.Integral, None, -1, closed="right"), None],
@@ -401,7 +414,8 @@ default="auto"
                  accumulate=False, mix_kinds="auto", volumes=DEFAULT_VOLUMES,
                  minority_multiples=DEFAULT_MINORITY_MULTIPLES, selection_folds=5,
                  selection_repeats=1, n_draws="auto", selection_rule="auto",
-                 selection_max_rows=100_000, multiclass_choice="one-vs-rest",
+                 selection_max_rows=100_000, selection_prune=None,
+                 multiclass_choice="one-vs-rest",
                  n_jobs=None, device="cpu", n_threads=1, random_state=None, verbose=False):
         self.estimator = estimator
         self.preset = preset
@@ -440,6 +454,7 @@ default="auto"
         self.n_draws = n_draws
         self.selection_rule = selection_rule
         self.selection_max_rows = selection_max_rows
+        self.selection_prune = selection_prune
         self.multiclass_choice = multiclass_choice
         self.n_jobs = n_jobs
         self.device = device
@@ -772,10 +787,10 @@ default="auto"
             if self.selection_rule_ in FIXED_PICKS:  # too few anomalies to choose on folds
                 kind, share = FIXED_PICKS[self.selection_rule_]
                 # A share of the volume that balances (1.0, or one-vs-rest's own).
-                volume, scores = share * balance_volume, {}
+                volume, scores, pruned = share * balance_volume, {}, []
                 generators.setdefault(kind, generator(kind))  # e.g. beta-mix: not among the kinds
             else:
-                (kind, volume), scores = self._search_volume(
+                (kind, volume), scores, pruned = self._search_volume(
                     generators, estimator, X_train, y_train, X_val, y_val, volumes, multiples,
                     seed, judge)
             # The returned rows are rolled out on every row given, as the folds were.
@@ -800,7 +815,8 @@ default="auto"
                            selection_rule=self.selection_rule_,
                            mix_kind=kind, volume=volume, draw_scores=draw_scores,
                            candidates=[{"kind": k, "volume": v, "score": sc, "se": se}
-                                       for (k, v), (sc, se) in scores.items()])
+                                       for (k, v), (sc, se) in scores.items()],
+                           pruned=pruned)
         self.history_ = history
         # Rows per class, counted as the multiclass path counts them: the minority always (0
         # when no augmentation won), the majority when the paper preset's Eq. 2 gave it rows.
@@ -814,7 +830,8 @@ default="auto"
     def _search_volume(self, generators, estimator, X_train, y_train, X_val, y_val, volumes,
                        multiples, seed, judge):
         """The kind and volume with the best pooled out-of-fold score
-        (:func:`mixann.selection.select_volume`), and every candidate's scores."""
+        (:func:`mixann.selection.select_volume`), every candidate's scores, and the
+        candidates ``selection_prune`` dropped (with their score on the first folds)."""
         positive = [v for v in volumes if v > 0]
         if positive:  # minority-count steps below the grid (extreme imbalance)
             volumes = sorted(set(volumes) | set(minority_volumes(
@@ -827,13 +844,20 @@ default="auto"
                 if progress is not None:
                     progress.update(task, completed=done, total=total)
 
+            pruned = []
+
+            def on_prune(early, kept):
+                pruned.extend({"kind": k, "volume": v, "score": sc}
+                              for (k, v), sc in early.items() if (k, v) not in kept)
+
             try:
                 (kind, volume), scores = select_volume(
                     generators, estimator, X_train, y_train, X_val, y_val, volumes,
                     n_splits=self.selection_folds, n_repeats=self.selection_repeats,
                     metric=self.metric, seed=seed, one_se=self.selection_rule_ == "one-se",
                     max_rows=self.selection_max_rows, n_jobs=self.n_jobs, on_fold=on_fold,
-                    judge=judge, larger_ties=self.selection_rule_ == "best-larger")
+                    judge=judge, larger_ties=self.selection_rule_ == "best-larger",
+                    prune=self.selection_prune, on_prune=on_prune)
             except ValueError as exc:
                 cut = self.selection_max_rows
                 k = getattr(estimator, "n_neighbors", None)
@@ -863,7 +887,7 @@ default="auto"
                 raise ValueError(f"the volume search's folds failed on the sample of "
                                  f"selection_max_rows={cut} rows: {exc}; raise "
                                  "selection_max_rows (or set it to None)") from exc
-        return (kind, volume), scores
+        return (kind, volume), scores, pruned
 
     def _resolved_selection_rule(self, estimator, n_minority, kinds):
         """``selection_rule`` with "auto" resolved; "balance" needs the ``spread`` kind."""

@@ -10,7 +10,8 @@ fold. Pooling the out-of-fold probabilities of every row gives one score per vol
 repeat from five times more anomalies than the validation split alone. Volume 0 (no
 augmentation) is always a candidate, so the selection is also the guard. A KNN that searches
 by KD-tree is not refitted per candidate: :mod:`mixann.knn_votes` gives the same votes from
-one neighbour search per fold.
+one neighbour search per fold. With ``prune`` (``MixAnN(selection_prune=...)``) only the best
+share of the candidates after the first folds is scored on the rest, for slow classifiers.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from .metrics import score_proba
 from .multiclass import row_classes
 
 __all__ = ["volume_target", "minority_volumes", "kind_streams", "MulticlassJudge", "select_volume",
-           "choose", "choose_draw"]
+           "choose", "choose_draw", "prune_folds", "kept_candidates"]
 
 
 def volume_target(volume, y):
@@ -285,7 +286,7 @@ def sample_rows(y, strata, max_rows, seed):
 
 def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_splits, n_repeats,
                   metric, seed, one_se=False, max_rows=None, n_jobs=None, on_fold=None,
-                  judge=None, larger_ties=False):
+                  judge=None, larger_ties=False, prune=None, on_prune=None):
     """Score every (kind, volume) on repeated stratified folds of train + validation.
 
     Parameters
@@ -334,6 +335,19 @@ def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_split
     larger_ties : bool
         Exact ties of the best score go to the larger volume instead of the smaller
         (:func:`choose`).
+    prune : float in (0, 1] or None
+        After the first :func:`prune_folds` folds (two of five), score only this share of the
+        candidates on the other folds: the best by their pooled score on those first folds
+        (ties as in :func:`choose`), and no augmentation always (the guard). The others are
+        dropped and never chosen. Why: for a slow classifier the fits are the search's whole
+        cost (XGBoost on cifar10: 205 fits of 3 s), and most candidates trail by far after two
+        folds. The kept candidates' rows and scores are the same as without pruning, so the
+        choice is the same whenever the unpruned choice is kept. ``None`` scores every
+        candidate on every fold.
+    on_prune : callable or None
+        Called once, after the first folds, as ``on_prune(first_scores, kept)``:
+        ``first_scores`` is ``{(kind, volume): score}`` of every candidate on those folds
+        (pooled as above), ``kept`` the list of candidates scored further.
 
     Returns
     -------
@@ -342,7 +356,8 @@ def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_split
         then the first kind), or the ``one_se`` choice.
     scores : dict
         ``{(kind, volume): (score, standard error)}``: the metric of the pooled out-of-fold
-        probabilities (mean over repeats) and the standard error of the per-fold scores.
+        probabilities (mean over repeats) and the standard error of the per-fold scores, for
+        every candidate scored on every fold (with ``prune``, the kept ones).
     """
     volumes = sorted({float(v) for v in volumes})
     kinds = list(generators)
@@ -362,71 +377,124 @@ def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_split
     folds = RepeatedStratifiedKFold(n_splits=n_splits, n_repeats=n_repeats, random_state=seed)
     streams = kind_streams(kinds, seed)
     fold_list = list(folds.split(X_all, fit_all))
-    # Each kind's rollouts draw from its own generator in fold order, so they stay in this
-    # process and in that order; only the classifier fits (the cost: 85 of them by default)
-    # run in the workers, all folds' fits in one pool so that no fold waits for another. The
-    # same seed therefore gives the same choice whatever n_jobs is.
-    plans = []  # per fold: ({candidate: key of its fit}, the distinct keys in fitting order)
     # A KNN's candidates share the fold's training rows: one neighbour search per fold, in
     # this process (the fits take milliseconds, less than starting workers).
     one_search = judge is None and knn_votes_apply(
         estimator, min(len(tr) for tr, _ in fold_list), X_all.shape[1])
-
-    def tasks():
-        for tr, te in fold_list:
-            X_tr, y_tr = X_all[tr], y_all[tr]
-            targets = {v: volume_target(v, y_tr) for v in volumes}
-            full = {kind: generators[kind](X_tr, y_tr, max(targets.values()), streams[kind])
-                    for kind in kinds}
-            keys, fits = {}, {}  # a candidate whose rows equal another's reuses its fit
-            for kind, v in candidates:
-                part = full[kind].head(targets[v]) if kind is not None else None
-                key = (kind, len(part)) if part is not None and len(part) else (None, 0)
-                keys[(kind, v)] = key
-                fits.setdefault(key, part)
-            plans.append((keys, list(fits)))
-            if one_search:
-                refit = partial(_refit_rows, estimator, X_tr, y_tr, X_all[te])
-                yield delayed(knn_fold_probas)(estimator, X_tr, y_tr, X_all[te], full,
-                                               list(fits), refit)
-                continue
-            for part in fits.values():
-                if judge is not None and part is not None:
-                    part = judge.relabel(part, fit_all[tr], y_tr)
-                yield delayed(_fit_predict)(estimator, X_tr, fit_all[tr], part, X_all[te],
-                                            n_classes)
-
-    # Results come back in order as they finish (lazily with one job), so each fold is
-    # scored, and reported to on_fold, as soon as its fits are done.
-    probas = Parallel(n_jobs=1 if one_search else n_jobs, return_as="generator")(tasks())
     oof = {c: np.zeros((n_repeats, len(y_all), n_classes)) for c in candidates}
     per_fold = {c: [] for c in candidates}
-    for i, (tr, te) in enumerate(fold_list):
-        first = next(probas)  # fold i's plan is in ``plans`` once one of its fits is back
-        keys, fit_keys = plans[i]
-        if one_search:  # every candidate's votes at once
-            fitted = dict(zip(fit_keys, first))
-        else:
-            fitted = {fit_keys[0]: first}
-            for j, key in enumerate(fit_keys[1:], start=1):
-                if on_fold is not None:  # a bar that moves with each fit, not each fold's 17
-                    on_fold(i + j / len(fit_keys), len(fold_list))
-                fitted[key] = next(probas)
-        repeat = i // n_splits
-        for c, key in keys.items():
-            oof[c][repeat, te] = fitted[key]
-            per_fold[c].append(score(metric, fitted[key], fit_all[te]))
-        if on_fold is not None:
-            on_fold(i + 1, len(fold_list))
-    if next(probas, None) is not None:  # ends joblib's generator: every fit was read above
-        raise RuntimeError("the volume search read fewer fits than it ran")
+
+    def score_folds(fold_ids, active):
+        """Fit and score the candidates ``active`` on the folds ``fold_ids``, in order."""
+        plans = []  # per fold: ({candidate: key of its fit}, the distinct keys in fitting order)
+
+        def tasks():
+            for i in fold_ids:
+                tr, te = fold_list[i]
+                X_tr, y_tr = X_all[tr], y_all[tr]
+                targets = {v: volume_target(v, y_tr) for v in volumes}
+                # Every kind still scored is rolled out to the largest volume from its own
+                # stream, so that its prefixes are the rows it has without pruning.
+                live = [kind for kind in kinds if any(c[0] == kind for c in active)]
+                full = {kind: generators[kind](X_tr, y_tr, max(targets.values()), streams[kind])
+                        for kind in live}
+                keys, fits = {}, {}  # a candidate whose rows equal another's reuses its fit
+                for kind, v in active:
+                    part = full[kind].head(targets[v]) if kind is not None else None
+                    key = (kind, len(part)) if part is not None and len(part) else (None, 0)
+                    keys[(kind, v)] = key
+                    fits.setdefault(key, part)
+                plans.append((keys, list(fits)))
+                if one_search:
+                    refit = partial(_refit_rows, estimator, X_tr, y_tr, X_all[te])
+                    yield delayed(knn_fold_probas)(estimator, X_tr, y_tr, X_all[te], full,
+                                                   list(fits), refit)
+                    continue
+                for part in fits.values():
+                    if judge is not None and part is not None:
+                        part = judge.relabel(part, fit_all[tr], y_tr)
+                    yield delayed(_fit_predict)(estimator, X_tr, fit_all[tr], part, X_all[te],
+                                                n_classes)
+
+        # Results come back in order as they finish (lazily with one job), so each fold is
+        # scored, and reported to on_fold, as soon as its fits are done.
+        probas = Parallel(n_jobs=1 if one_search else n_jobs, return_as="generator")(tasks())
+        for n, i in enumerate(fold_ids):
+            tr, te = fold_list[i]
+            first = next(probas)  # fold i's plan is in ``plans`` once one of its fits is back
+            keys, fit_keys = plans[n]
+            if one_search:  # every candidate's votes at once
+                fitted = dict(zip(fit_keys, first))
+            else:
+                fitted = {fit_keys[0]: first}
+                for j, key in enumerate(fit_keys[1:], start=1):
+                    if on_fold is not None:  # a bar that moves with each fit, not each fold's 17
+                        on_fold(i + j / len(fit_keys), len(fold_list))
+                    fitted[key] = next(probas)
+            repeat = i // n_splits
+            for c, key in keys.items():
+                oof[c][repeat, te] = fitted[key]
+                per_fold[c].append(score(metric, fitted[key], fit_all[te]))
+            if on_fold is not None:
+                on_fold(i + 1, len(fold_list))
+        if next(probas, None) is not None:  # ends joblib's generator: every fit was read above
+            raise RuntimeError("the volume search read fewer fits than it ran")
+
+    # Each kind's rollouts draw from its own generator in fold order, so they stay in this
+    # process and in that order; only the classifier fits (the cost: 85 of them by default)
+    # run in the workers, all of a phase's fits in one pool so that no fold waits for
+    # another. The same seed therefore gives the same choice whatever n_jobs is.
+    n_first = len(fold_list) if prune is None else min(prune_folds(n_splits), len(fold_list))
+    score_folds(range(n_first), candidates)
+    kept = candidates
+    if n_first < len(fold_list):
+        rows = np.concatenate([fold_list[i][1] for i in range(n_first)])
+        early = {c: float(score(metric, oof[c][0, rows], fit_all[rows])) for c in candidates}
+        kept = kept_candidates(early, prune)
+        if on_prune is not None:
+            on_prune(early, kept)
+        score_folds(range(n_first, len(fold_list)), kept)
     scores = {}
-    for c in candidates:
+    for c in kept:
         pooled = np.mean([score(metric, oof[c][r], fit_all) for r in range(n_repeats)])
         se = np.std(per_fold[c], ddof=1) / np.sqrt(len(per_fold[c]))
         scores[c] = (float(pooled), float(se))
     return choose(scores, one_se=one_se, larger_ties=larger_ties), scores
 
+
+def prune_folds(n_splits):
+    """How many folds :func:`select_volume` scores every candidate on before ``prune`` drops
+    some: half the folds of one repeat, rounded down, at least one (two of the default five).
+
+    Examples
+    --------
+    >>> from mixann.selection import prune_folds
+    >>> prune_folds(5), prune_folds(10), prune_folds(2)
+    (2, 5, 1)
+    """
+    return max(1, int(n_splits) // 2)
+
+
+def kept_candidates(early, share):
+    """The candidates :func:`select_volume` keeps scoring after its first folds, in
+    ``early``'s order: the best ``ceil(share * len(early))`` by their score on those folds
+    (ties: the smaller volume, then the earlier candidate, as :func:`choose` breaks them),
+    and no augmentation, ``(None, 0.0)``, always.
+
+    Examples
+    --------
+    >>> from mixann.selection import kept_candidates
+    >>> early = {(None, 0.0): 0.60, ("spread", 0.1): 0.70, ("spread", 0.5): 0.75,
+    ...          ("boundary", 0.1): 0.70, ("boundary", 0.5): 0.65}
+    >>> kept_candidates(early, 0.4)
+    [(None, 0.0), ('spread', 0.1), ('spread', 0.5)]
+    """
+    if not 0 < share <= 1:
+        raise ValueError(f"the share of candidates kept must be in (0, 1], got {share!r}")
+    order = {c: i for i, c in enumerate(early)}
+    ranked = sorted(early, key=lambda c: (-early[c], c[1], order[c]))
+    keep = set(ranked[:int(np.ceil(share * len(early)))]) | ({(None, 0.0)} & set(early))
+    return [c for c in early if c in keep]
 
 def choose(scores, one_se=False, larger_ties=False):
     """The candidate :func:`select_volume` returns, from its ``scores``.

@@ -132,8 +132,11 @@ SELECTION_SWEEPS = {"selection_repeats": 1, "selection_folds": 2, "n_draws": 1}
 #: The default preset's choosing rule is swept by name (``mixann[selection_rule=best-larger]``,
 #: docs/quality.md, row 78); "auto" is plain ``mixann``.
 RULE_SWEEP = "selection_rule"
+#: The share of candidates the default preset's volume search keeps after its first folds
+#: (``mixann[selection_prune=0.25]``, docs/quality.md, row 93): a number in (0, 1].
+PRUNE_SWEEP = "selection_prune"
 #: Every sweep that only the default preset takes; its values pass to MixAnN as they are.
-CHOICE_SWEEPS = (*SELECTION_SWEEPS, RULE_SWEEP)
+CHOICE_SWEEPS = (*SELECTION_SWEEPS, RULE_SWEEP, PRUNE_SWEEP)
 #: The random warm-up steps of DDPG, swept on either preset (``mixann-paper[warmup_steps=5]``,
 #: docs/quality.md, row 85): the paper leaves the warm-up open, and the paper preset's episodes
 #: end at about every second random step, so 50 steps is most of its 30 episodes.
@@ -173,13 +176,21 @@ def _check_sweep_value(param, value):
             raise ValueError(f"selection_rule values must be one of {', '.join(rules)} "
                              f"(plain mixann is \"auto\"), got {value!r}")
         return RULE_SWEEP, str(value)
+    if str(param) == PRUNE_SWEEP:
+        try:
+            share = float(value)
+        except (TypeError, ValueError):
+            share = float("nan")
+        if not 0 < share <= 1:
+            raise ValueError(f"selection_prune values must be numbers in (0, 1], got {value!r}")
+        return PRUNE_SWEEP, share
     if str(param) == WARMUP_SWEEP:
         return WARMUP_SWEEP, _positive_int(WARMUP_SWEEP, value, 0)
     raise ValueError(f"unknown sweep parameter {param!r}; sweep K, eta, selection_repeats, "
-                     "selection_folds, n_draws, selection_rule or warmup_steps (e.g. "
-                     "K=5,10,15,20,25, eta=0.1,0.3,0.5, selection_repeats=2, "
-                     "selection_folds=10, n_draws=10, selection_rule=best-larger or "
-                     "warmup_steps=5)")
+                     "selection_folds, n_draws, selection_rule, selection_prune or "
+                     "warmup_steps (e.g. K=5,10,15,20,25, eta=0.1,0.3,0.5, "
+                     "selection_repeats=2, selection_folds=10, n_draws=10, "
+                     "selection_rule=best-larger, selection_prune=0.25 or warmup_steps=5)")
 
 
 def parse_sweep(text):
@@ -261,7 +272,7 @@ def resolve_methods(text, sweeps=()):
     if unknown:
         valid = [*METHOD_SHORTCUTS, *all_methods(), *ABLATIONS, *DETECTORS, "mixann[K=..]",
                  "mixann[eta=..]", "mixann[selection_repeats=..]", "mixann[selection_folds=..]",
-                 "mixann[n_draws=..]", "mixann[selection_rule=..]",
+                 "mixann[n_draws=..]", "mixann[selection_rule=..]", "mixann[selection_prune=..]",
                  "mixann[warmup_steps=..]", "mixann-paper[warmup_steps=..]"]
         raise ValueError(f"unknown method {', '.join(map(repr, unknown))}; choose one of "
                          f"{', '.join(valid)}")
@@ -317,8 +328,9 @@ def _fit_mixann(cell, sp, make_estimator, reward="full", overrides=None, preset=
     protocol: one run per K candidate, K chosen by validation macro-F1. ``reward`` is MixAnN's
     reward kind (the Table 4 ablations); ``overrides`` a sweep point: ``{"K": k}`` fixes K
     (no selection), ``{"eta": e}`` replaces eta, ``{"selection_repeats": r}``,
-    ``{"selection_folds": f}``, ``{"n_draws": n}`` and ``{"selection_rule": name}`` set the
-    default preset's fold repeats, folds, draws scored on validation and choosing rule;
+    ``{"selection_folds": f}``, ``{"n_draws": n}``, ``{"selection_rule": name}`` and
+    ``{"selection_prune": share}`` set the default preset's fold repeats, folds, draws scored
+    on validation, choosing rule and pruned search;
     ``{"warmup_steps": w}`` either preset's random warm-up steps.
     """
     from ..sampler import MixAnN
