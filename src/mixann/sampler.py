@@ -248,10 +248,10 @@ default="auto"
         best on those folds (no augmentation always among them), is scored on the other
         folds; the rest are never chosen (``history_["pruned"]`` lists them with their score
         on the first folds). With 0.25, XGBoost's 41 candidates become the 11 best and no
-        augmentation after two folds: 118 fits instead of 205. The kept candidates' rows and scores are those of the full
-        search, so the choice only differs where the full search would have chosen a
-        dropped candidate (measured in docs/quality.md, row 93). ``None`` scores every
-        candidate on every fold.
+        augmentation after two folds: 118 fits instead of 205. The kept candidates' rows and
+        scores are those of the full search, so the choice only differs where the full
+        search would have chosen a dropped candidate (measured in docs/quality.md, row 93).
+        ``None`` scores every candidate on every fold.
     multiclass_choice : {"one-vs-rest", "all-classes"}, default="one-vs-rest"
         Default preset, more than two classes (:mod:`mixann.multiclass`): what judges each
         class's kind, volume and draw. ``"one-vs-rest"`` fits and scores the classifier on

@@ -491,8 +491,7 @@ def kept_candidates(early, share):
     """
     if not 0 < share <= 1:
         raise ValueError(f"the share of candidates kept must be in (0, 1], got {share!r}")
-    order = {c: i for i, c in enumerate(early)}
-    ranked = sorted(early, key=lambda c: (-early[c], c[1], order[c]))
+    ranked = sorted(early, key=_preference(early), reverse=True)
     keep = set(ranked[:int(np.ceil(share * len(early)))]) | ({(None, 0.0)} & set(early))
     return [c for c in early if c in keep]
 
@@ -518,13 +517,21 @@ def choose(scores, one_se=False, larger_ties=False):
     >>> choose(tied), choose(tied, larger_ties=True)
     (('a', 0.1), ('a', 0.5))
     """
-    order = {c: i for i, c in enumerate(scores)}
-    lean = 1 if larger_ties else -1  # which way an exact tie of scores goes
-    best = max(scores, key=lambda c: (scores[c][0], lean * c[1], -order[c]))
+    best = max(scores, key=_preference({c: s[0] for c, s in scores.items()}, larger_ties))
     if one_se:
+        order = {c: i for i, c in enumerate(scores)}
         floor = scores[best][0] - scores[best][1]
         best = min((c for c in scores if scores[c][0] >= floor), key=lambda c: (c[1], order[c]))
     return best
+
+
+def _preference(score_of, larger_ties=False):
+    """A sort key that grows with a candidate's score in ``score_of`` (``{candidate: score}``);
+    exact ties prefer the smaller volume (the larger with ``larger_ties``), then the candidate
+    earlier in ``score_of``. The one tie rule of :func:`choose` and :func:`kept_candidates`."""
+    order = {c: i for i, c in enumerate(score_of)}
+    lean = 1 if larger_ties else -1  # which way an exact tie of scores goes
+    return lambda c: (score_of[c], lean * c[1], -order[c])
 
 
 def choose_draw(draws, estimator, X, y, X_val, y_val, *, metric, n_jobs=None, judge=None):

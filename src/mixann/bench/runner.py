@@ -154,18 +154,24 @@ def _positive_int(name, value, low=1):
     return int(number)
 
 
+def _share(name, value, one):
+    """``value`` as a float in (0, 1), or (0, 1] with ``one``; raises ValueError naming ``name``."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = float("nan")
+    if not (0 < number < 1 or (one and number == 1)):
+        raise ValueError(f"{name} values must be numbers in (0, 1{']' if one else ')'}, "
+                         f"got {value!r}")
+    return number
+
+
 def _check_sweep_value(param, value):
     """Canonical ``(param, value)``; raises ValueError with the accepted forms."""
     if str(param).lower() == "k":
         return "K", _positive_int("K", value)
     if str(param) == "eta":
-        try:
-            eta = float(value)
-        except (TypeError, ValueError):
-            raise ValueError(f"eta values must be numbers in (0, 1), got {value!r}") from None
-        if not 0 < eta < 1:
-            raise ValueError(f"eta values must be numbers in (0, 1), got {value!r}")
-        return "eta", eta
+        return "eta", _share("eta", value, one=False)
     if str(param) in SELECTION_SWEEPS:
         return str(param), _positive_int(str(param), value, SELECTION_SWEEPS[str(param)])
     if str(param) == RULE_SWEEP:
@@ -177,13 +183,7 @@ def _check_sweep_value(param, value):
                              f"(plain mixann is \"auto\"), got {value!r}")
         return RULE_SWEEP, str(value)
     if str(param) == PRUNE_SWEEP:
-        try:
-            share = float(value)
-        except (TypeError, ValueError):
-            share = float("nan")
-        if not 0 < share <= 1:
-            raise ValueError(f"selection_prune values must be numbers in (0, 1], got {value!r}")
-        return PRUNE_SWEEP, share
+        return PRUNE_SWEEP, _share(PRUNE_SWEEP, value, one=True)
     if str(param) == WARMUP_SWEEP:
         return WARMUP_SWEEP, _positive_int(WARMUP_SWEEP, value, 0)
     raise ValueError(f"unknown sweep parameter {param!r}; sweep K, eta, selection_repeats, "
