@@ -135,3 +135,9 @@ def test_a_pruned_search_gives_the_same_choice_with_parallel_fits():
     # Two phases of fits, each in one joblib pool; the prune reads the first phase's scores
     # only after every one of its fits is back, so n_jobs cannot change what is kept.
     assert _search(prune=0.25, n_jobs=2) == _search(prune=0.25)
+
+
+def test_kept_candidates_count_is_not_thrown_by_float_rounding():
+    # 0.7 * 10 is 7.000000000000001 in floats; its plain ceiling kept 8 of 10.
+    early = {("k", v / 10): float(v) for v in range(1, 11)}
+    assert len(kept_candidates(early, 0.7)) == 7

@@ -492,7 +492,9 @@ def kept_candidates(early, share):
     if not 0 < share <= 1:
         raise ValueError(f"the share of candidates kept must be in (0, 1], got {share!r}")
     ranked = sorted(early, key=_preference(early), reverse=True)
-    keep = set(ranked[:int(np.ceil(share * len(early)))]) | ({(None, 0.0)} & set(early))
+    # Rounded first: 0.7 * 10 is 7.000000000000001 in floats, whose ceiling would keep 8.
+    n_keep = int(np.ceil(round(share * len(early), 9)))
+    keep = set(ranked[:n_keep]) | ({(None, 0.0)} & set(early))
     return [c for c in early if c in keep]
 
 def choose(scores, one_se=False, larger_ties=False):
