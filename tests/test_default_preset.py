@@ -373,7 +373,9 @@ def test_auto_kinds_are_what_the_sampler_scores(diverse, tiny):
     sampler.fit_resample(X, y)
     assert sampler.mix_kinds == "auto"  # the parameter is left as given (sklearn's rule)
     assert sampler.mix_kinds_ == ["boundary", "spread", "swap", "spread-off-majority", "beta-mix"]
-    assert {c["kind"] for c in sampler.history_["candidates"]} == set(sampler.mix_kinds_)
+    # Every kind was scored: on every fold (candidates) or, pruned, on the first folds.
+    scored = sampler.history_["candidates"] + sampler.history_["pruned"]
+    assert {c["kind"] for c in scored} == set(sampler.mix_kinds_)
     # "auto" given explicitly and the resolved list give the same bytes
     listed = MixAnN(xgb, random_state=0, guard=False,
                     **{**tiny, "mix_kinds": ("boundary", "spread", "swap",

@@ -141,3 +141,53 @@ def test_kept_candidates_count_is_not_thrown_by_float_rounding():
     # 0.7 * 10 is 7.000000000000001 in floats; its plain ceiling kept 8 of 10.
     early = {("k", v / 10): float(v) for v in range(1, 11)}
     assert len(kept_candidates(early, 0.7)) == 7
+
+
+def test_auto_prunes_for_xgboosts_trees_only():
+    from sklearn.neighbors import KNeighborsClassifier
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    from xgboost import XGBClassifier
+
+    from mixann.defaults import PRUNE_SHARE, default_selection_prune
+
+    assert PRUNE_SHARE == 0.25
+    for slow in (XGBClassifier(), XGBClassifier(booster="dart"),
+                 make_pipeline(StandardScaler(), XGBClassifier())):
+        assert default_selection_prune(slow) == PRUNE_SHARE
+    # The MLP saves as much, but its tables were not rerun with it (row 94).
+    for other in (KNeighborsClassifier(), MLPClassifier(), XGBClassifier(booster="gblinear"),
+                  DecisionTreeClassifier(), make_pipeline(StandardScaler(),
+                                                          KNeighborsClassifier())):
+        assert default_selection_prune(other) is None
+
+
+def _tiny_fit(estimator, **params):
+    X, y = _scattered()
+    sampler = MixAnN(estimator=estimator, mix_kinds=("spread", "swap"), random_state=0,
+                     n_episodes=1, max_steps_per_episode=5, warmup_steps=5, ddpg_updates=2,
+                     n_draws=1, **params)
+    X_res, _ = sampler.fit_resample(X, y)
+    return sampler, X_res
+
+
+def test_the_default_prunes_xgboosts_search_and_not_a_trees():
+    from xgboost import XGBClassifier
+
+    xgb, _ = _tiny_fit(XGBClassifier(n_estimators=5, max_depth=2, n_jobs=1, random_state=0))
+    assert xgb.selection_prune == "auto" and xgb.selection_prune_ == 0.25
+    assert len(xgb.history_["pruned"]) > 0
+    tree, _ = _tiny_fit(DecisionTreeClassifier(max_depth=2, random_state=0))
+    assert tree.selection_prune_ is None and tree.history_["pruned"] == []
+
+
+def test_a_share_of_one_is_the_full_search():
+    # Every candidate is kept after the first folds, so each is scored on every fold with
+    # the full search's rows: the same choice, scores and rows.
+    tree = DecisionTreeClassifier(max_depth=2, random_state=0)
+    full, X_full = _tiny_fit(tree, selection_prune=None)
+    one, X_one = _tiny_fit(tree, selection_prune=1.0)
+    assert one.history_["pruned"] == []
+    assert one.history_["candidates"] == full.history_["candidates"]
+    assert np.array_equal(X_one, X_full)

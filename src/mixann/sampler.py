@@ -29,7 +29,8 @@ from .ddpg import DDPGAgent
 # (the README and users' code name mixann.sampler.default_mix_kinds, .drawn_seed ...).
 from .defaults import (BALANCE_PICK, DEFAULT_MINORITY_MULTIPLES, DEFAULT_VOLUMES,  # noqa: F401
                        FIXED_PICKS, SELECTION_RULES, SMALL_MINORITY, default_estimator,
-                       default_mix_kinds, default_n_draws, default_selection_rule)
+                       default_mix_kinds, default_n_draws, default_selection_prune,
+                       default_selection_rule)
 from .env import Episode, MixUpEnv, in_sample_proba
 from .input_checks import (TrainingSplitTooSmall, check_columns_by_position, check_dense,
                            check_estimator_has_proba, check_labels_present, check_magnitude,
@@ -242,7 +243,7 @@ default="auto"
     selection_max_rows : int or None, default=100_000
         Default preset: the folds run on a stratified sample of at most this many rows
         (None: all), which bounds their cost on very large data.
-    selection_prune : float in (0, 1] or None, default=None
+    selection_prune : "auto", float in (0, 1] or None, default="auto"
         Default preset: a faster volume search for slow classifiers. After two of the five
         folds (:func:`mixann.selection.prune_folds`), only this share of the candidates, the
         best on those folds (no augmentation always among them), is scored on the other
@@ -250,8 +251,11 @@ default="auto"
         on the first folds). With 0.25, XGBoost's 41 candidates become the 11 best and no
         augmentation after two folds: 118 fits instead of 205. The kept candidates' rows and
         scores are those of the full search, so the choice only differs where the full
-        search would have chosen a dropped candidate (measured in docs/quality.md, row 93).
-        ``None`` scores every candidate on every fold.
+        search would have chosen a dropped candidate. ``None`` (or 1.0, the same result)
+        scores every candidate on every fold. ``"auto"`` is 0.25 for XGBoost's boosted
+        trees, None for any other classifier
+        (:func:`mixann.defaults.default_selection_prune`; measured in docs/quality.md, rows
+        93 and 94); the share used is ``selection_prune_`` after fitting.
     multiclass_choice : {"one-vs-rest", "all-classes"}, default="one-vs-rest"
         Default preset, more than two classes (:mod:`mixann.multiclass`): what judges each
         class's kind, volume and draw. ``"one-vs-rest"`` fits and scores the classifier on
@@ -330,6 +334,9 @@ default="auto"
         The kinds the default preset scored (``mix_kinds`` with ``"auto"`` resolved).
     n_draws_ : int
         The draws the default preset scored (``n_draws`` with ``"auto"`` resolved).
+    selection_prune_ : float or None
+        The share of candidates the default preset's volume search kept after its first
+        folds (``selection_prune`` with ``"auto"`` resolved; None: every candidate).
     selection_rule_ : str, dict or None
         The rule the default preset chose with (``selection_rule`` with ``"auto"``
         resolved; with more than two classes a dict by class; None for the paper preset).
@@ -394,7 +401,8 @@ default="auto"
         "n_draws": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "selection_rule": [StrOptions(set(SELECTION_RULES))],
         "selection_max_rows": [Interval(numbers.Integral, 10, None, closed="left"), None],
-        "selection_prune": [Interval(numbers.Real, 0, 1, closed="right"), None],
+        "selection_prune": [Interval(numbers.Real, 0, 1, closed="right"), StrOptions({"auto"}),
+                            None],
         "multiclass_choice": [StrOptions({"one-vs-rest", "all-classes"})],
         "n_jobs": [Interval(numbers.Integral, 1, None, closed="left"),
                    Interval(numbers.Integral, None, -1, closed="right"), None],
@@ -414,7 +422,7 @@ default="auto"
                  accumulate=False, mix_kinds="auto", volumes=DEFAULT_VOLUMES,
                  minority_multiples=DEFAULT_MINORITY_MULTIPLES, selection_folds=5,
                  selection_repeats=1, n_draws="auto", selection_rule="auto",
-                 selection_max_rows=100_000, selection_prune=None,
+                 selection_max_rows=100_000, selection_prune="auto",
                  multiclass_choice="one-vs-rest",
                  n_jobs=None, device="cpu", n_threads=1, random_state=None, verbose=False):
         self.estimator = estimator
@@ -857,7 +865,7 @@ default="auto"
                     metric=self.metric, seed=seed, one_se=self.selection_rule_ == "one-se",
                     max_rows=self.selection_max_rows, n_jobs=self.n_jobs, on_fold=on_fold,
                     judge=judge, larger_ties=self.selection_rule_ == "best-larger",
-                    prune=self.selection_prune, on_prune=on_prune)
+                    prune=self.selection_prune_, on_prune=on_prune)
             except ValueError as exc:
                 cut = self.selection_max_rows
                 k = getattr(estimator, "n_neighbors", None)
@@ -956,10 +964,12 @@ default="auto"
         return MulticlassJudge(codes[train_idx], codes_val, code, n_classes)
 
     def _resolve_kinds_and_draws(self, estimator):
-        """Set ``mix_kinds_`` and ``n_draws_`` (``"auto"`` resolved for ``estimator``); return
-        the kinds."""
+        """Set ``mix_kinds_``, ``n_draws_`` and ``selection_prune_`` (``"auto"`` resolved for
+        ``estimator``); return the kinds."""
         self.mix_kinds_ = self._checked_mix_kinds(estimator)
         self.n_draws_ = default_n_draws(estimator) if self.n_draws == "auto" else self.n_draws
+        self.selection_prune_ = (default_selection_prune(estimator)
+                                 if self.selection_prune == "auto" else self.selection_prune)
         return self.mix_kinds_
 
     def _checked_volumes(self):

@@ -133,7 +133,9 @@ SELECTION_SWEEPS = {"selection_repeats": 1, "selection_folds": 2, "n_draws": 1}
 #: docs/quality.md, row 78); "auto" is plain ``mixann``.
 RULE_SWEEP = "selection_rule"
 #: The share of candidates the default preset's volume search keeps after its first folds
-#: (``mixann[selection_prune=0.25]``, docs/quality.md, row 93): a number in (0, 1].
+#: (``mixann[selection_prune=0.25]``, docs/quality.md, row 93): a number in (0, 1]; 1.0 scores
+#: every candidate on every fold, the full search that plain ``mixann`` prunes for XGBoost
+#: (``selection_prune="auto"``, row 94).
 PRUNE_SWEEP = "selection_prune"
 #: Every sweep that only the default preset takes; its values pass to MixAnN as they are.
 CHOICE_SWEEPS = (*SELECTION_SWEEPS, RULE_SWEEP, PRUNE_SWEEP)
@@ -361,7 +363,8 @@ def _fit_mixann(cell, sp, make_estimator, reward="full", overrides=None, preset=
                  "best_episode_score": float(max(e["score"] for e in h["episodes"]))}
         if preset != "paper":
             trial.update(mix_kinds=sampler.mix_kinds_, mix_kind=h["mix_kind"], volume=h["volume"],
-                         candidates=h["candidates"], selection_rule=sampler.selection_rule_)
+                         candidates=h["candidates"], selection_rule=sampler.selection_rule_,
+                         selection_prune=sampler.selection_prune_)
             if h.get("draw_scores") is not None:  # n_draws > 1: each draw's validation score
                 trial["draw_scores"] = h["draw_scores"]
         if len(candidates) > 1:
