@@ -129,9 +129,9 @@ def default_selection_prune(estimator):
     two of the five folds took 0.55 to 0.58 of the resampling time on the shared datasets,
     with the same test F1 in 83 of their 90 cells (seeds 0-14; mean change +0.0015 ± 0.0008)
     and in 39 of 47 held-out cells (-0.0028 ± 0.0016; docs/quality.md, rows 93 and 94). The
-    MLP saves as much (0.56) but its held-out tables were not rerun with it; KNN's fits are
-    one neighbour search each, so the search is a small part of its time. They and the
-    classifiers not measured keep the full search.
+    MLP saves as much (0.56, the same test F1 in 46 of 50 shared cells) but its held-out cells
+    were not rerun with it; KNN's fits are one neighbour search each, so the search is a small
+    part of its time. They and the classifiers not measured keep the full search.
 
     Parameters
     ----------
