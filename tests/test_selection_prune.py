@@ -90,18 +90,22 @@ def test_pruning_fits_fewer_classifiers():
     assert n_pruned == 2 * n_candidates + 3 * len(kept) < n_full
 
 
+def _tiny_fit(estimator, **params):
+    X, y = _scattered()
+    sampler = MixAnN(estimator=estimator, mix_kinds=("spread", "swap"), random_state=0,
+                     n_episodes=1, max_steps_per_episode=5, warmup_steps=5, ddpg_updates=2,
+                     n_draws=1, **params)
+    X_res, _ = sampler.fit_resample(X, y)
+    return sampler, X_res
+
+
 def test_mixann_selection_prune_returns_the_full_searchs_rows_when_its_choice_is_kept():
     X, y = _scattered()
     # A stump of depth 2 gains from augmentation here (swap at 0.35 of the gap, on every
     # fold), so the rows compared below are synthetic ones, not an empty set.
-    common = dict(estimator=DecisionTreeClassifier(max_depth=2, random_state=0),
-                  mix_kinds=("spread", "swap"),
-                  random_state=0, n_episodes=1, max_steps_per_episode=5, warmup_steps=5,
-                  ddpg_updates=2, n_draws=1)
-    full = MixAnN(**common)
-    X_full, _ = full.fit_resample(X, y)
-    pruned = MixAnN(selection_prune=0.25, **common)
-    X_pruned, _ = pruned.fit_resample(X, y)
+    tree = DecisionTreeClassifier(max_depth=2, random_state=0)
+    full, X_full = _tiny_fit(tree)
+    pruned, X_pruned = _tiny_fit(tree, selection_prune=0.25)
     h, hf = pruned.history_, full.history_
     assert hf["pruned"] == [] and len(h["pruned"]) > 0
     assert len(h["candidates"]) + len(h["pruned"]) == len(hf["candidates"])
@@ -161,15 +165,6 @@ def test_auto_prunes_for_xgboosts_trees_only():
                   DecisionTreeClassifier(), make_pipeline(StandardScaler(),
                                                           KNeighborsClassifier())):
         assert default_selection_prune(other) is None
-
-
-def _tiny_fit(estimator, **params):
-    X, y = _scattered()
-    sampler = MixAnN(estimator=estimator, mix_kinds=("spread", "swap"), random_state=0,
-                     n_episodes=1, max_steps_per_episode=5, warmup_steps=5, ddpg_updates=2,
-                     n_draws=1, **params)
-    X_res, _ = sampler.fit_resample(X, y)
-    return sampler, X_res
 
 
 def test_the_default_prunes_xgboosts_search_and_not_a_trees():
