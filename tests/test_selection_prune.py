@@ -147,7 +147,7 @@ def test_kept_candidates_count_is_not_thrown_by_float_rounding():
     assert len(kept_candidates(early, 0.7)) == 7
 
 
-def test_auto_prunes_for_xgboosts_trees_only():
+def test_auto_prunes_for_xgboost_and_the_mlp_only():
     from sklearn.neighbors import KNeighborsClassifier
     from sklearn.neural_network import MLPClassifier
     from sklearn.pipeline import make_pipeline
@@ -157,22 +157,25 @@ def test_auto_prunes_for_xgboosts_trees_only():
     from mixann.defaults import PRUNE_SHARE, default_selection_prune
 
     assert PRUNE_SHARE == 0.25
-    for slow in (XGBClassifier(), XGBClassifier(booster="dart"),
-                 make_pipeline(StandardScaler(), XGBClassifier())):
+    for slow in (XGBClassifier(), XGBClassifier(booster="dart"), MLPClassifier(),
+                 make_pipeline(StandardScaler(), XGBClassifier()),
+                 make_pipeline(StandardScaler(), MLPClassifier())):
         assert default_selection_prune(slow) == PRUNE_SHARE
-    # The MLP saves as much, but its tables were not rerun with it (row 94).
-    for other in (KNeighborsClassifier(), MLPClassifier(), XGBClassifier(booster="gblinear"),
+    for other in (KNeighborsClassifier(), XGBClassifier(booster="gblinear"),
                   DecisionTreeClassifier(), make_pipeline(StandardScaler(),
                                                           KNeighborsClassifier())):
         assert default_selection_prune(other) is None
 
 
-def test_the_default_prunes_xgboosts_search_and_not_a_trees():
+def test_the_default_prunes_xgboosts_and_an_mlps_search_and_not_a_trees():
+    from sklearn.neural_network import MLPClassifier
     from xgboost import XGBClassifier
 
     xgb, _ = _tiny_fit(XGBClassifier(n_estimators=5, max_depth=2, n_jobs=1, random_state=0))
     assert xgb.selection_prune == "auto" and xgb.selection_prune_ == 0.25
     assert len(xgb.history_["pruned"]) > 0
+    mlp, _ = _tiny_fit(MLPClassifier(hidden_layer_sizes=(4,), max_iter=30, random_state=0))
+    assert mlp.selection_prune_ == 0.25 and len(mlp.history_["pruned"]) > 0
     tree, _ = _tiny_fit(DecisionTreeClassifier(max_depth=2, random_state=0))
     assert tree.selection_prune_ is None and tree.history_["pruned"] == []
 

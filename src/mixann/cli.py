@@ -174,9 +174,9 @@ def resample(
     prune: Optional[float] = typer.Option(None, help="Keep only this share of the volume "
                                           "search's candidates after two of its five folds "
                                           "(MixAnN's selection_prune). Default: 0.25 for "
-                                          "xgboost (40 to 45 % less time), every candidate "
-                                          "for knn and mlp (0.25 saves an mlp as much); 1 "
-                                          "scores every candidate on every fold."),
+                                          "xgboost and mlp (40 to 45 % less time), every "
+                                          "candidate for knn; 1 scores every candidate on "
+                                          "every fold."),
 ):
     """Augment a CSV file with MixAnN and write the result (original rows first).
 

@@ -253,7 +253,7 @@ default="auto"
         scores are those of the full search, so the choice only differs where the full
         search would have chosen a dropped candidate. ``None`` (or 1.0, the same result)
         scores every candidate on every fold. ``"auto"`` is 0.25 for XGBoost's boosted
-        trees, None for any other classifier
+        trees and an MLP, None for any other classifier
         (:func:`mixann.defaults.default_selection_prune`; measured in docs/quality.md, rows
         93 and 94); the share used is ``selection_prune_`` after fitting.
     multiclass_choice : {"one-vs-rest", "all-classes"}, default="one-vs-rest"

@@ -134,8 +134,8 @@ SELECTION_SWEEPS = {"selection_repeats": 1, "selection_folds": 2, "n_draws": 1}
 RULE_SWEEP = "selection_rule"
 #: The share of candidates the default preset's volume search keeps after its first folds
 #: (``mixann[selection_prune=0.25]``, docs/quality.md, row 93): a number in (0, 1]; 1.0 scores
-#: every candidate on every fold, the full search that plain ``mixann`` prunes for XGBoost
-#: (``selection_prune="auto"``, row 94).
+#: every candidate on every fold, the full search that plain ``mixann`` prunes for XGBoost and
+#: the MLP (``selection_prune="auto"``, row 94).
 PRUNE_SWEEP = "selection_prune"
 #: Every sweep that only the default preset takes; its values pass to MixAnN as they are.
 CHOICE_SWEEPS = (*SELECTION_SWEEPS, RULE_SWEEP, PRUNE_SWEEP)
