@@ -337,11 +337,13 @@ def run_one(job):
 
     sampler_module.select_volume = capturing
     try:
-        # selection_rule="best": the search runs in every cell, as it records the scores.
+        # selection_rule="best": the search runs in every cell, as it records the scores;
+        # selection_prune=None: every candidate is scored on every fold (the default prunes
+        # XGBoost's, the MLP's and KNN's search, rows 94-95), so the ceiling sees them all.
+        params = {"selection_rule": "best", "selection_prune": None,
+                  **mixann_params(budget, make_classifier(classifier, seed)), **grid}
         sampler = MixAnN(estimator=make_classifier(classifier, seed),
-                         validation_data=(sp.X_val, sp.y_val), random_state=seed,
-                         selection_rule="best",
-                         **mixann_params(budget, make_classifier(classifier, seed)), **grid)
+                         validation_data=(sp.X_val, sp.y_val), random_state=seed, **params)
         X_res, y_res = sampler.fit_resample(sp.X_train, sp.y_train)
     finally:
         sampler_module.select_volume = original

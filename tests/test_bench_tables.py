@@ -171,8 +171,8 @@ def test_selection_repeats_sweep_runs_the_default_preset_with_more_repeats(data_
         "selection_rule": "best-larger"}
     assert ruled["trials"][0]["selection_rule"] == "best-larger"
     assert plain["config"]["mixann"]["trials"][0]["selection_rule"] == "best"  # "auto" for KNN
-    # The pruning share that ran is recorded: "auto" is the full search for KNN (row 94).
-    assert plain["config"]["mixann"]["trials"][0]["selection_prune"] is None
+    # The pruning share that ran is recorded: "auto" is 0.25 for KNN (row 95).
+    assert plain["config"]["mixann"]["trials"][0]["selection_prune"] == 0.25
     pruned = run_cell(Cell("vowels", "knn", "mixann[selection_prune=0.5]", 0, "test"),
                       data_dir)["config"]["mixann"]
     assert pruned["trials"][0]["selection_prune"] == 0.5

@@ -334,14 +334,17 @@ def test_minority_multiples_add_candidates_only_under_extreme_imbalance(tiny):
               "selection_rule": "best"}
     sampler = MixAnN(**params)
     sampler.fit_resample(X, y)
-    volumes = sorted({c["volume"] for c in sampler.history_["candidates"]})
+    # Every candidate scored: on every fold, or only on the first ones where KNN's default
+    # pruned it (row 95).
+    scored = sampler.history_["candidates"] + sampler.history_["pruned"]
+    volumes = sorted({c["volume"] for c in scored})
     assert volumes == pytest.approx([0.0, 12 / 1988, 24 / 1988, 240 / 1988, 0.25, 1.0])
-    assert {c["kind"] for c in sampler.history_["candidates"] if 0 < c["volume"] < 0.25} == \
-        {"boundary", "spread"}
+    assert {c["kind"] for c in scored if 0 < c["volume"] < 0.25} == {"boundary", "spread"}
     # Without them, the grid of gap shares alone.
     plain = MixAnN(**{**params, "minority_multiples": ()})
     plain.fit_resample(X, y)
-    assert sorted({c["volume"] for c in plain.history_["candidates"]}) == [0.0, 0.25, 1.0]
+    scored = plain.history_["candidates"] + plain.history_["pruned"]
+    assert sorted({c["volume"] for c in scored}) == [0.0, 0.25, 1.0]
 
 
 def test_auto_kinds_add_swap_and_off_majority_for_xgboost_trees_only():

@@ -63,7 +63,9 @@ def test_default_preset_on_vowels(vowels, tiny):
     from mixann.selection import volume_target
 
     X, y = vowels
-    sampler = MixAnN(random_state=0, guard=False, **tiny)
+    # selection_prune=None: every candidate on every fold (KNN's default prunes, row 95; the
+    # pruned search has its own tests in test_selection_prune.py).
+    sampler = MixAnN(random_state=0, guard=False, selection_prune=None, **tiny)
     X_res, y_res = sampler.fit_resample(X, y)
     h = sampler.history_
     cands = {(c["kind"], c["volume"]): c["score"] for c in h["candidates"]}

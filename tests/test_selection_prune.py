@@ -141,33 +141,47 @@ def test_a_pruned_search_gives_the_same_choice_with_parallel_fits():
     assert _search(prune=0.25, n_jobs=2) == _search(prune=0.25)
 
 
+def test_kept_candidates_break_ties_the_way_the_rule_does():
+    # selection_rule="best-larger" sends an exact tie at the top to the larger volume, so the
+    # pruning must not drop the larger volumes of that tie before the last folds.
+    early = {(None, 0.0): 1.0, ("spread", 0.25): 1.0, ("spread", 1.0): 1.0,
+             ("boundary", 0.25): 1.0, ("boundary", 1.0): 1.0}
+    # Two of five kept (ceil(0.25 * 5)), no augmentation among them: ties lean smaller.
+    assert kept_candidates(early, 0.25) == [(None, 0.0), ("spread", 0.25)]
+    assert kept_candidates(early, 0.25, larger_ties=True) == [
+        (None, 0.0), ("spread", 1.0), ("boundary", 1.0)]
+
+
 def test_kept_candidates_count_is_not_thrown_by_float_rounding():
     # 0.7 * 10 is 7.000000000000001 in floats; its plain ceiling kept 8 of 10.
     early = {("k", v / 10): float(v) for v in range(1, 11)}
     assert len(kept_candidates(early, 0.7)) == 7
 
 
-def test_auto_prunes_for_xgboost_and_the_mlp_only():
+def test_auto_prunes_for_xgboost_the_mlp_and_knn_only():
     from sklearn.neighbors import KNeighborsClassifier
     from sklearn.neural_network import MLPClassifier
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
-    from xgboost import XGBClassifier
+    from xgboost import XGBClassifier, XGBRFClassifier
 
     from mixann.defaults import PRUNE_SHARE, default_selection_prune
 
     assert PRUNE_SHARE == 0.25
-    for slow in (XGBClassifier(), XGBClassifier(booster="dart"), MLPClassifier(),
-                 make_pipeline(StandardScaler(), XGBClassifier()),
-                 make_pipeline(StandardScaler(), MLPClassifier())):
-        assert default_selection_prune(slow) == PRUNE_SHARE
-    for other in (KNeighborsClassifier(), XGBClassifier(booster="gblinear"),
+    for measured in (XGBClassifier(), XGBClassifier(booster="dart"), MLPClassifier(),
+                     KNeighborsClassifier(), make_pipeline(StandardScaler(), XGBClassifier()),
+                     make_pipeline(StandardScaler(), MLPClassifier()),
+                     make_pipeline(StandardScaler(), KNeighborsClassifier())):
+        assert default_selection_prune(measured) == PRUNE_SHARE
+    # Classifiers whose pruned search was never measured keep the full search.
+    for other in (XGBClassifier(booster="gblinear"), XGBRFClassifier(),
                   DecisionTreeClassifier(), make_pipeline(StandardScaler(),
-                                                          KNeighborsClassifier())):
+                                                          DecisionTreeClassifier())):
         assert default_selection_prune(other) is None
 
 
-def test_the_default_prunes_xgboosts_and_an_mlps_search_and_not_a_trees():
+def test_the_default_prunes_xgboosts_an_mlps_and_a_knns_search_and_not_a_trees():
+    from sklearn.neighbors import KNeighborsClassifier
     from sklearn.neural_network import MLPClassifier
     from xgboost import XGBClassifier
 
@@ -176,6 +190,8 @@ def test_the_default_prunes_xgboosts_and_an_mlps_search_and_not_a_trees():
     assert len(xgb.history_["pruned"]) > 0
     mlp, _ = _tiny_fit(MLPClassifier(hidden_layer_sizes=(4,), max_iter=30, random_state=0))
     assert mlp.selection_prune_ == 0.25 and len(mlp.history_["pruned"]) > 0
+    knn, _ = _tiny_fit(KNeighborsClassifier(10))
+    assert knn.selection_prune_ == 0.25 and len(knn.history_["pruned"]) > 0
     tree, _ = _tiny_fit(DecisionTreeClassifier(max_depth=2, random_state=0))
     assert tree.selection_prune_ is None and tree.history_["pruned"] == []
 

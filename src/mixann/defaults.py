@@ -30,7 +30,7 @@ SMALL_MINORITY = 12
 #: row 88).
 FIXED_PICKS = {"balance": ("spread", 1.0), "beta-mix": ("beta-mix", 0.5), "swap": ("swap", 0.2)}
 #: The share of the volume search's candidates that ``selection_prune="auto"`` keeps after the
-#: first folds, for XGBoost's boosted trees and the MLP (:func:`default_selection_prune`).
+#: first folds, for XGBoost's boosted trees, the MLP and KNN (:func:`default_selection_prune`).
 PRUNE_SHARE = 0.25
 #: What ``selection_rule="balance"`` returns: ``spread`` at volume 1.0, the classes balanced.
 BALANCE_PICK = FIXED_PICKS["balance"]
@@ -122,17 +122,19 @@ def default_n_draws(estimator):
 def default_selection_prune(estimator):
     """The share ``selection_prune="auto"`` keeps of the volume search's candidates.
 
-    :data:`PRUNE_SHARE` (0.25) for XGBoost's boosted trees (as in :func:`default_mix_kinds`)
-    and an MLP (``MLPClassifier``), alone or as the last step of a pipeline; None (every
-    candidate scored on every fold) for any other classifier. Why: their fits are most of the
-    search's time (a cifar10 cell: 655 of 749 s in XGBoost's 205 fits), and scoring only the
-    best quarter and no augmentation after two of the five folds took 0.55 to 0.58 of the
-    resampling time on the shared datasets. XGBoost kept the same test F1 in 83 of 90 cells
-    there (seeds 0-14; mean change +0.0015 ± 0.0008) and in 39 of 47 held-out cells (-0.0028
-    ± 0.0016); the MLP in 46 of 50 (seeds 0-9, +0.0004 ± 0.0006) and in 13 of 15 held out
-    (-0.0039 ± 0.0030; docs/quality.md, rows 93 and 94). KNN's fits are one neighbour search
-    each, so the search is a small part of its time; it and the classifiers not measured keep
-    the full search.
+    :data:`PRUNE_SHARE` (0.25) for XGBoost's boosted trees (as in :func:`default_mix_kinds`),
+    an MLP (``MLPClassifier``) and KNN (``KNeighborsClassifier``), alone or as the last step
+    of a pipeline; None (every candidate scored on every fold) for any other classifier.
+    Why: XGBoost's and the MLP's fits are most of the search's time (a cifar10 cell: 655 of
+    749 s in XGBoost's 205 fits), and scoring only the best quarter and no augmentation
+    after two of the five folds took 0.55 to 0.58 of their resampling time on the shared
+    datasets. XGBoost kept the same test F1 in 83 of 90 cells there (seeds 0-14; mean change
+    +0.0015 ± 0.0008) and in 39 of 47 held-out cells (-0.0028 ± 0.0016); the MLP in 46 of 50
+    (seeds 0-9, +0.0004 ± 0.0006) and in 13 of 15 held out (-0.0039 ± 0.0030; docs/quality.md,
+    rows 93 and 94). KNN's fits are one neighbour search per fold, so it saves less (0.85 to
+    0.87 of its time on the shared datasets), and kept the same test F1 in 139 of 150 cells
+    there (seeds 0-24, +0.0004 ± 0.0007) and in 113 of 120 held out (+0.0006 ± 0.0010;
+    row 95). The classifiers not measured keep the full search.
 
     Parameters
     ----------
@@ -152,10 +154,13 @@ def default_selection_prune(estimator):
     >>> from mixann.defaults import default_selection_prune
     >>> default_selection_prune(XGBClassifier()), default_selection_prune(MLPClassifier())
     (0.25, 0.25)
-    >>> default_selection_prune(KNeighborsClassifier()) is None
+    >>> default_selection_prune(KNeighborsClassifier())
+    0.25
+    >>> default_selection_prune(XGBClassifier(booster="gblinear")) is None
     True
     """
-    if _xgboost_trees(estimator) or isinstance(_final_step(estimator), MLPClassifier):
+    if _xgboost_trees(estimator) or isinstance(_final_step(estimator),
+                                               (MLPClassifier, KNeighborsClassifier)):
         return PRUNE_SHARE
     return None
 

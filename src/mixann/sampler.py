@@ -252,10 +252,12 @@ default="auto"
         augmentation after two folds: 118 fits instead of 205. The kept candidates' rows and
         scores are those of the full search, so the choice only differs where the full
         search would have chosen a dropped candidate. ``None`` (or 1.0, the same result)
-        scores every candidate on every fold. ``"auto"`` is 0.25 for XGBoost's boosted
-        trees and an MLP, None for any other classifier
+        scores every candidate on every fold. Exact ties after the first folds are kept
+        the way ``selection_rule`` breaks them (``"best-larger"``: the larger volumes);
+        ``"one-se"`` picks among the kept candidates. ``"auto"`` is 0.25 for XGBoost's
+        boosted trees, an MLP and KNN, None for any other classifier
         (:func:`mixann.defaults.default_selection_prune`; measured in docs/quality.md, rows
-        93 and 94); the share used is ``selection_prune_`` after fitting.
+        93 to 95); the share used is ``selection_prune_`` after fitting.
     multiclass_choice : {"one-vs-rest", "all-classes"}, default="one-vs-rest"
         Default preset, more than two classes (:mod:`mixann.multiclass`): what judges each
         class's kind, volume and draw. ``"one-vs-rest"`` fits and scores the classifier on

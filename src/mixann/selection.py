@@ -338,10 +338,10 @@ def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_split
     prune : float in (0, 1] or None
         After the first :func:`prune_folds` folds (two of five), score only this share of the
         candidates on the other folds: the best by their pooled score on those first folds
-        (ties as in :func:`choose`), and no augmentation always (the guard). The others are
-        dropped and never chosen. Why: for a slow classifier the fits are the search's whole
-        cost (XGBoost on cifar10: 205 fits of 3 s), and most candidates trail by far after two
-        folds. The kept candidates' rows and scores are the same as without pruning, so the
+        (ties as in :func:`choose`, ``larger_ties`` included), and no augmentation always
+        (the guard). The others are dropped and never chosen. Why: for a slow classifier the
+        fits are the search's whole cost (XGBoost on cifar10: 205 fits of 3 s), and most
+        candidates trail by far after two folds. The kept candidates' rows and scores are the same as without pruning, so the
         choice is the same whenever the unpruned choice is kept. ``None`` scores every
         candidate on every fold.
     on_prune : callable or None
@@ -450,7 +450,7 @@ def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_split
     if n_first < len(fold_list):
         rows = np.concatenate([fold_list[i][1] for i in range(n_first)])
         early = {c: float(score(metric, oof[c][0, rows], fit_all[rows])) for c in candidates}
-        kept = kept_candidates(early, prune)
+        kept = kept_candidates(early, prune, larger_ties=larger_ties)
         if on_prune is not None:
             on_prune(early, kept)
         score_folds(range(n_first, len(fold_list)), kept)
@@ -475,11 +475,13 @@ def prune_folds(n_splits):
     return max(1, int(n_splits) // 2)
 
 
-def kept_candidates(early, share):
+def kept_candidates(early, share, larger_ties=False):
     """The candidates :func:`select_volume` keeps scoring after its first folds, in
     ``early``'s order: the best ``ceil(share * len(early))`` by their score on those folds
-    (ties: the smaller volume, then the earlier candidate, as :func:`choose` breaks them),
-    and no augmentation, ``(None, 0.0)``, always.
+    (ties: the smaller volume, or the larger with ``larger_ties``, then the earlier
+    candidate, as :func:`choose` breaks them), and no augmentation, ``(None, 0.0)``, always.
+    Why ``larger_ties``: under ``selection_rule="best-larger"`` a tie at the top must not
+    lose its larger volumes before the last folds are scored.
 
     Examples
     --------
@@ -488,10 +490,13 @@ def kept_candidates(early, share):
     ...          ("boundary", 0.1): 0.70, ("boundary", 0.5): 0.65}
     >>> kept_candidates(early, 0.4)
     [(None, 0.0), ('spread', 0.1), ('spread', 0.5)]
+    >>> tied = {(None, 0.0): 0.9, ("spread", 0.1): 0.9, ("spread", 0.5): 0.9}
+    >>> kept_candidates(tied, 0.3), kept_candidates(tied, 0.3, larger_ties=True)
+    ([(None, 0.0)], [(None, 0.0), ('spread', 0.5)])
     """
     if not 0 < share <= 1:
         raise ValueError(f"the share of candidates kept must be in (0, 1], got {share!r}")
-    ranked = sorted(early, key=_preference(early), reverse=True)
+    ranked = sorted(early, key=_preference(early, larger_ties), reverse=True)
     # Rounded first: 0.7 * 10 is 7.000000000000001 in floats, whose ceiling would keep 8.
     n_keep = int(np.ceil(round(share * len(early), 9)))
     keep = set(ranked[:n_keep]) | ({(None, 0.0)} & set(early))
