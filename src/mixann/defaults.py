@@ -131,8 +131,8 @@ def default_selection_prune(estimator):
     datasets. XGBoost kept the same test F1 in 83 of 90 cells there (seeds 0-14; mean change
     +0.0015 ± 0.0008) and in 39 of 47 held-out cells (-0.0028 ± 0.0016); the MLP in 46 of 50
     (seeds 0-9, +0.0004 ± 0.0006) and in 13 of 15 held out (-0.0039 ± 0.0030; docs/quality.md,
-    rows 93 and 94). KNN's fits are one neighbour search per fold, so it saves less (0.85 to
-    0.87 of its time on the shared datasets), and kept the same test F1 in 139 of 150 cells
+    rows 93 and 94). KNN's fits are cheap beside its actor, so it saves less (0.85 to 0.87
+    of its time on the shared datasets), and kept the same test F1 in 139 of 150 cells
     there (seeds 0-24, +0.0004 ± 0.0007) and in 113 of 120 held out (+0.0006 ± 0.0010;
     row 95). The classifiers not measured keep the full search.
 

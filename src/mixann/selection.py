@@ -341,9 +341,9 @@ def select_volume(generators, estimator, X, y, X_val, y_val, volumes, *, n_split
         (ties as in :func:`choose`, ``larger_ties`` included), and no augmentation always
         (the guard). The others are dropped and never chosen. Why: for a slow classifier the
         fits are the search's whole cost (XGBoost on cifar10: 205 fits of 3 s), and most
-        candidates trail by far after two folds. The kept candidates' rows and scores are the same as without pruning, so the
-        choice is the same whenever the unpruned choice is kept. ``None`` scores every
-        candidate on every fold.
+        candidates trail by far after two folds. The kept candidates' rows and scores are the
+        same as without pruning, so the choice is the same whenever the unpruned choice is
+        kept. ``None`` scores every candidate on every fold.
     on_prune : callable or None
         Called once, after the first folds, as ``on_prune(first_scores, kept)``:
         ``first_scores`` is ``{(kind, volume): score}`` of every candidate on those folds
