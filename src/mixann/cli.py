@@ -173,8 +173,9 @@ def resample(
                              "(-1: every core); the output does not depend on it."),
     prune: Optional[float] = typer.Option(None, help="Keep only this share of the volume "
                                           "search's candidates after two of its five folds "
-                                          "(MixAnN's selection_prune). Default: 0.25 (xgboost "
-                                          "and mlp: 40 to 45 % less time; knn: 13 to 15 %); "
+                                          "(MixAnN's selection_prune). Default: 0.25 for "
+                                          "xgboost and mlp (40 to 45 % less time) and knn "
+                                          "(13 to 15 %), every candidate for xgboost-linear; "
                                           "1 scores every candidate on every fold."),
 ):
     """Augment a CSV file with MixAnN and write the result (original rows first).
