@@ -159,6 +159,7 @@ def test_kept_candidates_count_is_not_thrown_by_float_rounding():
 
 
 def test_auto_prunes_for_xgboost_the_mlp_and_knn_only():
+    # XGBoost's linear booster since session 72 (row 98), its random forest not.
     from sklearn.neighbors import KNeighborsClassifier
     from sklearn.neural_network import MLPClassifier
     from sklearn.pipeline import make_pipeline
@@ -169,18 +170,21 @@ def test_auto_prunes_for_xgboost_the_mlp_and_knn_only():
 
     assert PRUNE_SHARE == 0.25
     for measured in (XGBClassifier(), XGBClassifier(booster="dart"), MLPClassifier(),
-                     KNeighborsClassifier(), make_pipeline(StandardScaler(), XGBClassifier()),
+                     KNeighborsClassifier(), XGBClassifier(booster="gblinear"),
+                     make_pipeline(StandardScaler(), XGBClassifier(booster="gblinear")),
+                     make_pipeline(StandardScaler(), XGBClassifier()),
                      make_pipeline(StandardScaler(), MLPClassifier()),
                      make_pipeline(StandardScaler(), KNeighborsClassifier())):
         assert default_selection_prune(measured) == PRUNE_SHARE
     # Classifiers whose pruned search was never measured keep the full search.
-    for other in (XGBClassifier(booster="gblinear"), XGBRFClassifier(),
+    for other in (XGBRFClassifier(), XGBRFClassifier(booster="gblinear"),
                   DecisionTreeClassifier(), make_pipeline(StandardScaler(),
                                                           DecisionTreeClassifier())):
         assert default_selection_prune(other) is None
 
 
 def test_the_default_prunes_xgboosts_an_mlps_and_a_knns_search_and_not_a_trees():
+    # XGBoost's linear booster too (row 98).
     from sklearn.neighbors import KNeighborsClassifier
     from sklearn.neural_network import MLPClassifier
     from xgboost import XGBClassifier
@@ -192,6 +196,9 @@ def test_the_default_prunes_xgboosts_an_mlps_and_a_knns_search_and_not_a_trees()
     assert mlp.selection_prune_ == 0.25 and len(mlp.history_["pruned"]) > 0
     knn, _ = _tiny_fit(KNeighborsClassifier(10))
     assert knn.selection_prune_ == 0.25 and len(knn.history_["pruned"]) > 0
+    linear, _ = _tiny_fit(XGBClassifier(booster="gblinear", n_estimators=5, n_jobs=1,
+                                        random_state=0))
+    assert linear.selection_prune_ == 0.25 and len(linear.history_["pruned"]) > 0
     tree, _ = _tiny_fit(DecisionTreeClassifier(max_depth=2, random_state=0))
     assert tree.selection_prune_ is None and tree.history_["pruned"] == []
 

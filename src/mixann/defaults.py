@@ -122,19 +122,23 @@ def default_n_draws(estimator):
 def default_selection_prune(estimator):
     """The share ``selection_prune="auto"`` keeps of the volume search's candidates.
 
-    :data:`PRUNE_SHARE` (0.25) for XGBoost's boosted trees (as in :func:`default_mix_kinds`),
-    an MLP (``MLPClassifier``) and KNN (``KNeighborsClassifier``), alone or as the last step
-    of a pipeline; None (every candidate scored on every fold) for any other classifier.
-    Why: XGBoost's and the MLP's fits are most of the search's time (a cifar10 cell: 655 of
-    749 s in XGBoost's 205 fits), and scoring only the best quarter and no augmentation
-    after two of the five folds took 0.55 to 0.58 of their resampling time on the shared
-    datasets. XGBoost kept the same test F1 in 83 of 90 cells there (seeds 0-14; mean change
-    +0.0015 ± 0.0008) and in 39 of 47 held-out cells (-0.0028 ± 0.0016); the MLP in 46 of 50
-    (seeds 0-9, +0.0004 ± 0.0006) and in 13 of 15 held out (-0.0039 ± 0.0030; docs/quality.md,
-    rows 93 and 94). KNN's fits are cheap beside its actor, so it saves less (0.85 to 0.87
-    of its time on the shared datasets), and kept the same test F1 in 139 of 150 cells
-    there (seeds 0-24, +0.0004 ± 0.0007) and in 113 of 120 held out (+0.0006 ± 0.0010;
-    row 95). The classifiers not measured keep the full search.
+    :data:`PRUNE_SHARE` (0.25) for XGBoost (an ``XGBClassifier``, boosted trees or the linear
+    booster ``"gblinear"``), an MLP (``MLPClassifier``) and KNN (``KNeighborsClassifier``),
+    alone or as the last step of a pipeline; None (every candidate scored on every fold) for
+    any other classifier. Why: XGBoost's and the MLP's fits are most of the search's time (a
+    cifar10 cell: 655 of 749 s in XGBoost's 205 fits), and scoring only the best quarter and
+    no augmentation after two of the five folds took 0.55 to 0.58 of their resampling time
+    on the shared datasets. XGBoost kept the same test F1 in 83 of 90 cells there (seeds
+    0-14; mean change +0.0015 ± 0.0008) and in 39 of 47 held-out cells (-0.0028 ± 0.0016);
+    the MLP in 46 of 50 (seeds 0-9, +0.0004 ± 0.0006) and in 13 of 15 held out (-0.0039 ±
+    0.0030; docs/quality.md, rows 93 and 94). KNN's fits are cheap beside its actor, so it
+    saves less (0.85 to 0.87 of its time on the shared datasets), and kept the same test F1
+    in 139 of 150 cells there (seeds 0-24, +0.0004 ± 0.0007) and in 113 of 120 held out
+    (+0.0006 ± 0.0010; row 95). XGBoost's linear booster took 0.66 to 0.72 of its time on
+    the shared datasets and kept the same test F1 in 55 of 60 cells there (seeds 0-9,
+    -0.0001 ± 0.0004) and in 56 of 60 held out (+0.0007 ± 0.0005; row 98). The classifiers
+    not measured (scikit-learn's trees, forests and gradient boosting, XGBoost's random
+    forest ``XGBRFClassifier``) keep the full search.
 
     Parameters
     ----------
@@ -150,17 +154,22 @@ def default_selection_prune(estimator):
     --------
     >>> from sklearn.neighbors import KNeighborsClassifier
     >>> from sklearn.neural_network import MLPClassifier
-    >>> from xgboost import XGBClassifier
+    >>> from sklearn.tree import DecisionTreeClassifier
+    >>> from xgboost import XGBClassifier, XGBRFClassifier
     >>> from mixann.defaults import default_selection_prune
     >>> default_selection_prune(XGBClassifier()), default_selection_prune(MLPClassifier())
     (0.25, 0.25)
     >>> default_selection_prune(KNeighborsClassifier())
     0.25
-    >>> default_selection_prune(XGBClassifier(booster="gblinear")) is None
+    >>> default_selection_prune(XGBClassifier(booster="gblinear"))
+    0.25
+    >>> default_selection_prune(XGBRFClassifier()) is None
+    True
+    >>> default_selection_prune(DecisionTreeClassifier()) is None
     True
     """
-    if _xgboost_trees(estimator) or isinstance(_final_step(estimator),
-                                               (MLPClassifier, KNeighborsClassifier)):
+    if (_xgboost_trees(estimator) or _xgboost_linear(estimator)
+            or isinstance(_final_step(estimator), (MLPClassifier, KNeighborsClassifier))):
         return PRUNE_SHARE
     return None
 
@@ -256,13 +265,30 @@ def _final_step(estimator):
     return estimator.steps[-1][1] if hasattr(estimator, "steps") else estimator
 
 
+def _xgboost_classes(estimator):
+    """The xgboost classes in the type hierarchy of ``estimator``'s classifier (a pipeline's
+    last step), by name within the xgboost package, so that xgboost need not be installed to
+    ask."""
+    return {c.__name__ for c in type(_final_step(estimator)).__mro__
+            if c.__module__.split(".")[0] == "xgboost"}
+
+
+def _xgboost_booster(estimator, boosters):
+    """Whether ``estimator`` (or a pipeline's last step) is an ``XGBClassifier`` with its
+    booster among ``boosters``, not ``XGBRFClassifier`` (a subclass of it, hence the second
+    test)."""
+    classes = _xgboost_classes(estimator)
+    return ("XGBClassifier" in classes and "XGBRFClassifier" not in classes
+            and getattr(_final_step(estimator), "booster", None) in boosters)
+
+
 def _xgboost_trees(estimator):
     """Whether ``estimator`` (or a pipeline's last step) is XGBoost's boosted trees: an
     ``XGBClassifier`` with booster ``"gbtree"``, ``"dart"`` or unset, not ``XGBRFClassifier``."""
-    final = _final_step(estimator)
-    # By class name within the xgboost package, so that xgboost need not be installed to ask;
-    # XGBRFClassifier subclasses XGBClassifier, hence the second test.
-    xgb_classes = {c.__name__ for c in type(final).__mro__
-                   if c.__module__.split(".")[0] == "xgboost"}
-    return ("XGBClassifier" in xgb_classes and "XGBRFClassifier" not in xgb_classes
-            and getattr(final, "booster", None) in (None, "gbtree", "dart"))
+    return _xgboost_booster(estimator, (None, "gbtree", "dart"))
+
+
+def _xgboost_linear(estimator):
+    """Whether ``estimator`` (or a pipeline's last step) is XGBoost's linear booster: an
+    ``XGBClassifier`` with booster ``"gblinear"``."""
+    return _xgboost_booster(estimator, ("gblinear",))

@@ -254,10 +254,10 @@ default="auto"
         search would have chosen a dropped candidate. ``None`` (or 1.0, the same result)
         scores every candidate on every fold. Exact ties after the first folds are kept
         the way ``selection_rule`` breaks them (``"best-larger"``: the larger volumes);
-        ``"one-se"`` picks among the kept candidates. ``"auto"`` is 0.25 for XGBoost's
-        boosted trees, an MLP and KNN, None for any other classifier
+        ``"one-se"`` picks among the kept candidates. ``"auto"`` is 0.25 for XGBoost (boosted
+        trees or the linear booster), an MLP and KNN, None for any other classifier
         (:func:`mixann.defaults.default_selection_prune`; measured in docs/quality.md, rows
-        93 to 95); the share used is ``selection_prune_`` after fitting.
+        93 to 95 and 98); the share used is ``selection_prune_`` after fitting.
     multiclass_choice : {"one-vs-rest", "all-classes"}, default="one-vs-rest"
         Default preset, more than two classes (:mod:`mixann.multiclass`): what judges each
         class's kind, volume and draw. ``"one-vs-rest"`` fits and scores the classifier on
