@@ -339,7 +339,8 @@ def run_one(job):
     try:
         # selection_rule="best": the search runs in every cell, as it records the scores;
         # selection_prune=None: every candidate is scored on every fold (the default prunes
-        # XGBoost's, the MLP's and KNN's search, rows 94-95), so the ceiling sees them all.
+        # XGBoost's, the MLP's and KNN's search, rows 94, 95 and 98), so the ceiling sees them
+        # all.
         params = {"selection_rule": "best", "selection_prune": None,
                   **mixann_params(budget, make_classifier(classifier, seed)), **grid}
         sampler = MixAnN(estimator=make_classifier(classifier, seed),

@@ -30,7 +30,8 @@ SMALL_MINORITY = 12
 #: row 88).
 FIXED_PICKS = {"balance": ("spread", 1.0), "beta-mix": ("beta-mix", 0.5), "swap": ("swap", 0.2)}
 #: The share of the volume search's candidates that ``selection_prune="auto"`` keeps after the
-#: first folds, for XGBoost's boosted trees, the MLP and KNN (:func:`default_selection_prune`).
+#: first folds, for XGBoost (boosted trees and the linear booster), the MLP and KNN
+#: (:func:`default_selection_prune`).
 PRUNE_SHARE = 0.25
 #: What ``selection_rule="balance"`` returns: ``spread`` at volume 1.0, the classes balanced.
 BALANCE_PICK = FIXED_PICKS["balance"]
