@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-CLASSIFIER_NAMES = ("knn", "xgboost", "xgboost-linear", "mlp")
+CLASSIFIER_NAMES = ("knn", "xgboost", "xgboost-linear", "mlp", "random-forest")
 
 
 def make_classifier(name, random_state=0, n_jobs=1):
     """A fresh classifier: ``knn`` (k=10), ``xgboost`` (gbtree), ``xgboost-linear`` (gblinear,
-    the paper's "linear kernel") or ``mlp`` (128-64, ReLU, Adam).
+    the paper's "linear kernel"), ``mlp`` (128-64, ReLU, Adam) or ``random-forest``
+    (scikit-learn's, 100 trees; not in the paper: a classifier none of the defaults was tuned
+    on, docs/quality.md "Session 73").
 
     Examples
     --------
@@ -30,6 +32,10 @@ def make_classifier(name, random_state=0, n_jobs=1):
     if name == "mlp":
         return MLPClassifier(hidden_layer_sizes=(128, 64), activation="relu", solver="adam",
                              max_iter=300, random_state=random_state)
+    if name == "random-forest":
+        from sklearn.ensemble import RandomForestClassifier
+
+        return RandomForestClassifier(n_estimators=100, random_state=random_state, n_jobs=n_jobs)
     raise ValueError(f"unknown classifier {name!r}; choose one of {', '.join(CLASSIFIER_NAMES)}")
 
 

@@ -111,7 +111,7 @@ def classifier_option(name: str) -> str:
     ...     classifier_option("svm")
     ... except typer.BadParameter as exc:
     ...     print(exc)
-    unknown classifier 'svm'; choose one of knn, xgboost, xgboost-linear, mlp
+    unknown classifier 'svm'; choose one of knn, xgboost, xgboost-linear, mlp, random-forest
     """
     from .classifiers import CLASSIFIER_NAMES
 

@@ -26,7 +26,7 @@ def _valid_datasets():
 def bench(
     datasets: str = typer.Option("vowels", help="Comma-separated dataset names."),
     classifiers: str = typer.Option("knn,xgboost,mlp", help="Comma-separated: knn, xgboost, "
-                                    "xgboost-linear, mlp."),
+                                    "xgboost-linear, mlp, random-forest."),
     methods: Optional[str] = typer.Option(None, help="Comma-separated methods and shortcuts: "
                                           "'all' (none, every registered baseline, "
                                           "mixann-paper, mixann; the default without --sweep), "
