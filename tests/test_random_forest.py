@@ -37,7 +37,7 @@ def test_auto_settings_for_a_forest_are_the_unmeasured_classifiers(estimator):
 
 def test_bench_absorbs_a_forest_by_refitting():
     # A forest has neither partial_fit nor XGBoost's continued training: the actor's steps
-    # refit it (the cost that makes its paper-budget cells long, README "Random forest").
+    # refit it (the cost that makes its paper-budget cells long: README "Results").
     assert mixann_params("paper", make_classifier("random-forest"))["update"] == "refit"
 
 
