@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .cli_checks import (MAX_SEED, baselines_option, classifier_option,
+from .cli_checks import (CLASSIFIER_HELP, MAX_SEED, baselines_option, classifier_option,
                          convergence_warnings_counted, csv_header, output_file,
                          read_labelled_csv, resample_or_refuse, separator_option,
                          write_or_keep)
@@ -33,7 +33,7 @@ def _macro_prf(y_true, y_pred):
 @app.command()
 def demo(
     classifier: str = typer.Option("knn", callback=classifier_option,
-                                   help="knn, xgboost, xgboost-linear, mlp or random-forest."),
+                                   help=CLASSIFIER_HELP),
     n_samples: int = typer.Option(3000, min=200, help="Size of the synthetic dataset."),
     episodes: int = typer.Option(20, min=1, help="MixAnN episodes (E)."),
     seed: int = typer.Option(0, min=0, max=MAX_SEED, help="Random seed of data, split and MixAnN."),
@@ -166,7 +166,7 @@ def resample(
                             help="Column separator of the input, used for the output too "
                                  "(\\t or tab: a tab)."),
     classifier: str = typer.Option("knn", callback=classifier_option,
-                                   help="knn, xgboost, xgboost-linear, mlp or random-forest."),
+                                   help=CLASSIFIER_HELP),
     episodes: int = typer.Option(30, min=1, help="MixAnN episodes (E)."),
     seed: int = typer.Option(0, min=0, max=MAX_SEED, help="Random seed."),
     jobs: int = typer.Option(1, help="Classifier fits of the volume search run at once "

@@ -15,8 +15,13 @@ from pathlib import Path
 
 import typer
 
+from .classifiers import CLASSIFIER_NAMES
+
 #: The largest seed numpy's RandomState takes (the command line's --seed bound).
 MAX_SEED = 2**32 - 1
+#: The help of every --classifier option, read from CLASSIFIER_NAMES so that a classifier
+#: added there is offered everywhere ("knn, xgboost, ... or random-forest.").
+CLASSIFIER_HELP = f"{', '.join(CLASSIFIER_NAMES[:-1])} or {CLASSIFIER_NAMES[-1]}."
 
 
 def split_names(text):
@@ -113,8 +118,6 @@ def classifier_option(name: str) -> str:
     ...     print(exc)
     unknown classifier 'svm'; choose one of knn, xgboost, xgboost-linear, mlp, random-forest
     """
-    from .classifiers import CLASSIFIER_NAMES
-
     check_names("classifier", [name], CLASSIFIER_NAMES, None)
     return name
 

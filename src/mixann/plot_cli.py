@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from .cli_checks import (MAX_SEED, check_names, classifier_option, image_file,
+from .cli_checks import (CLASSIFIER_HELP, MAX_SEED, check_names, classifier_option, image_file,
                          read_labelled_csv, resample_or_refuse, result_kept_on_failure,
                          separator_option, split_names)
 
@@ -42,7 +42,7 @@ def case_study_command(
     out: Path = typer.Option(Path("fig5.png"), callback=image_file,
                              help="Image to write (a format matplotlib writes; none: .png)."),
     classifier: str = typer.Option("knn", callback=classifier_option,
-                                   help="knn, xgboost, xgboost-linear, mlp or random-forest."),
+                                   help=CLASSIFIER_HELP),
     methods: str = typer.Option("all", help="Comma-separated methods, or 'all'."),
     toy2: Path = typer.Option(None, help="toy2_1.csv (default: $MIXANN_TOY2 or the data folder)."),
     episodes: int = typer.Option(30, min=1, help="MixAnN episodes."),
@@ -74,7 +74,7 @@ def policy_command(
     sep: str = typer.Option(",", callback=separator_option,
                             help="Column separator of --csv (\\t or tab: a tab)."),
     classifier: str = typer.Option("knn", callback=classifier_option,
-                                   help="knn, xgboost, xgboost-linear, mlp or random-forest."),
+                                   help=CLASSIFIER_HELP),
     episodes: int = typer.Option(30, min=1, help="MixAnN episodes."),
     seed: int = typer.Option(0, min=0, max=MAX_SEED, help="Random seed."),
 ):

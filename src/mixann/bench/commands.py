@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from ..classifiers import CLASSIFIER_NAMES
 from ..cli_checks import check_names, split_names
 
 console = Console()
@@ -25,8 +26,8 @@ def _valid_datasets():
 
 def bench(
     datasets: str = typer.Option("vowels", help="Comma-separated dataset names."),
-    classifiers: str = typer.Option("knn,xgboost,mlp", help="Comma-separated: knn, xgboost, "
-                                    "xgboost-linear, mlp, random-forest."),
+    classifiers: str = typer.Option("knn,xgboost,mlp", help="Comma-separated: "
+                                    + ", ".join(CLASSIFIER_NAMES) + "."),
     methods: Optional[str] = typer.Option(None, help="Comma-separated methods and shortcuts: "
                                           "'all' (none, every registered baseline, "
                                           "mixann-paper, mixann; the default without --sweep), "
@@ -64,7 +65,6 @@ def bench(
     Cells already in the database with status ok are skipped, so an interrupted run resumes
     where it stopped; failed cells are retried.
     """
-    from ..classifiers import CLASSIFIER_NAMES
     from . import protocol
     from .runner import (DataMismatch, SchedulerError, UnusableData, build_cells,
                          canonical_dataset, check_scheduler, is_detector, parse_sweep,
