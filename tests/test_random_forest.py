@@ -1,10 +1,11 @@
 """The bench's fifth classifier, ``random-forest`` (scikit-learn's forest, 100 trees): built as
 documented, run by the bench with the same seed giving the same bytes, and resolved by the
 default preset's "auto" settings to what every unmeasured classifier gets (docs/quality.md,
-"Session 73")."""
+"Session 73") but for a tiny minority, where it has a fixed pick of its own (row 103)."""
 
+import numpy as np
 import pytest
-from sklearn.ensemble import RandomForestClassifier
+from sklearn.ensemble import ExtraTreesClassifier, RandomForestClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler
 
@@ -12,8 +13,9 @@ from mixann import MixAnN
 from mixann.bench.runner import Cell, mixann_params, run_cell
 from mixann.classifiers import CLASSIFIER_NAMES, make_classifier
 from mixann.datasets import make_diverse_minorities
-from mixann.defaults import (default_mix_kinds, default_n_draws, default_selection_prune,
-                             default_selection_rule)
+from mixann.defaults import (FIXED_PICKS, default_mix_kinds, default_n_draws,
+                             default_selection_prune, default_selection_rule)
+from mixann.selection import volume_target
 
 
 def test_make_classifier_builds_a_seeded_forest_of_100_trees():
@@ -27,12 +29,55 @@ def test_make_classifier_builds_a_seeded_forest_of_100_trees():
 
 @pytest.mark.parametrize("estimator", [RandomForestClassifier(),
                                        make_pipeline(MinMaxScaler(), RandomForestClassifier())])
-def test_auto_settings_for_a_forest_are_the_unmeasured_classifiers(estimator):
-    # No default was chosen on a forest: the kinds, draws and search of any other classifier.
-    assert default_mix_kinds(estimator) == ("boundary", "spread")
+def test_auto_settings_for_a_forest(estimator):
+    # The kinds, draws and full search of any unmeasured classifier (rows 101-102 kept them)...
+    kinds = ("boundary", "spread")
+    assert default_mix_kinds(estimator) == kinds
     assert default_n_draws(estimator) == 1
     assert default_selection_prune(estimator) is None
-    assert default_selection_rule(estimator, 8, ("boundary", "spread")) == "best"
+    assert default_selection_rule(estimator, 13, kinds) == "best"
+    # ...and, from row 103, a fixed pick of its own for at most 12 anomalies.
+    assert FIXED_PICKS["beta-mix-0.35"] == ("beta-mix", 0.35)
+    assert default_selection_rule(estimator, 12, kinds) == "beta-mix-0.35"
+    assert default_selection_rule(estimator, 8, ("spread",)) == "best"  # kinds given by hand
+    assert default_selection_rule(estimator, 8, ("spread", "beta-mix")) == "beta-mix-0.35"
+    # Only the measured forest: scikit-learn's other ensembles keep the search.
+    assert default_selection_rule(ExtraTreesClassifier(), 8, kinds) == "best"
+
+
+def test_a_forest_with_eight_anomalies_takes_beta_mix_at_035_of_the_gap(tiny):
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(0.0, 1.0, (60, 3)), rng.normal(3.0, 1.0, (6, 3))])
+    y = np.r_[np.zeros(60, dtype=int), np.ones(6, dtype=int)]
+    X_val = np.vstack([rng.normal(0.0, 1.0, (20, 3)), rng.normal(3.0, 1.0, (2, 3))])
+    y_val = np.r_[np.zeros(20, dtype=int), np.ones(2, dtype=int)]
+    forest = RandomForestClassifier(n_estimators=5, random_state=0)
+    params = dict(tiny, validation_data=(X_val, y_val), random_state=0)
+    fixed = MixAnN(forest, **params)
+    X_res, y_res = fixed.fit_resample(X, y)
+    h = fixed.history_
+    assert (fixed.selection_rule_, h["mix_kind"], h["volume"], h["candidates"]) == (
+        "beta-mix-0.35", "beta-mix", 0.35, [])
+    # 0.35 of the class gap of 54 is 18.9: 19 anomalies, one draw (a forest's n_draws)
+    new_y = y_res[len(y):]
+    assert int(new_y.sum()) == volume_target(0.35, y) == 19
+    assert fixed.n_draws_ == 1 and h["draw_scores"] is None
+    # Each synthetic row mixes one given anomaly with one given normal row at its share.
+    first, second = fixed.synthetic_sources_.T
+    assert np.all(y[first] == 1) and np.all(y[second] == 0)
+    share = fixed.synthetic_alpha_
+    np.testing.assert_allclose(fixed.synthetic_X_, share[:, None] * X[first]
+                               + (1 - share[:, None]) * X[second])
+    np.testing.assert_array_equal(new_y, (share >= 0.5).astype(int))
+    # The same bytes as asking for the rule by name; "best" searches instead.
+    named = MixAnN(forest, selection_rule="beta-mix-0.35", **params).fit_resample(X, y)[0]
+    assert named.tobytes() == X_res.tobytes()
+    searched = MixAnN(forest, selection_rule="best", **params)
+    searched.fit_resample(X, y)
+    assert searched.selection_rule_ == "best" and searched.history_["candidates"]
+    from mixann.cli import describe_choice
+
+    assert "beta-mix mixing, volume 0.35" in describe_choice(fixed)
 
 
 def test_bench_absorbs_a_forest_by_refitting():

@@ -165,7 +165,7 @@ def fit_one_vs_rest(sampler, X, y):
             params["validation_data"] = (X_val, (y_val == label).astype(int))
         binary = MixAnN(**params)  # params carry policy=: each class starts from its weights
         # selection_rule="balance" balances with the largest class, as volume 1 does
-        # ("beta-mix" takes half of that volume).
+        # (the other fixed picks take their share of it: "beta-mix" half, "swap" 0.2).
         binary._balance_volume = rest_volumes([BALANCE_PICK[1]], *sizes)[0]
         if judged:
             code = int(np.searchsorted(classes, label))

@@ -221,8 +221,8 @@ class MixAnN(NestedEstimatorParams, BaseOverSampler):
         costs ``n_draws`` more fits of the classifier on the training rows. Measured with
         ``validation_data`` given (as the bench does); without it, the anomalies carved out
         for validation are not mixed into the returned rows when ``n_draws > 1``.
-    selection_rule : {"auto", "best", "best-larger", "one-se", "balance", "beta-mix", "swap"}, \
-default="auto"
+    selection_rule : {"auto", "best", "best-larger", "one-se", "balance", "beta-mix", \
+"beta-mix-0.35", "swap"}, default="auto"
         Default preset: ``"best"`` takes the volume with the best pooled out-of-fold score
         (exact ties: the smaller); ``"best-larger"`` the same with exact ties going to the
         larger volume; ``"one-se"`` the smallest volume within one standard error of it
@@ -231,11 +231,13 @@ default="auto"
         of random anomaly pairs up to the majority's count; ``spread`` must be among the
         kinds, and no volume-0 candidate means no guard); ``"beta-mix"`` skips it too and
         returns :func:`mixann.rollout.beta_mix` (anomalies mixed towards random majority rows,
-        MixBoost's mix) at half the class gap, and ``"swap"`` :func:`mixann.rollout.swap`
+        MixBoost's mix) at half the class gap, ``"beta-mix-0.35"`` the same mix at 0.35 of
+        it, and ``"swap"`` :func:`mixann.rollout.swap`
         (crossovers of two anomalies) at 0.2 of it, whatever the kinds. ``"auto"`` is
-        ``"balance"`` for an MLP, ``"beta-mix"`` for XGBoost's boosted trees and ``"swap"`` for
+        ``"balance"`` for an MLP, ``"beta-mix"`` for XGBoost's boosted trees,
+        ``"beta-mix-0.35"`` for scikit-learn's random forest and ``"swap"`` for
         KNN (with their default kinds) when train + validation hold at most 12 minority rows
-        (too few for the folds to choose: docs/quality.md, rows 77, 80, 87 and 88) and
+        (too few for the folds to choose: docs/quality.md, rows 77, 80, 87, 88 and 103) and
         ``"best"`` otherwise
         (:func:`default_selection_rule`; ``"best-larger"`` passed a test for KNN on fresh
         sets of 25 anomalies and then lost on the held-out ADBench datasets, row 78); the
