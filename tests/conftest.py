@@ -98,3 +98,44 @@ def tiny():
 def paper_tiny():
     """TINY with ``preset="paper"``: the paper's algorithm as written."""
     return dict(TINY, preset="paper")
+
+
+def check_beta_mix_rows(sampler, X, y):
+    """Assert that every synthetic row of a fitted ``sampler`` is ``beta-mix``'s: one given
+    anomaly mixed with one given normal row at its share, labelled an anomaly where the
+    share is at least one half (the fixed picks ``"beta-mix"`` and ``"beta-mix-0.35"``)."""
+    import numpy as np
+
+    first, second = sampler.synthetic_sources_.T
+    assert np.all(y[first] == 1) and np.all(y[second] == 0)
+    share = sampler.synthetic_alpha_
+    np.testing.assert_allclose(sampler.synthetic_X_, share[:, None] * X[first]
+                               + (1 - share[:, None]) * X[second])
+    np.testing.assert_array_equal(sampler.synthetic_y_, (share >= 0.5).astype(int))
+
+
+def check_rule_by_name(estimator, rule, params, X, y, X_res):
+    """Assert that asking for the fixed pick ``rule`` by name gives the bytes ``X_res`` that
+    ``"auto"`` gave, and that ``"best"`` searches instead (its candidates recorded)."""
+    from mixann import MixAnN
+
+    named = MixAnN(estimator, selection_rule=rule, **params).fit_resample(X, y)[0]
+    assert named.tobytes() == X_res.tobytes()
+    searched = MixAnN(estimator, selection_rule="best", **params)
+    searched.fit_resample(X, y)
+    assert searched.selection_rule_ == "best" and searched.history_["candidates"]
+    return searched
+
+
+def fit_fixed_pick(estimator, params, X, y, rule, kind, volume):
+    """Fit MixAnN with ``"auto"`` on data whose minority is under the tiny-minority bar and
+    assert that it took the fixed pick ``rule`` (``kind`` at ``volume``, no candidates
+    searched). Returns the sampler, the resampled ``X`` and the synthetic rows' labels."""
+    from mixann import MixAnN
+
+    fixed = MixAnN(estimator, **params)
+    X_res, y_res = fixed.fit_resample(X, y)
+    h = fixed.history_
+    assert (fixed.selection_rule_, h["selection_rule"], h["mix_kind"], h["volume"],
+            h["candidates"]) == (rule, rule, kind, volume, [])
+    return fixed, X_res, y_res[len(y):]

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from conftest import check_beta_mix_rows, check_rule_by_name, fit_fixed_pick
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.neural_network import MLPClassifier
 from sklearn.tree import DecisionTreeClassifier
@@ -601,11 +602,7 @@ def test_auto_selection_rule_balances_an_mlp_only_with_twelve_anomalies_or_fewer
         "balance", "spread", 1.0, [])
     assert int((y_res == 1).sum()) == int((y_res == 0).sum()) == 60  # the classes balanced
     # The same rows as asking for "balance" by name, and a search with "best" instead.
-    named = MixAnN(mlp, selection_rule="balance", **params).fit_resample(X, y)[0]
-    assert named.tobytes() == X_res.tobytes()
-    searched = MixAnN(mlp, selection_rule="best", **params)
-    searched.fit_resample(X, y)
-    assert searched.selection_rule_ == "best" and searched.history_["candidates"]
+    searched = check_rule_by_name(mlp, "balance", params, X, y, X_res)
     # The demo's sentence says which happened.
     from mixann.cli import describe_choice
 
@@ -691,19 +688,10 @@ def test_auto_selection_rule_takes_beta_mix_for_xgboost_with_twelve_anomalies_or
     assert fixed.n_draws_ == 10 and len(h["draw_scores"]) == 10  # XGBoost's draws as ever
     # Every synthetic row mixes one given anomaly with one given normal row, at its share
     # (labelled an anomaly where the share is at least one half).
-    first, second = fixed.synthetic_sources_.T
-    assert np.all(y[first] == 1) and np.all(y[second] == 0)
-    share = fixed.synthetic_alpha_
-    np.testing.assert_allclose(fixed.synthetic_X_, share[:, None] * X[first]
-                               + (1 - share[:, None]) * X[second])
-    np.testing.assert_array_equal(new_y, (share >= 0.5).astype(int))
+    check_beta_mix_rows(fixed, X, y)
     assert (new_y == 0).any()  # a few normal rows between the classes
     # The same rows as asking for "beta-mix" by name; "best" searches instead.
-    named = MixAnN(xgb, selection_rule="beta-mix", **params).fit_resample(X, y)[0]
-    assert named.tobytes() == X_res.tobytes()
-    searched = MixAnN(xgb, selection_rule="best", **params)
-    searched.fit_resample(X, y)
-    assert searched.selection_rule_ == "best" and searched.history_["candidates"]
+    check_rule_by_name(xgb, "beta-mix", params, X, y, X_res)
     # With 13 anomalies in train + validation XGBoost keeps its choice.
     X13, y13 = _few_anomalies(11)
     assert MixAnN(xgb, **params).fit(X13, y13).selection_rule_ == "best"
@@ -736,12 +724,7 @@ def test_auto_selection_rule_takes_swap_for_knn_with_twelve_anomalies_or_fewer(t
     assert default_selection_rule(knn, 8, ("spread",)) == "best"  # kinds given by hand
     assert default_selection_rule(knn, 8, ("boundary", "swap")) == "swap"
     X, y, params = _eight_anomalies(tiny)
-    fixed = MixAnN(knn, **params)
-    X_res, y_res = fixed.fit_resample(X, y)
-    h = fixed.history_
-    assert (fixed.selection_rule_, h["mix_kind"], h["volume"], h["candidates"]) == (
-        "swap", "swap", 0.2, [])
-    new_y = y_res[len(y):]
+    fixed, X_res, new_y = fit_fixed_pick(knn, params, X, y, "swap", "swap", 0.2)
     assert int(new_y.sum()) == len(new_y) == volume_target(0.2, y) == 11  # 0.2 of 54, rounded
     # Every synthetic row takes each feature from one of its two given anomalies.
     first, second = fixed.synthetic_sources_.T

@@ -5,6 +5,7 @@ default preset's "auto" settings to what every unmeasured classifier gets (docs/
 
 import numpy as np
 import pytest
+from conftest import check_beta_mix_rows, check_rule_by_name, fit_fixed_pick
 from sklearn.ensemble import ExtraTreesClassifier, RandomForestClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler
@@ -53,28 +54,14 @@ def test_a_forest_with_eight_anomalies_takes_beta_mix_at_035_of_the_gap(tiny):
     y_val = np.r_[np.zeros(20, dtype=int), np.ones(2, dtype=int)]
     forest = RandomForestClassifier(n_estimators=5, random_state=0)
     params = dict(tiny, validation_data=(X_val, y_val), random_state=0)
-    fixed = MixAnN(forest, **params)
-    X_res, y_res = fixed.fit_resample(X, y)
-    h = fixed.history_
-    assert (fixed.selection_rule_, h["mix_kind"], h["volume"], h["candidates"]) == (
-        "beta-mix-0.35", "beta-mix", 0.35, [])
+    fixed, X_res, new_y = fit_fixed_pick(forest, params, X, y, "beta-mix-0.35", "beta-mix", 0.35)
     # 0.35 of the class gap of 54 is 18.9: 19 anomalies, one draw (a forest's n_draws)
-    new_y = y_res[len(y):]
     assert int(new_y.sum()) == volume_target(0.35, y) == 19
-    assert fixed.n_draws_ == 1 and h["draw_scores"] is None
+    assert fixed.n_draws_ == 1 and fixed.history_["draw_scores"] is None
     # Each synthetic row mixes one given anomaly with one given normal row at its share.
-    first, second = fixed.synthetic_sources_.T
-    assert np.all(y[first] == 1) and np.all(y[second] == 0)
-    share = fixed.synthetic_alpha_
-    np.testing.assert_allclose(fixed.synthetic_X_, share[:, None] * X[first]
-                               + (1 - share[:, None]) * X[second])
-    np.testing.assert_array_equal(new_y, (share >= 0.5).astype(int))
+    check_beta_mix_rows(fixed, X, y)
     # The same bytes as asking for the rule by name; "best" searches instead.
-    named = MixAnN(forest, selection_rule="beta-mix-0.35", **params).fit_resample(X, y)[0]
-    assert named.tobytes() == X_res.tobytes()
-    searched = MixAnN(forest, selection_rule="best", **params)
-    searched.fit_resample(X, y)
-    assert searched.selection_rule_ == "best" and searched.history_["candidates"]
+    check_rule_by_name(forest, "beta-mix-0.35", params, X, y, X_res)
     from mixann.cli import describe_choice
 
     assert "beta-mix mixing, volume 0.35" in describe_choice(fixed)
