@@ -139,3 +139,19 @@ def fit_fixed_pick(estimator, params, X, y, rule, kind, volume):
     assert (fixed.selection_rule_, h["selection_rule"], h["mix_kind"], h["volume"],
             h["candidates"]) == (rule, rule, kind, volume, [])
     return fixed, X_res, y_res[len(y):]
+
+
+def few_anomalies(n_minority, n_majority=60, seed=0):
+    """Two well-separated Gaussian blobs: ``n_majority`` normal rows, ``n_minority`` anomalies."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    X = np.vstack([rng.normal(0.0, 1.0, (n_majority, 3)), rng.normal(3.0, 1.0, (n_minority, 3))])
+    return X, np.r_[np.zeros(n_majority, dtype=int), np.ones(n_minority, dtype=int)]
+
+
+def eight_anomalies(tiny):
+    """``X, y`` and MixAnN's parameters with 8 anomalies in train + validation (6 given, 2 in
+    ``validation_data``): under the tiny-minority rules' bar of 12."""
+    X_val, y_val = few_anomalies(2, n_majority=20, seed=1)
+    return (*few_anomalies(6), dict(tiny, validation_data=(X_val, y_val), random_state=0))

@@ -2,7 +2,8 @@
 
 import numpy as np
 import pytest
-from conftest import check_beta_mix_rows, check_rule_by_name, fit_fixed_pick
+from conftest import (check_beta_mix_rows, check_rule_by_name, eight_anomalies,
+                      few_anomalies, fit_fixed_pick)
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.neural_network import MLPClassifier
 from sklearn.tree import DecisionTreeClassifier
@@ -561,20 +562,6 @@ def test_auto_n_draws_is_ten_for_knn_and_xgboost_trees_only(diverse, tiny):
     assert tree.n_draws_ == 1 and tree.history_["draw_scores"] is None
 
 
-def _few_anomalies(n_minority, n_majority=60, seed=0):
-    """Two well-separated Gaussian blobs: ``n_majority`` normal rows, ``n_minority`` anomalies."""
-    rng = np.random.default_rng(seed)
-    X = np.vstack([rng.normal(0.0, 1.0, (n_majority, 3)), rng.normal(3.0, 1.0, (n_minority, 3))])
-    return X, np.r_[np.zeros(n_majority, dtype=int), np.ones(n_minority, dtype=int)]
-
-
-def _eight_anomalies(tiny):
-    """``X, y`` and MixAnN's parameters with 8 anomalies in train + validation (6 given, 2 in
-    ``validation_data``): under the tiny-minority rules' bar of 12."""
-    X_val, y_val = _few_anomalies(2, n_majority=20, seed=1)
-    return (*_few_anomalies(6), dict(tiny, validation_data=(X_val, y_val), random_state=0))
-
-
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_auto_selection_rule_balances_an_mlp_only_with_twelve_anomalies_or_fewer(tiny):
     from sklearn.pipeline import make_pipeline
@@ -592,14 +579,11 @@ def test_auto_selection_rule_balances_an_mlp_only_with_twelve_anomalies_or_fewer
     for other in (XGBClassifier(), DecisionTreeClassifier()):  # KNN: its own rule, below
         assert default_selection_rule(other, 3, kinds) == "best"
     # Through the sampler: 8 anomalies in train + validation (6 given, 2 for validation).
-    X, y, params = _eight_anomalies(tiny)
+    X, y, params = eight_anomalies(tiny)
     mlp = MLPClassifier(hidden_layer_sizes=(8,), max_iter=50, random_state=0)
-    balanced = MixAnN(mlp, **params)
-    X_res, y_res = balanced.fit_resample(X, y)
-    h = balanced.history_
-    assert balanced.selection_rule == "auto" and balanced.selection_rule_ == "balance"
-    assert (h["selection_rule"], h["mix_kind"], h["volume"], h["candidates"]) == (
-        "balance", "spread", 1.0, [])
+    balanced, X_res, new_y = fit_fixed_pick(mlp, params, X, y, "balance", "spread", 1.0)
+    assert balanced.selection_rule == "auto"
+    y_res = np.r_[y, new_y]
     assert int((y_res == 1).sum()) == int((y_res == 0).sum()) == 60  # the classes balanced
     # The same rows as asking for "balance" by name, and a search with "best" instead.
     searched = check_rule_by_name(mlp, "balance", params, X, y, X_res)
@@ -614,14 +598,14 @@ def test_auto_selection_rule_balances_an_mlp_only_with_twelve_anomalies_or_fewer
     knn = MixAnN(KNeighborsClassifier(3), **dict(params, mix_kinds=("boundary",)))
     knn.fit_resample(X, y)
     assert knn.selection_rule_ == "best" and knn.history_["candidates"]
-    X13, y13 = _few_anomalies(11)  # 13 with validation's 2
+    X13, y13 = few_anomalies(11)  # 13 with validation's 2
     more = MixAnN(mlp, **params)
     more.fit_resample(X13, y13)
     assert more.selection_rule_ == "best"
-    X12, y12 = _few_anomalies(10)  # 12: the bar itself still balances
+    X12, y12 = few_anomalies(10)  # 12: the bar itself still balances
     assert MixAnN(mlp, **params).fit(X12, y12).selection_rule_ == "balance"
     # More than two classes: each class against the rest resolves its own rule.
-    X14, y14 = _few_anomalies(14)
+    X14, y14 = few_anomalies(14)
     X3 = np.vstack([X14, X[y == 1] - 6.0])  # a third class of 6 rows, far from both
     y3 = np.r_[y14, np.full(6, 2)]
     three = MixAnN(mlp, **dict(tiny, random_state=0))  # validation carved out of X3: 14, 6
@@ -676,14 +660,9 @@ def test_auto_selection_rule_takes_beta_mix_for_xgboost_with_twelve_anomalies_or
     for other in (XGBRFClassifier(), XGBClassifier(booster="gblinear"), MLPClassifier()):
         assert default_selection_rule(other, 8, ("boundary",)) == "best"
     # Through the sampler: 8 anomalies in train + validation (6 given, 2 for validation).
-    X, y, params = _eight_anomalies(tiny)
-    fixed = MixAnN(xgb, **params)
-    X_res, y_res = fixed.fit_resample(X, y)
+    X, y, params = eight_anomalies(tiny)
+    fixed, X_res, new_y = fit_fixed_pick(xgb, params, X, y, "beta-mix", "beta-mix", 0.5)
     h = fixed.history_
-    assert fixed.selection_rule_ == "beta-mix"
-    assert (h["selection_rule"], h["mix_kind"], h["volume"], h["candidates"]) == (
-        "beta-mix", "beta-mix", 0.5, [])
-    new_y = y_res[len(y):]
     assert int(new_y.sum()) == volume_target(0.5, y) == 27  # half of the gap of 54
     assert fixed.n_draws_ == 10 and len(h["draw_scores"]) == 10  # XGBoost's draws as ever
     # Every synthetic row mixes one given anomaly with one given normal row, at its share
@@ -693,7 +672,7 @@ def test_auto_selection_rule_takes_beta_mix_for_xgboost_with_twelve_anomalies_or
     # The same rows as asking for "beta-mix" by name; "best" searches instead.
     check_rule_by_name(xgb, "beta-mix", params, X, y, X_res)
     # With 13 anomalies in train + validation XGBoost keeps its choice.
-    X13, y13 = _few_anomalies(11)
+    X13, y13 = few_anomalies(11)
     assert MixAnN(xgb, **params).fit(X13, y13).selection_rule_ == "best"
     from mixann.cli import describe_choice
 
@@ -703,7 +682,7 @@ def test_auto_selection_rule_takes_beta_mix_for_xgboost_with_twelve_anomalies_or
     # balances it with the largest class, as "balance" takes all of it.
     from mixann.multiclass import rest_volumes
 
-    X14, y14 = _few_anomalies(14)
+    X14, y14 = few_anomalies(14)
     X3 = np.vstack([X14, X[y == 1] - 6.0])  # a third class of 6 rows, far from both
     y3 = np.r_[y14, np.full(6, 2)]
     three = MixAnN(xgb, **dict(tiny, random_state=0))  # validation carved out of X3: 14, 6
@@ -723,7 +702,7 @@ def test_auto_selection_rule_takes_swap_for_knn_with_twelve_anomalies_or_fewer(t
     assert default_selection_rule(knn, 13, kinds) == "best"
     assert default_selection_rule(knn, 8, ("spread",)) == "best"  # kinds given by hand
     assert default_selection_rule(knn, 8, ("boundary", "swap")) == "swap"
-    X, y, params = _eight_anomalies(tiny)
+    X, y, params = eight_anomalies(tiny)
     fixed, X_res, new_y = fit_fixed_pick(knn, params, X, y, "swap", "swap", 0.2)
     assert int(new_y.sum()) == len(new_y) == volume_target(0.2, y) == 11  # 0.2 of 54, rounded
     # Every synthetic row takes each feature from one of its two given anomalies.
@@ -741,7 +720,7 @@ def test_auto_selection_rule_takes_swap_for_knn_with_twelve_anomalies_or_fewer(t
 def test_best_larger_sends_exact_ties_to_the_larger_volume(tiny):
     from mixann.selection import choose
 
-    X, y = _few_anomalies(8)  # separable blobs: many candidates tie at the top
+    X, y = few_anomalies(8)  # separable blobs: many candidates tie at the top
     picks = {}
     for rule in ("best-larger", "best"):
         sampler = MixAnN(KNeighborsClassifier(3), selection_rule=rule, random_state=0, **tiny)
@@ -760,7 +739,7 @@ def test_best_larger_sends_exact_ties_to_the_larger_volume(tiny):
 
 
 def test_balance_without_spread_is_a_clear_error_before_training(tiny):
-    X, y = _few_anomalies(6)
+    X, y = few_anomalies(6)
     sampler = MixAnN(selection_rule="balance", mix_kinds=("boundary",), **tiny)
     with pytest.raises(ValueError, match='selection_rule="balance".*add "spread" to mix_kinds'):
         sampler.fit_resample(X, y)

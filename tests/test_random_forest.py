@@ -3,9 +3,8 @@ documented, run by the bench with the same seed giving the same bytes, and resol
 default preset's "auto" settings to what every unmeasured classifier gets (docs/quality.md,
 "Session 73") but for a tiny minority, where it has a fixed pick of its own (row 103)."""
 
-import numpy as np
 import pytest
-from conftest import check_beta_mix_rows, check_rule_by_name, fit_fixed_pick
+from conftest import check_beta_mix_rows, check_rule_by_name, eight_anomalies, fit_fixed_pick
 from sklearn.ensemble import ExtraTreesClassifier, RandomForestClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler
@@ -47,13 +46,8 @@ def test_auto_settings_for_a_forest(estimator):
 
 
 def test_a_forest_with_eight_anomalies_takes_beta_mix_at_035_of_the_gap(tiny):
-    rng = np.random.default_rng(0)
-    X = np.vstack([rng.normal(0.0, 1.0, (60, 3)), rng.normal(3.0, 1.0, (6, 3))])
-    y = np.r_[np.zeros(60, dtype=int), np.ones(6, dtype=int)]
-    X_val = np.vstack([rng.normal(0.0, 1.0, (20, 3)), rng.normal(3.0, 1.0, (2, 3))])
-    y_val = np.r_[np.zeros(20, dtype=int), np.ones(2, dtype=int)]
+    X, y, params = eight_anomalies(tiny)  # 6 given, 2 for validation
     forest = RandomForestClassifier(n_estimators=5, random_state=0)
-    params = dict(tiny, validation_data=(X_val, y_val), random_state=0)
     fixed, X_res, new_y = fit_fixed_pick(forest, params, X, y, "beta-mix-0.35", "beta-mix", 0.35)
     # 0.35 of the class gap of 54 is 18.9: 19 anomalies, one draw (a forest's n_draws)
     assert int(new_y.sum()) == volume_target(0.35, y) == 19
