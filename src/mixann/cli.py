@@ -144,7 +144,8 @@ def describe_choice(sampler):
                 "without)")
     if h["selection_rule"] in FIXED_PICKS:
         return (f"{h['mix_kind']} mixing, volume {h['volume']:g} of the class gap, with no "
-                f"volume search: too few anomalies for the folds to choose on (selection_rule "
+                f"volume search and no actor trained: too few anomalies for the folds to "
+                f"choose on (selection_rule "
                 f"{sampler.selection_rule!r} -> {h['selection_rule']!r})")
     scores = {(c["kind"], c["volume"]): c["score"] for c in h["candidates"]}
     none = scores.get((None, 0.0), float("nan"))

@@ -31,7 +31,7 @@ from .defaults import (BALANCE_PICK, DEFAULT_MINORITY_MULTIPLES, DEFAULT_VOLUMES
                        FIXED_PICKS, SELECTION_RULES, SMALL_MINORITY, default_estimator,
                        default_mix_kinds, default_n_draws, default_selection_prune,
                        default_selection_rule)
-from .env import Episode, MixUpEnv, in_sample_proba
+from .env import Episode, MixUpEnv, in_sample_proba, state_width
 from .input_checks import (TrainingSplitTooSmall, check_columns_by_position, check_dense,
                            check_estimator_has_proba, check_labels_present, check_magnitude,
                            NestedEstimatorParams, check_neighbours, encode_binary,
@@ -121,7 +121,11 @@ class MixAnN(NestedEstimatorParams, BaseOverSampler):
     reward : {"full", "no-improvement", "no-exploration", "random"}, default="full"
         The reward ablations of Table 4 (``"full"`` is the paper's reward).
     n_episodes : int, default=30
-        E, the number of episodes.
+        E, the number of episodes. None run in the default preset when no kind it can
+        return calls the actor: ``selection_rule_`` is a fixed pick (``"balance"``,
+        ``"beta-mix"``, ``"beta-mix-0.35"``, ``"swap"``), or every kind of ``mix_kinds_`` is
+        actor-free (``"spread"``, ``"swap"``, ``"copy"``, ``"spread-off-majority"``,
+        ``"beta-mix"``); ``history_["actor_trained"]`` is then False.
     ddpg_updates : int, default=50
         S, DDPG updates after each episode.
     max_steps_per_episode : int, default=50
@@ -313,7 +317,10 @@ class MixAnN(NestedEstimatorParams, BaseOverSampler):
     history_ : dict
         ``"steps"``: one dict per step (episode, k, alpha, n, eps, reward, delta_metric,
         confidence, metric); ``"episodes"``: one dict per episode (episode, score, n_steps,
-        n_synthetic, and ``kept=True`` for the episodes ``accumulate`` kept); ``"preset"``;
+        n_synthetic, and ``kept=True`` for the episodes ``accumulate`` kept; both empty when
+        no actor was trained); ``"actor_trained"`` (False when no kind the default preset
+        could return calls the actor: a fixed ``selection_rule_``, or actor-free
+        ``mix_kinds_``); ``"preset"``;
         ``"baseline_score"`` (validation score without augmentation); ``"returned_episode"``
         (paper preset; None when nothing was returned); ``"guard_fired"`` (nothing returned);
         default preset: ``"mix_kind"`` and ``"volume"`` (the chosen ones; None and 0 when
@@ -346,7 +353,8 @@ class MixAnN(NestedEstimatorParams, BaseOverSampler):
         resolved; with more than two classes a dict by class; None for the paper preset).
     actor_, critic_ : torch.nn.Module
         The trained networks (two classes; with more, each of ``samplers_`` has its own), in
-        evaluation mode with gradients off.
+        evaluation mode with gradients off; untrained (as initialised, or as loaded from
+        ``policy``) when no kind needed them (``history_["actor_trained"]`` False).
     minority_label_ : scalar
         The less frequent class (labelled 1 inside the MDP).
     classes_ : ndarray
@@ -588,7 +596,9 @@ class MixAnN(NestedEstimatorParams, BaseOverSampler):
         ------
         ValueError
             Before a fit (scikit-learn's ``NotFittedError``), for a folder or a path in a
-            missing folder, and with more than two classes (save one of ``samplers_``).
+            missing folder, with more than two classes (save one of ``samplers_``), and when
+            the fit trained no actor (``history_["actor_trained"]`` False: a fixed
+            ``selection_rule_``, or ``mix_kinds_``, that needs none).
         """
         if hasattr(self, "samplers_"):
             if not self.samplers_:
@@ -599,6 +609,16 @@ class MixAnN(NestedEstimatorParams, BaseOverSampler):
                              "policy per class against the rest; save one of them with "
                              "sampler.samplers_[label].save_policy(path)")
         check_is_fitted(self, "actor_")
+        if not self.history_.get("actor_trained", True):
+            if self.selection_rule_ in FIXED_PICKS:
+                why = (f"selection_rule_ {self.selection_rule_!r} returns "
+                       f"{FIXED_PICKS[self.selection_rule_][0]!r} rows, which need no actor")
+                fix = 'fit with selection_rule="best"'
+            else:
+                why = f"none of mix_kinds_ {self.mix_kinds_} calls the actor"
+                fix = 'add a kind that does, such as "boundary", to mix_kinds'
+            raise ValueError(f"this MixAnN trained no policy to save: {why}, so training was "
+                             f"skipped; to train and save one on this data, {fix}")
         write_policy(path, n_features=self.n_features_in_, hidden_sizes=self.hidden_sizes,
                      state_features=self.state_features, actor=self.actor_, critic=self.critic_)
         return self
@@ -706,6 +726,11 @@ class MixAnN(NestedEstimatorParams, BaseOverSampler):
         self.selection_rule_ = (self._resolved_selection_rule(
             estimator, int(y_train.sum() + y_val.sum()), kinds)
             if self.preset == "default" else None)
+        # The actor is trained only for a kind that calls it: every fixed pick returns an
+        # actor-free kind (mixann.rollout.ACTOR_FREE_KINDS), and kinds given by hand may all
+        # be; training it for nothing was most of such a fit's time (row 104).
+        train_actor = self.preset == "paper" or any(
+            kind not in ACTOR_FREE_KINDS for kind in self._generated_kinds(kinds))
         multiples = self._checked_minority_multiples()
         update = resolve_update(self.update, estimator, prefer_warm_start=self.preset == "default")
         updater = make_updater(update, estimator, X_train, y_train, X_val, verbose=self.verbose)
@@ -722,13 +747,15 @@ class MixAnN(NestedEstimatorParams, BaseOverSampler):
                        max_oversample=self.max_oversample, eta=self.eta,
                        reward_scale=self.reward_scale, reward_kind=self.reward,
                        max_steps=self.max_steps_per_episode,
-                       mix_kind="boundary" if self.preset == "default" else "paper")
-        agent = self._make_agent(X.shape[1], env.state_dim, seed)
+                       mix_kind="boundary" if self.preset == "default" else "paper"
+                       ) if train_actor else None
+        # Built untrained too: a policy= file is still checked against X, and actor_ exists.
+        agent = self._make_agent(X.shape[1], state_width(X.shape[1], model_aware), seed)
 
         steps, episodes, best, kept = [], [], None, Episode()
         total_steps = 0
-        with progress_bar(self.verbose, self.n_episodes) as (progress, task):
-            for episode in range(self.n_episodes):
+        with progress_bar(self.verbose and train_actor, self.n_episodes) as (progress, task):
+            for episode in range(self.n_episodes if train_actor else 0):
                 state, done = env.reset(), False
                 while not done:
                     if total_steps < self.warmup_steps:
@@ -766,7 +793,7 @@ class MixAnN(NestedEstimatorParams, BaseOverSampler):
             net.requires_grad_(False).eval()
         self.actor_, self.critic_ = agent.actor, agent.critic
         history = {"preset": self.preset, "steps": steps, "episodes": episodes,
-                   "baseline_score": baseline_score}
+                   "baseline_score": baseline_score, "actor_trained": train_actor}
         if self.preset == "paper":
             if best is None:  # accumulate and no episode kept
                 best = (None, baseline_score, None)
@@ -795,13 +822,13 @@ class MixAnN(NestedEstimatorParams, BaseOverSampler):
                                           if model_aware else None))
                 return generate
 
-            generators = {kind: generator(kind) for kind in kinds}
             if self.selection_rule_ in FIXED_PICKS:  # too few anomalies to choose on folds
                 kind, share = FIXED_PICKS[self.selection_rule_]
                 # A share of the volume that balances (1.0, or one-vs-rest's own).
                 volume, scores, pruned = share * balance_volume, {}, []
-                generators.setdefault(kind, generator(kind))  # e.g. beta-mix: not among the kinds
+                generators = {kind: generator(kind)}  # e.g. beta-mix: not among the kinds
             else:
+                generators = {kind: generator(kind) for kind in kinds}
                 (kind, volume), scores, pruned = self._search_volume(
                     generators, estimator, X_train, y_train, X_val, y_val, volumes, multiples,
                     seed, judge)
@@ -966,6 +993,12 @@ class MixAnN(NestedEstimatorParams, BaseOverSampler):
         if val_idx is not None:  # the validation part was carved from X
             codes_val = codes[val_idx]
         return MulticlassJudge(codes[train_idx], codes_val, code, n_classes)
+
+    def _generated_kinds(self, kinds):
+        """The kinds the default preset can return: a fixed pick's one, else every kind."""
+        if self.selection_rule_ in FIXED_PICKS:
+            return [FIXED_PICKS[self.selection_rule_][0]]
+        return list(kinds)
 
     def _resolve_kinds_and_draws(self, estimator):
         """Set ``mix_kinds_``, ``n_draws_`` and ``selection_prune_`` (``"auto"`` resolved for

@@ -360,7 +360,9 @@ def _fit_mixann(cell, sp, make_estimator, reward="full", overrides=None, preset=
         h = sampler.history_
         trial = {"K": k, "n_synthetic": n_syn, "guard_fired": bool(h["guard_fired"]),
                  "baseline_score": float(h["baseline_score"]),
-                 "best_episode_score": float(max(e["score"] for e in h["episodes"]))}
+                 # None where a fixed pick skipped the actor's training (no episode ran)
+                 "best_episode_score": (float(max(e["score"] for e in h["episodes"]))
+                                        if h["episodes"] else None)}
         if preset != "paper":
             trial.update(mix_kinds=sampler.mix_kinds_, mix_kind=h["mix_kind"], volume=h["volume"],
                          candidates=h["candidates"], selection_rule=sampler.selection_rule_,
