@@ -360,7 +360,7 @@ def _fit_mixann(cell, sp, make_estimator, reward="full", overrides=None, preset=
         h = sampler.history_
         trial = {"K": k, "n_synthetic": n_syn, "guard_fired": bool(h["guard_fired"]),
                  "baseline_score": float(h["baseline_score"]),
-                 # None where a fixed pick skipped the actor's training (no episode ran)
+                 # None where no episode ran (no kind called the actor: row 104)
                  "best_episode_score": (float(max(e["score"] for e in h["episodes"]))
                                         if h["episodes"] else None)}
         if preset != "paper":
