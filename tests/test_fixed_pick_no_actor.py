@@ -48,7 +48,7 @@ def test_a_fixed_pick_trains_no_actor(name, tiny, no_mdp):
     assert (h["actor_trained"], h["episodes"], h["steps"]) == (False, [], [])
     assert len(X_res) > len(X)  # the pick's rows are still returned
     assert "no actor trained" in describe_choice(sampler)
-    # The networks exist (a policy= file is checked against X), untouched by any update.
+    # The networks exist (a policy= file is checked against X), frozen as after any fit.
     assert sampler.actor_ is not None and not any(p.requires_grad
                                                   for p in sampler.actor_.parameters())
 
