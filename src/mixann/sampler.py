@@ -735,27 +735,30 @@ class MixAnN(NestedEstimatorParams, BaseOverSampler):
         update = resolve_update(self.update, estimator, prefer_warm_start=self.preset == "default")
         updater = make_updater(update, estimator, X_train, y_train, X_val, verbose=self.verbose)
         baseline_score = score_proba(self.metric, updater.proba_validation(), y_val)
-        reward_metric = self.reward_metric or self.metric
-        baseline = MovingBaseline(self.baseline_window)
-        # phi_0 (Algorithm 1, line 3) seeds Eq. 5's window
-        baseline.push(score_proba(reward_metric, updater.proba_validation(), y_val))
         model_aware = self.state_features == "model-aware"
-        env = MixUpEnv(X_train, y_train, X_val, y_val, updater=updater, metric=self.metric,
-                       reward_metric=reward_metric,
-                       state_proba=in_sample_proba(estimator, X_train, y_train) if model_aware else None,
-                       baseline=baseline, rng=rng, max_neighbors=self.max_neighbors,
-                       max_oversample=self.max_oversample, eta=self.eta,
-                       reward_scale=self.reward_scale, reward_kind=self.reward,
-                       max_steps=self.max_steps_per_episode,
-                       mix_kind="boundary" if self.preset == "default" else "paper"
-                       ) if train_actor else None
+        env = None  # the MDP, and Eq. 5's reward window, only where the actor is trained
+        if train_actor:
+            reward_metric = self.reward_metric or self.metric
+            baseline = MovingBaseline(self.baseline_window)
+            # phi_0 (Algorithm 1, line 3) seeds Eq. 5's window
+            baseline.push(score_proba(reward_metric, updater.proba_validation(), y_val))
+            env = MixUpEnv(X_train, y_train, X_val, y_val, updater=updater, metric=self.metric,
+                           reward_metric=reward_metric,
+                           state_proba=(in_sample_proba(estimator, X_train, y_train)
+                                        if model_aware else None),
+                           baseline=baseline, rng=rng, max_neighbors=self.max_neighbors,
+                           max_oversample=self.max_oversample, eta=self.eta,
+                           reward_scale=self.reward_scale, reward_kind=self.reward,
+                           max_steps=self.max_steps_per_episode,
+                           mix_kind="boundary" if self.preset == "default" else "paper")
         # Built untrained too: a policy= file is still checked against X, and actor_ exists.
         agent = self._make_agent(X.shape[1], state_width(X.shape[1], model_aware), seed)
 
         steps, episodes, best, kept = [], [], None, Episode()
         total_steps = 0
-        with progress_bar(self.verbose and train_actor, self.n_episodes) as (progress, task):
-            for episode in range(self.n_episodes if train_actor else 0):
+        n_episodes = self.n_episodes if train_actor else 0
+        with progress_bar(self.verbose and n_episodes, n_episodes) as (progress, task):
+            for episode in range(n_episodes):
                 state, done = env.reset(), False
                 while not done:
                     if total_steps < self.warmup_steps:
