@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-CLASSIFIER_NAMES = ("knn", "xgboost", "xgboost-linear", "mlp", "random-forest")
+CLASSIFIER_NAMES = ("knn", "xgboost", "xgboost-linear", "mlp", "random-forest",
+                    "hist-gradient-boosting")
 
 
 def make_classifier(name, random_state=0, n_jobs=1):
     """A fresh classifier: ``knn`` (k=10), ``xgboost`` (gbtree), ``xgboost-linear`` (gblinear,
-    the paper's "linear kernel"), ``mlp`` (128-64, ReLU, Adam) or ``random-forest``
-    (scikit-learn's, 100 trees; not in the paper: a classifier none of the defaults was tuned
-    on, docs/quality.md "Session 73").
+    the paper's "linear kernel"), ``mlp`` (128-64, ReLU, Adam), ``random-forest``
+    (scikit-learn's, 100 trees) or ``hist-gradient-boosting`` (scikit-learn's
+    ``HistGradientBoostingClassifier``, 100 iterations, no early stopping). The last two are not
+    in the paper: classifiers none of the defaults was tuned on, docs/quality.md "Session 73"
+    and "Session 76".
 
     Examples
     --------
@@ -36,6 +39,15 @@ def make_classifier(name, random_state=0, n_jobs=1):
         from sklearn.ensemble import RandomForestClassifier
 
         return RandomForestClassifier(n_estimators=100, random_state=random_state, n_jobs=n_jobs)
+    if name == "hist-gradient-boosting":
+        from sklearn.ensemble import HistGradientBoostingClassifier
+
+        # early_stopping="auto" (scikit-learn's default) switches itself on above 10 000 rows:
+        # a volume search whose larger candidates cross that line would compare two different
+        # models (one holding out a tenth of the rows). Off, every candidate fits the same
+        # model. n_jobs has no counterpart: its threads are OpenMP's, one per bench worker.
+        return HistGradientBoostingClassifier(max_iter=100, early_stopping=False,
+                                              random_state=random_state)
     raise ValueError(f"unknown classifier {name!r}; choose one of {', '.join(CLASSIFIER_NAMES)}")
 
 

@@ -178,8 +178,9 @@ def resample(
                                           "xgboost and mlp (40 to 45 % less time), "
                                           "xgboost-linear (28 to 34 %) and knn (13 to 15 %); "
                                           "random-forest keeps the full search (pruned, "
-                                          "it lost 2 of 20 cells); 1 scores every candidate "
-                                          "on every fold."),
+                                          "it lost 2 of 20 cells), as does "
+                                          "hist-gradient-boosting (never measured pruned); "
+                                          "1 scores every candidate on every fold."),
 ):
     """Augment a CSV file with MixAnN and write the result (original rows first).
 

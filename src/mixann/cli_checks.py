@@ -115,8 +115,9 @@ def classifier_option(name: str) -> str:
     >>> try:
     ...     classifier_option("svm")
     ... except typer.BadParameter as exc:
-    ...     print(exc)
-    unknown classifier 'svm'; choose one of knn, xgboost, xgboost-linear, mlp, random-forest
+    ...     print(exc)  # doctest: +NORMALIZE_WHITESPACE
+    unknown classifier 'svm'; choose one of knn, xgboost, xgboost-linear, mlp, random-forest,
+    hist-gradient-boosting
     """
     check_names("classifier", [name], CLASSIFIER_NAMES, None)
     return name
