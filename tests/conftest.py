@@ -114,6 +114,21 @@ def check_beta_mix_rows(sampler, X, y):
     np.testing.assert_array_equal(sampler.synthetic_y_, (share >= 0.5).astype(int))
 
 
+def check_unmeasured_settings(estimator):
+    """The "auto" settings of a classifier no session tuned: kinds ``boundary`` and ``spread``,
+    one draw, the full search, and the ``best`` rule above the tiny-minority bar. Returns the
+    kinds, for a test's checks below the bar."""
+    from mixann.defaults import (default_mix_kinds, default_n_draws, default_selection_prune,
+                                 default_selection_rule)
+
+    kinds = ("boundary", "spread")
+    assert default_mix_kinds(estimator) == kinds
+    assert default_n_draws(estimator) == 1
+    assert default_selection_prune(estimator) is None
+    assert default_selection_rule(estimator, 13, kinds) == "best"
+    return kinds
+
+
 def check_rule_by_name(estimator, rule, params, X, y, X_res):
     """Assert that asking for the fixed pick ``rule`` by name gives the bytes ``X_res`` that
     ``"auto"`` gave, and that ``"best"`` searches instead (its candidates recorded)."""

@@ -4,7 +4,8 @@ default preset's "auto" settings to what every unmeasured classifier gets (docs/
 "Session 73") but for a tiny minority, where it has a fixed pick of its own (row 103)."""
 
 import pytest
-from conftest import check_beta_mix_rows, check_rule_by_name, eight_anomalies, fit_fixed_pick
+from conftest import (check_beta_mix_rows, check_rule_by_name, check_unmeasured_settings,
+                      eight_anomalies, fit_fixed_pick)
 from sklearn.ensemble import ExtraTreesClassifier, RandomForestClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler
@@ -13,8 +14,7 @@ from mixann import MixAnN
 from mixann.bench.runner import Cell, mixann_params, run_cell
 from mixann.classifiers import CLASSIFIER_NAMES, make_classifier
 from mixann.datasets import make_diverse_minorities
-from mixann.defaults import (FIXED_PICKS, default_mix_kinds, default_n_draws,
-                             default_selection_prune, default_selection_rule)
+from mixann.defaults import FIXED_PICKS, default_selection_rule
 from mixann.selection import volume_target
 
 
@@ -31,11 +31,7 @@ def test_make_classifier_builds_a_seeded_forest_of_100_trees():
                                        make_pipeline(MinMaxScaler(), RandomForestClassifier())])
 def test_auto_settings_for_a_forest(estimator):
     # The kinds, draws and full search of any unmeasured classifier (rows 101-102 kept them)...
-    kinds = ("boundary", "spread")
-    assert default_mix_kinds(estimator) == kinds
-    assert default_n_draws(estimator) == 1
-    assert default_selection_prune(estimator) is None
-    assert default_selection_rule(estimator, 13, kinds) == "best"
+    kinds = check_unmeasured_settings(estimator)
     # ...and, from row 103, a fixed pick of its own for at most 12 anomalies.
     assert FIXED_PICKS["beta-mix-0.35"] == ("beta-mix", 0.35)
     assert default_selection_rule(estimator, 12, kinds) == "beta-mix-0.35"
